@@ -1,0 +1,90 @@
+"""Build the data package: normalise the tables and refresh what is derived from them.
+
+    python scripts/build.py           # rewrite what is stale
+    python scripts/build.py --check   # report what is stale, write nothing, exit 1 if anything is
+
+Normalising a table means: UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
+primary key. Derived metadata: each resource's ``hash``, ``bytes`` and ``rows`` in datapackage.json.
+Running it twice changes nothing the second time. It never guesses: a table whose header does not
+match its schema, or that cannot be read, stops the build with a message naming the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run against this checkout's code, never a stale installed copy.
+sys.path.insert(0, str(ROOT / "src"))
+
+from painimmune.descriptor import DataPackage  # noqa: E402
+from painimmune.errors import PainimmuneError  # noqa: E402
+from painimmune.locate import DESCRIPTOR  # noqa: E402
+from painimmune.normalise import normalised_table  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file the build produces, with its new bytes."""
+
+    path: Path
+    content: bytes
+
+    def is_stale(self) -> bool:
+        return not self.path.is_file() or self.path.read_bytes() != self.content
+
+
+def descriptor_bytes(descriptor: dict) -> bytes:
+    """datapackage.json as written by the build: two-space indent, UTF-8, trailing newline."""
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def plan(root: Path) -> list[Output]:
+    """Every file the build would write, with its content."""
+    package = DataPackage(root)
+    outputs = []
+    descriptor = package.descriptor
+    for name in package.table_names:
+        content, rows = normalised_table(package, name)
+        outputs.append(Output(package.table_path(name), content))
+        resource = package.resource(name)
+        resource["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
+        resource["bytes"] = len(content)
+        resource["rows"] = rows
+    outputs.append(Output(root / DESCRIPTOR, descriptor_bytes(descriptor)))
+    return outputs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report stale files without writing; exit 1 if any")
+    parser.add_argument("--root", type=Path, default=ROOT, help="package directory (default: this checkout)")
+    args = parser.parse_args(argv)
+    try:
+        outputs = plan(args.root)
+    except PainimmuneError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 1
+    stale = [output for output in outputs if output.is_stale()]
+    for output in stale:
+        relative = output.path.relative_to(args.root.resolve()) if output.path.is_relative_to(args.root.resolve()) else output.path
+        if args.check:
+            print(f"stale: {relative}")
+        else:
+            output.path.write_bytes(output.content)
+            print(f"wrote: {relative}")
+    if args.check and stale:
+        print("build: generated files are stale; run `python scripts/build.py`", file=sys.stderr)
+        return 1
+    if not stale:
+        print("build: everything is current")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""painimmune: a curated reference dataset of the immune system's role in chronic pain.
+
+>>> import painimmune as pim
+>>> pim.tables()[:3]
+['mediators', 'cell_types', 'conditions']
+>>> mediators = pim.load("mediators")
+>>> mediators.loc[mediators["id"] == "tnf", "name"].item()
+'TNF-α'
+
+Importing this package imports pandas and nothing heavier: validation (pandera, frictionless)
+and the command line (click) are imported only when used.
+"""
+
+from painimmune.descriptor import DataPackage
+from painimmune.errors import DataError, PackageNotFoundError, PainimmuneError, UnknownTableError
+from painimmune.loader import load, load_all, schema, tables
+
+__version__: str = DataPackage().version
+
+__all__ = [
+    "DataError",
+    "PackageNotFoundError",
+    "PainimmuneError",
+    "UnknownTableError",
+    "__version__",
+    "load",
+    "load_all",
+    "schema",
+    "tables",
+]

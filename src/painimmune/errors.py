@@ -1,0 +1,27 @@
+"""Exceptions raised by painimmune. Every message names what is wrong and where."""
+
+from __future__ import annotations
+
+
+class PainimmuneError(Exception):
+    """Base class of all errors painimmune raises on purpose."""
+
+
+class PackageNotFoundError(PainimmuneError, FileNotFoundError):
+    """No data package (``datapackage.json``) at the given place."""
+
+
+class UnknownTableError(PainimmuneError, LookupError):
+    """A table name that is not a resource of the package."""
+
+    def __init__(self, name: str, valid: list[str]) -> None:
+        self.name = name
+        self.valid = valid
+        super().__init__(f"unknown table {name!r}; valid tables: {', '.join(valid)}")
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return self.args[0]
+
+
+class DataError(PainimmuneError, ValueError):
+    """A table whose contents do not match its Table Schema."""

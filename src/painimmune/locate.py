@@ -1,0 +1,49 @@
+"""Find the data package: a source checkout, a directory given by the user, or the installed copy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from painimmune.errors import PackageNotFoundError
+
+DESCRIPTOR = "datapackage.json"
+_MODULE_DIR = Path(__file__).resolve().parent
+_INSTALLED_DATA = _MODULE_DIR / "_data"
+
+
+def _checkout_root() -> Path | None:
+    """The repository root when this module runs from a source checkout (``src/painimmune``)."""
+    root = _MODULE_DIR.parent.parent
+    if _MODULE_DIR.parent.name == "src" and (root / DESCRIPTOR).is_file():
+        return root
+    return None
+
+
+def default_root() -> Path:
+    """Directory holding the package's ``datapackage.json``.
+
+    A source checkout wins over the copy inside an installed wheel, so that an editable install
+    never serves stale data.
+    """
+    root = _checkout_root()
+    if root is not None:
+        return root
+    if (_INSTALLED_DATA / DESCRIPTOR).is_file():
+        return _INSTALLED_DATA
+    raise PackageNotFoundError(f"painimmune's data is missing: no {DESCRIPTOR} in {_INSTALLED_DATA}")
+
+
+def resolve_root(path: str | Path | None = None) -> Path:
+    """Directory of the data package at *path* (a directory or a ``datapackage.json``), or the default one."""
+    if path is None:
+        return default_root()
+    given = Path(path)
+    if given.is_dir():
+        if not (given / DESCRIPTOR).is_file():
+            raise PackageNotFoundError(f"{given}: directory has no {DESCRIPTOR}")
+        return given.resolve()
+    if given.is_file():
+        if given.name != DESCRIPTOR:
+            raise PackageNotFoundError(f"{given}: expected a directory or a {DESCRIPTOR} file")
+        return given.resolve().parent
+    raise PackageNotFoundError(f"{given}: no such file or directory")

@@ -1,0 +1,164 @@
+"""Layer 3: rules about the package as a whole.
+
+- every quote occurs verbatim (whitespace aside) in ``sources/<source_id>.txt``, whose sha256 is
+  the one recorded in ``sources``;
+- a hedged quote is never graded as clinical evidence;
+- every cited reference exists, is a cited reference, and is listed by the row's own source;
+- every entity and every source is used;
+- the version agrees across datapackage.json, CITATION.cff and CHANGELOG.md;
+- every table is in normal form (as ``scripts/build.py`` writes it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from painimmune.descriptor import DataPackage
+from painimmune.errors import PainimmuneError
+from painimmune.loader import load
+from painimmune.normalise import normalised_table
+from painimmune.validation.problems import Problem
+
+LAYER = "package"
+ENTITY_TABLES = ("mediators", "cell_types", "conditions", "treatments")
+CLINICAL_LEVELS = ("established_clinical", "clinical_trial", "clinical_observation")
+HEDGE_LEVEL = "hypothesis"
+CITED_REFERENCE = "cited reference"
+
+
+def squash(text: str) -> str:
+    """*text* with every run of whitespace turned into one space (the only freedom a quote has)."""
+    return " ".join(text.split())
+
+
+def check(package: DataPackage, notes: list[str]) -> list[Problem]:
+    """Apply every package rule; rules that cannot run on this copy add a line to *notes*."""
+    problems = list(_normal_form(package)) + list(_versions(package))
+    try:
+        frames = {name: load(name, package.root) for name in package.table_names}
+    except PainimmuneError as exc:
+        notes.append(f"package rules on rows skipped: tables do not load ({exc})")
+        return problems
+    relations = {name: frame for name, frame in frames.items() if "quote" in frame}
+    problems += _quotes(package, frames["sources"], relations, notes)
+    problems += _hedges(frames["evidence_levels"], relations)
+    problems += _cited_references(frames["sources"], relations)
+    problems += _usage(package, frames, relations)
+    return problems
+
+
+def _normal_form(package: DataPackage) -> Iterator[Problem]:
+    for name in package.table_names:
+        path = package.table_path(name)
+        try:
+            content, _ = normalised_table(package, name)
+        except PainimmuneError as exc:
+            yield Problem(LAYER, "not-normalised", f"cannot be normalised: {exc}", name)
+            continue
+        if path.read_bytes() != content:
+            yield Problem(LAYER, "not-normalised",
+                          "file is not in normal form (sorted by primary key, canonical CSV); run `python scripts/build.py`", name)
+
+
+def _versions(package: DataPackage) -> Iterator[Problem]:
+    version = package.version
+    citation = package.root / "CITATION.cff"
+    if citation.is_file():
+        match = re.search(r"^version:\s*['\"]?([^'\"\s]+)", citation.read_text(encoding="utf-8"), re.MULTILINE)
+        found = match.group(1) if match else None
+        if found != version:
+            yield Problem(LAYER, "version-mismatch", f"CITATION.cff version {found!r} differs from datapackage.json version {version!r}",
+                          value=found)
+    changelog = package.root / "CHANGELOG.md"
+    if changelog.is_file():
+        match = re.search(r"^## \[?(\d+\.\d+\.\d+[^\]\s]*)", changelog.read_text(encoding="utf-8"), re.MULTILINE)
+        found = match.group(1) if match else None
+        if found != version:
+            yield Problem(LAYER, "version-mismatch", f"CHANGELOG.md top entry {found!r} differs from datapackage.json version {version!r}",
+                          value=found)
+
+
+def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[tuple[str, pd.Series]]:
+    for name, frame in relations.items():
+        for _, row in frame.iterrows():
+            yield name, row
+
+
+def _quotes(package: DataPackage, sources: pd.DataFrame, relations: dict[str, pd.DataFrame], notes: list[str]) -> Iterator[Problem]:
+    folder = package.root / "sources"
+    if not folder.is_dir():
+        notes.append("quotes not checked: this copy has no sources/ folder (installed packages do not ship the source texts)")
+        return
+    texts: dict[str, str] = {}
+    for _, source in sources.iterrows():
+        path: Path = folder / f"{source['id']}.txt"
+        if source["type"] == CITED_REFERENCE:
+            continue
+        if not path.is_file():
+            yield Problem(LAYER, "source-text-missing", f"no text file {path.name} in sources/", "sources", source["id"])
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != source["sha256"]:
+            yield Problem(LAYER, "source-text-changed", f"sha256 of {path.name} is {digest}; a source text must never be edited",
+                          "sources", source["id"], "sha256", source["sha256"])
+        texts[source["id"]] = squash(data.decode("utf-8"))
+    for name, row in _rows(relations):
+        text = texts.get(row["source_id"])
+        if text is not None and squash(row["quote"]) not in text:
+            yield Problem(LAYER, "quote-not-found", f"quote does not occur in sources/{row['source_id']}.txt",
+                          name, row["id"], "quote", row["quote"])
+
+
+def _hedges(levels: pd.DataFrame, relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    cues = levels.loc[levels["id"] == HEDGE_LEVEL, "cue_phrases"]
+    phrases = cues.iloc[0] if len(cues) else []
+    if not phrases:
+        return
+    pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
+    for name, row in _rows(relations):
+        match = pattern.search(row["quote"])
+        if match and row["evidence_level_id"] in CLINICAL_LEVELS:
+            yield Problem(LAYER, "hedge-graded-clinical",
+                          f"quote hedges ({match.group(0)!r}) but is graded {row['evidence_level_id']}",
+                          name, row["id"], "evidence_level_id", row["evidence_level_id"])
+
+
+def _cited_references(sources: pd.DataFrame, relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    by_id = sources.set_index("id")
+    for name, row in _rows(relations):
+        for ref in row["cited_refs"]:
+            if ref not in by_id.index:
+                yield Problem(LAYER, "cited-reference-unknown", f"no source {ref!r}", name, row["id"], "cited_refs", ref)
+            elif by_id.at[ref, "type"] != CITED_REFERENCE or by_id.at[ref, "cited_by"] != row["source_id"]:
+                yield Problem(LAYER, "cited-reference-foreign",
+                              f"{ref!r} is not a reference listed by {row['source_id']!r}", name, row["id"], "cited_refs", ref)
+
+
+def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    used: dict[str, set[str]] = {table: set() for table in (*ENTITY_TABLES, "sources")}
+    for name, frame in relations.items():
+        for column, resource, _ in _fk_columns(package, name):
+            if resource in used:
+                used[resource].update(frame[column].dropna())
+        used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)
+    for table in ENTITY_TABLES:
+        for entity in frames[table]["id"]:
+            if entity not in used[table]:
+                yield Problem(LAYER, "entity-unused", "no assertion uses this entity", table, entity)
+    sources = frames["sources"]
+    listed = sources["cited_by"].isin(used["sources"]) & (sources["type"] == CITED_REFERENCE)
+    for _, source in sources[~sources["id"].isin(used["sources"]) & ~listed].iterrows():
+        yield Problem(LAYER, "source-unused", "no assertion comes from or cites this source, and no used source lists it",
+                      "sources", source["id"])
+
+
+def _fk_columns(package: DataPackage, name: str) -> list[tuple[str, str, str]]:
+    from painimmune.schemas import foreign_keys
+
+    return foreign_keys(package.schema(name))

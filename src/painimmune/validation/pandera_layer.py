@@ -1,0 +1,219 @@
+"""Layer 2: pandera schemas generated from the Table Schemas, plus the rules a Table Schema cannot say.
+
+The converter reads each Table Schema and builds a ``pandera.DataFrameSchema`` over the table's raw
+text (every cell a string, empty cells missing), so each failure reports the value as written.
+Checks generated from the Table Schema: column set and order, required, unique, enum, pattern,
+minimum/maximum, minLength/maxLength, integer and boolean syntax, list items against the pattern
+and enum of the field. Checks beyond it: no leading or trailing whitespace, NFC Unicode, synonyms
+distinct from the name, ``uniqueKeys``, ``exactlyOneOf`` column groups, and foreign keys across
+tables (with pandas).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from painimmune.descriptor import DataPackage
+from painimmune.errors import DataError
+from painimmune.loader import read_text_frame
+from painimmune import csvio
+from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
+from painimmune.validation.problems import Problem
+
+LAYER = "pandera"
+_TYPE_SYNTAX = {"integer": r"[+-]?\d+", "boolean": "true|false"}
+
+
+def check(package: DataPackage) -> list[Problem]:
+    """Validate every table with its generated pandera schema, then the foreign keys across tables."""
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for name in package.table_names:
+        try:
+            table_schema = package.schema(name)
+            text = csvio.decode(package.table_path(name).read_bytes(), name)
+            frame = read_text_frame(name, text, table_schema)
+        except FileNotFoundError:
+            problems.append(Problem(LAYER, "file-missing", f"file {package.table_path(name)} is missing", name))
+            continue
+        except DataError as exc:
+            problems.append(Problem(LAYER, "unreadable", str(exc), name))
+            continue
+        frames[name] = frame
+        problems += _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
+    problems += _foreign_key_problems(package, frames)
+    return problems
+
+
+def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
+    """The pandera schema of a table's raw text, generated from its Table Schema."""
+    columns = {field["name"]: _column(field) for field in table_schema["fields"]}
+    names = {field["name"] for field in table_schema["fields"]}
+    checks = [_unique_key_check(key) for key in unique_keys(table_schema)]
+    checks += [_exactly_one_check(group) for group in table_schema.get("exactlyOneOf", [])]
+    if {"name", "synonyms"} <= names:
+        checks.append(_synonyms_distinct_check(list_delimiter(_field(table_schema, "synonyms"))))
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=False)
+
+
+def _field(table_schema: Schema, name: str) -> Field:
+    return next(field for field in table_schema["fields"] if field["name"] == name)
+
+
+def _column(field: Field) -> pa.Column:
+    cons = constraints(field)
+    kind = field.get("type", "string")
+    item_checks: list[tuple[str, Any]] = []  # (rule name, predicate on one value or item)
+    if kind in _TYPE_SYNTAX:
+        syntax = re.compile(_TYPE_SYNTAX[kind])
+        item_checks.append((f"type:{kind}", lambda v, rx=syntax: rx.fullmatch(v) is not None))
+    if "enum" in cons:
+        allowed = frozenset(cons["enum"])
+        item_checks.append(("enum", lambda v, a=allowed: v in a))
+    if "pattern" in cons:
+        pattern = re.compile(cons["pattern"])
+        item_checks.append((f"pattern:{cons['pattern']}", lambda v, rx=pattern: rx.search(v) is not None))
+    if "minLength" in cons:
+        item_checks.append((f"minLength:{cons['minLength']}", lambda v, n=cons["minLength"]: len(v) >= n))
+    if "maxLength" in cons:
+        item_checks.append((f"maxLength:{cons['maxLength']}", lambda v, n=cons["maxLength"]: len(v) <= n))
+    if "minimum" in cons:
+        item_checks.append((f"minimum:{cons['minimum']}", lambda v, n=cons["minimum"]: _number(v) is None or _number(v) >= n))
+    if "maximum" in cons:
+        item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: _number(v) is None or _number(v) <= n))
+    item_checks.append(("whitespace", lambda v: v == v.strip() and "  " not in v and "\n" not in v))
+    item_checks.append(("unicode-nfc", lambda v: unicodedata.is_normalized("NFC", v)))
+    delimiter = list_delimiter(field) if kind == "list" else None
+    checks = [_element_check(rule, predicate, delimiter) for rule, predicate in item_checks]
+    return pa.Column(str, nullable=not is_required(field), unique=bool(cons.get("unique")), checks=checks, required=True)
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _element_check(rule: str, predicate: Any, delimiter: str | None) -> pa.Check:
+    """A check applied to each present value, or to each item of a list value."""
+    if delimiter is None:
+        test = predicate
+    else:
+        def test(value: str) -> bool:
+            return all(item != "" and predicate(item) for item in value.split(delimiter))
+    return pa.Check(lambda series: series.map(lambda v: pd.isna(v) or test(v)).astype(bool), name=rule, ignore_na=False)
+
+
+def _unique_key_check(key: list[str]) -> pa.Check:
+    def unique(frame: pd.DataFrame) -> pd.Series:
+        considered = frame[key].notna().any(axis=1)  # rows with every key column empty are not keyed
+        return ~(frame[key].duplicated(keep=False) & considered)
+
+    return pa.Check(unique, name=f"unique-key:{'+'.join(key)}")
+
+
+def _exactly_one_check(group: list[str]) -> pa.Check:
+    return pa.Check(lambda frame: frame[group].notna().sum(axis=1) == 1, name=f"exactly-one-of:{'+'.join(group)}")
+
+
+def _synonyms_distinct_check(delimiter: str) -> pa.Check:
+    def distinct(frame: pd.DataFrame) -> pd.Series:
+        def ok(name: Any, synonyms: Any) -> bool:
+            if pd.isna(synonyms):
+                return True
+            items = [item.casefold() for item in synonyms.split(delimiter)]
+            return len(items) == len(set(items)) and (pd.isna(name) or name.casefold() not in items)
+
+        return pd.Series([ok(n, s) for n, s in zip(frame["name"], frame["synonyms"])], index=frame.index)
+
+    return pa.Check(distinct, name="synonyms-distinct-from-name")
+
+
+_FRAME_CHECKS = {"unique-key": None, "exactly-one-of": None, "synonyms-distinct-from-name": "name+synonyms"}
+
+
+def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: str, key: list[str]) -> list[Problem]:
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems, seen = [], set()
+        for case in exc.failure_cases.to_dict("records"):
+            check = str(case.get("check"))
+            rule = check.partition(":")[0]
+            if rule in _FRAME_CHECKS:  # pandera reports a frame-level check once per column: keep one per row
+                if (check, case.get("index")) in seen:
+                    continue
+                seen.add((check, case.get("index")))
+                columns = _FRAME_CHECKS[rule] or check.partition(":")[2]
+                case = {**case, "column": columns, "failure_case": _joined(frame, case.get("index"), columns.split("+"))}
+            problems.append(_problem(case, frame, table, key))
+        return problems
+    return []
+
+
+def _joined(frame: pd.DataFrame, index: Any, columns: list[str]) -> str | None:
+    if index is None or index not in frame.index:
+        return None
+    return " / ".join("" if pd.isna(frame.at[index, c]) else str(frame.at[index, c]) for c in columns)
+
+
+def _problem(case: dict[str, Any], frame: pd.DataFrame, table: str, key: list[str]) -> Problem:
+    index = case.get("index")
+    row = None
+    if index is not None and not pd.isna(index) and index in frame.index:
+        row = ", ".join(str(frame.at[index, k]) for k in key) if key else f"line {int(index) + 2}"
+    column = case.get("column") if isinstance(case.get("column"), str) and case.get("column") != table else None
+    check = str(case.get("check"))
+    value = case.get("failure_case")
+    rule, _, detail = check.partition(":")
+    if rule in _FRAME_CHECKS:
+        detail = ""
+    rule = {"field_uniqueness": "unique", "not_nullable": "required", "column_in_schema": "extra-column",
+            "column_in_dataframe": "missing-column", "column_ordered": "column-order"}.get(rule, rule)
+    message = _MESSAGES.get(rule, "check failed") + (f" ({detail})" if detail else "")
+    shown = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return Problem(LAYER, rule, message, table, row, column, shown)
+
+
+_MESSAGES = {
+    "required": "a required cell is empty",
+    "unique": "value is not unique in its column",
+    "enum": "value is not one of the column's allowed values",
+    "pattern": "value does not match the column's pattern",
+    "type": "value is not of the column's type",
+    "whitespace": "leading, trailing or doubled whitespace, or a line break",
+    "unicode-nfc": "text is not in Unicode normal form NFC",
+    "minLength": "value is too short",
+    "maxLength": "value is too long",
+    "minimum": "value is below the minimum",
+    "maximum": "value is above the maximum",
+    "unique-key": "these columns together repeat another row's values",
+    "exactly-one-of": "exactly one of these columns must be set",
+    "synonyms-distinct-from-name": "a synonym repeats the name or another synonym (case-insensitively)",
+    "extra-column": "column is not in the schema",
+    "missing-column": "column of the schema is missing",
+    "column-order": "columns are not in schema order",
+}
+
+
+def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    problems = []
+    for name, frame in frames.items():
+        table_schema = package.schema(name)
+        key = primary_key(table_schema)
+        for column, resource, ref_column in foreign_keys(table_schema):
+            if resource not in frames or column not in frame:
+                continue
+            values = frame[column]
+            dangling = values.notna() & ~values.isin(set(frames[resource][ref_column].dropna()))
+            for index in frame.index[dangling]:
+                row = ", ".join(str(frame.at[index, k]) for k in key)
+                problems.append(Problem(LAYER, "foreign-key", f"no row with {ref_column} {values[index]!r} in {resource}",
+                                        name, row, column, str(values[index])))
+    return problems
