@@ -1,0 +1,3 @@
+from painimmune.cli import main
+
+main(prog_name="painimmune")

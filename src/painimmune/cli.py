@@ -1,0 +1,83 @@
+"""The ``painimmune`` command line: list, show and validate the data.
+
+``painimmune --version`` and ``--help`` import neither pandas nor the validators.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+PATH_HELP = "data package directory or datapackage.json (default: the installed data)"
+
+
+class _Group(click.Group):
+    """A group that turns painimmune's own errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        from painimmune.errors import PainimmuneError
+
+        try:
+            return super().invoke(ctx)
+        except PainimmuneError as exc:
+            click.echo(f"painimmune: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=None, package_name="painimmune", message="%(prog)s %(version)s")
+def main() -> None:
+    """painimmune: the immune system's role in chronic pain, as a curated data package."""
+
+
+@main.command("list")
+@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+def list_tables(path: Path | None) -> None:
+    """List the tables with their row counts and titles."""
+    from painimmune.descriptor import DataPackage
+
+    package = DataPackage(path)
+    for name in package.table_names:
+        resource = package.resource(name)
+        click.echo(f"{name:<24} {resource.get('rows', '?'):>5}  {resource.get('title', '')}")
+
+
+@main.command()
+@click.argument("table")
+@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+@click.option("--rows", "max_rows", type=click.IntRange(min=1), default=20, show_default=True, help="rows to show")
+def show(table: str, path: Path | None, max_rows: int) -> None:
+    """Show the first rows of TABLE."""
+    from painimmune.loader import load
+
+    frame = load(table, path)
+    click.echo(frame.head(max_rows).to_string(index=False, max_colwidth=30))
+    click.echo(f"({len(frame)} rows, {len(frame.columns)} columns)")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(path: Path | None, fmt: str) -> None:
+    """Validate a data package: Frictionless, pandera and package rules.
+
+    PATH is a package directory or its datapackage.json (default: the installed data).
+    Exits 1 when any problem is found.
+    """
+    from painimmune.validation import validate as run
+
+    report = run(path)
+    if fmt == "json":
+        click.echo(json.dumps({"valid": report.valid, "problems": [p.to_dict() for p in report.problems],
+                               "notes": report.notes}, indent=2, ensure_ascii=False))
+    else:
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
+        click.echo("valid" if report.valid else f"invalid: {len(report.problems)} problem(s)")
+    if not report.valid:
+        sys.exit(1)

@@ -1,0 +1,43 @@
+"""scripts/build.py: normalises, refreshes metadata, is idempotent, and refuses what it cannot fix."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+BUILD = ROOT / "scripts" / "build.py"
+
+
+def build(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BUILD), "--root", str(path), *args], capture_output=True, text=True)
+
+
+def test_checkout_is_current():
+    result = subprocess.run([sys.executable, str(BUILD), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_build_sorts_refreshes_and_is_idempotent(package_copy):
+    path = package_copy / "tables" / "conditions.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(header + "".join(reversed(rows)), encoding="utf-8")
+    check = build(package_copy, "--check")
+    assert check.returncode == 1 and "stale: tables/conditions.csv" in check.stdout
+    assert build(package_copy).returncode == 0
+    assert path.read_text(encoding="utf-8") == header + "".join(rows)
+    snapshot = {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
+    second = build(package_copy)
+    assert second.returncode == 0 and "everything is current" in second.stdout
+    assert snapshot == {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
+
+
+def test_build_refuses_a_table_whose_header_does_not_match(package_copy):
+    path = package_copy / "tables" / "treatments.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("id,name,synonyms", "id,label,synonyms", 1), encoding="utf-8")
+    before = (package_copy / "datapackage.json").read_bytes()
+    result = build(package_copy)
+    assert result.returncode == 1 and "treatments: header" in result.stderr and "Traceback" not in result.stderr
+    assert (package_copy / "datapackage.json").read_bytes() == before

@@ -1,0 +1,94 @@
+"""The loader API: typed frames, offline, from the package's own files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import painimmune as pim
+from conftest import ROOT
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_tables_lists_every_resource_in_descriptor_order():
+    assert pim.tables() == [resource["name"] for resource in DESCRIPTOR["resources"]]
+
+
+def test_version_is_the_descriptor_version():
+    assert pim.__version__ == DESCRIPTOR["version"]
+
+
+@pytest.mark.parametrize("name", [resource["name"] for resource in DESCRIPTOR["resources"]])
+def test_every_table_loads_with_its_declared_row_count_and_columns(name):
+    frame = pim.load(name)
+    resource = next(r for r in DESCRIPTOR["resources"] if r["name"] == name)
+    schema = json.loads((ROOT / resource["schema"]).read_text(encoding="utf-8"))
+    assert list(frame.columns) == [field["name"] for field in schema["fields"]]
+    assert len(frame) == resource["rows"] > 0
+    assert frame["id"].is_unique
+
+
+def test_types_follow_the_schema():
+    mediators = pim.load("mediators")
+    assert isinstance(mediators["category"].dtype, pd.CategoricalDtype)
+    assert "cytokine" in mediators["category"].cat.categories
+    assert mediators["is_class"].dtype == "boolean"
+    tnf = mediators.set_index("id").loc["tnf"]
+    assert tnf["name"] == "TNF-α"
+    assert "TNF-alpha" in tnf["synonyms"]  # list fields are split into Python lists
+    sources = pim.load("sources")
+    assert sources["year"].dtype == "Int64"
+    assert sources["year"].isna().any()  # missing years stay missing, not 0 or NaN floats
+    assert sources.set_index("id").loc["calvo2012", "authors"] == ["Calvo M", "Dawes JM", "Bennett DLH"]
+
+
+def test_load_all_returns_every_table():
+    frames = pim.load_all()
+    assert list(frames) == pim.tables()
+    assert all(isinstance(frame, pd.DataFrame) for frame in frames.values())
+
+
+def test_tables_join_on_their_keys():
+    links = pim.load("treatment_conditions").merge(pim.load("treatments"), left_on="treatment_id", right_on="id", suffixes=("", "_t"))
+    assert len(links) == len(pim.load("treatment_conditions"))
+
+
+def test_schema_is_the_data_dictionary():
+    dictionary = pim.schema("cell_types")
+    assert list(dictionary["column"])[:2] == ["id", "name"]
+    row = dictionary.set_index("column").loc["cl_id"]
+    assert row["pattern"] == r"^CL:\d{7}$" and row["description"]
+
+
+def test_unknown_table_names_the_valid_ones():
+    with pytest.raises(pim.UnknownTableError) as info:
+        pim.load("mediator")
+    assert "mediators" in str(info.value) and "'mediator'" in str(info.value)
+
+
+def test_a_package_path_can_be_given(package_copy):
+    assert pim.tables(package_copy) == pim.tables()
+    assert len(pim.load("conditions", package_copy / "datapackage.json")) == len(pim.load("conditions"))
+
+
+def test_missing_package_is_a_clear_error(tmp_path):
+    with pytest.raises(pim.PackageNotFoundError, match="no datapackage.json"):
+        pim.load("mediators", tmp_path)
+
+
+def test_bad_value_is_refused_not_turned_into_missing(package_copy):
+    path = package_copy / "tables" / "mediators.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",cytokine,pro-inflammatory,false,HGNC:11892", ",cytokin,pro-inflammatory,false,HGNC:11892"), encoding="utf-8")
+    with pytest.raises(pim.DataError, match=r"mediators: row tnf: column category: value 'cytokin'"):
+        pim.load("mediators", package_copy)
+
+
+def test_import_is_light():
+    code = "import sys, painimmune; print(sorted(m for m in ('pandera', 'frictionless', 'click') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
