@@ -4,7 +4,8 @@
     python scripts/build.py --check   # report what is stale, write nothing, exit 1 if anything is
 
 Normalising a table means: UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
-primary key. Derived metadata: each resource's ``hash``, ``bytes`` and ``rows`` in datapackage.json.
+primary key. Derived files: each resource's ``hash``, ``bytes`` and ``rows`` in datapackage.json,
+and docs/curation-report.md.
 Running it twice changes nothing the second time. It never guesses: a table whose header does not
 match its schema, or that cannot be read, stops the build with a message naming the table.
 """
@@ -26,6 +27,8 @@ from painimmune.descriptor import DataPackage  # noqa: E402
 from painimmune.errors import PainimmuneError  # noqa: E402
 from painimmune.locate import DESCRIPTOR  # noqa: E402
 from painimmune.normalise import normalised_table  # noqa: E402
+
+import curation_report  # noqa: E402  (beside this script)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def plan(root: Path) -> list[Output]:
         resource["bytes"] = len(content)
         resource["rows"] = rows
     outputs.append(Output(root / DESCRIPTOR, descriptor_bytes(descriptor)))
+    outputs.append(Output(root / "docs" / "curation-report.md", curation_report.render(root).encode("utf-8")))
     return outputs
 
 
@@ -76,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             print(f"stale: {relative}")
         else:
+            output.path.parent.mkdir(parents=True, exist_ok=True)
             output.path.write_bytes(output.content)
             print(f"wrote: {relative}")
     if args.check and stale:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "CITATION.cff", "CHANGELOG.md")
+PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "curation", "CITATION.cff", "CHANGELOG.md")
 
 
 @pytest.fixture

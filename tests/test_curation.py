@@ -87,3 +87,22 @@ def test_negative_findings_are_recorded_as_refuting_rows():
 def test_every_relationship_table_has_rows_from_the_lancet_abstract():
     counts = {table: (pim.load(table)["source_id"] == "calvo2012").sum() for table in ["cell_conditions", "cell_mediators", "mediator_conditions"]}
     assert all(count > 0 for count in counts.values()), counts
+
+
+def test_statements_not_encoded_are_verbatim_and_explained():
+    squash = lambda text: " ".join(text.split())
+    with (ROOT / "curation" / "not_encoded.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["source_id"] for row in rows} == {"calvo2012", "fmpm", "marchand2005", "tannenbaum"}
+    for row in rows:
+        text = squash((ROOT / "sources" / f"{row['source_id']}.txt").read_text(encoding="utf-8"))
+        assert squash(row["quote"]) in text, row["quote"]
+        assert row["reason"].strip()
+
+
+@pytest.mark.parametrize("table", RELATIONSHIP_TABLES)
+def test_hedged_quotes_are_never_graded_established(table):
+    hedges = re.compile(r"\b(may|might|could|seems?|suggest\w*|shows? promise|emerging|circumstantial)\b", re.IGNORECASE)
+    for row in pim.load(table).itertuples():
+        if hedges.search(row.quote):
+            assert row.evidence_level_id not in {"established_clinical", "clinical_trial", "clinical_observation"}, row.id
