@@ -22,6 +22,7 @@ from painimmune.descriptor import DataPackage
 from painimmune.errors import PainimmuneError
 from painimmune.loader import load
 from painimmune.normalise import normalised_table
+from painimmune.schemas import foreign_keys
 from painimmune.validation.problems import Problem
 
 LAYER = "package"
@@ -143,7 +144,7 @@ def _cited_references(sources: pd.DataFrame, relations: dict[str, pd.DataFrame])
 def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
     used: dict[str, set[str]] = {table: set() for table in (*ENTITY_TABLES, "sources")}
     for name, frame in relations.items():
-        for column, resource, _ in _fk_columns(package, name):
+        for column, resource, _ in foreign_keys(package.schema(name)):
             if resource in used:
                 used[resource].update(frame[column].dropna())
         used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)
@@ -156,9 +157,3 @@ def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dic
     for _, source in sources[~sources["id"].isin(used["sources"]) & ~listed].iterrows():
         yield Problem(LAYER, "source-unused", "no assertion comes from or cites this source, and no used source lists it",
                       "sources", source["id"])
-
-
-def _fk_columns(package: DataPackage, name: str) -> list[tuple[str, str, str]]:
-    from painimmune.schemas import foreign_keys
-
-    return foreign_keys(package.schema(name))
