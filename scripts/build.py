@@ -49,6 +49,7 @@ def descriptor_bytes(descriptor: dict) -> bytes:
 
 def plan(root: Path) -> list[Output]:
     """Every file the build would write, with its content."""
+    root = root.resolve()
     package = DataPackage(root)
     outputs = []
     descriptor = package.descriptor
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     stale = [output for output in outputs if output.is_stale()]
     for output in stale:
-        relative = output.path.relative_to(args.root.resolve()) if output.path.is_relative_to(args.root.resolve()) else output.path
+        relative = output.path.relative_to(args.root.resolve())
         if args.check:
             print(f"stale: {relative}")
         else:

@@ -9,10 +9,10 @@ import pandas as pd
 
 from painimmune.descriptor import DataPackage
 from painimmune.loader import load_all
+from painimmune.validation.package_rules import ENTITY_TABLES, used_ids
 
 RELATIONSHIP_TABLES = ("cell_mediators", "mediator_conditions", "cell_conditions", "treatment_targets",
                        "treatment_conditions", "mediator_interactions")
-ENTITY_TABLES = ("mediators", "cell_types", "conditions", "treatments")
 NOT_ENCODED = Path("curation") / "not_encoded.csv"
 
 
@@ -36,12 +36,8 @@ def render(root: Path) -> str:
     per_level = per_level.reindex([*levels["id"], "all"]).fillna(0).astype(int).reset_index()
     per_evidence = assertions["evidence_source"].value_counts().rename_axis("evidence gathered in").reset_index(name="rows")
 
-    used = set()
-    for name in RELATIONSHIP_TABLES:
-        for column in frames[name].columns:
-            if column.endswith("_id") and column not in ("source_id", "evidence_level_id"):
-                used.update(frames[name][column].dropna())
-    unused = [f"{table}.{entity}" for table in ENTITY_TABLES for entity in frames[table]["id"] if entity not in used]
+    used = used_ids(package, {name: frames[name] for name in RELATIONSHIP_TABLES})
+    unused = [f"{table}.{entity}" for table in ENTITY_TABLES for entity in frames[table]["id"] if entity not in used[table]]
 
     with (root / NOT_ENCODED).open(encoding="utf-8", newline="") as handle:
         not_encoded = pd.DataFrame(list(csv.DictReader(handle)))

@@ -104,6 +104,13 @@ def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.Data
     return pd.DataFrame(typed, index=frame.index)
 
 
+def row_key(frame: pd.DataFrame, index: object, keys: list[str]) -> str:
+    """How a row is named in messages: its primary-key values, or its line in the file without a key."""
+    if keys:
+        return ", ".join(str(frame.at[index, key]) for key in keys)
+    return f"line {int(index) + 2}"
+
+
 def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.Series:
     column = field["name"]
     values = frame[column]
@@ -112,8 +119,7 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
 
     def fail(mask: pd.Series, expected: str) -> None:
         row = mask.idxmax()
-        key = ", ".join(str(frame.at[row, k]) for k in keys) if keys else f"line {row + 2}"
-        raise DataError(f"{table}: row {key}: column {column}: value {values[row]!r} is not {expected}")
+        raise DataError(f"{table}: row {row_key(frame, row, keys)}: column {column}: value {values[row]!r} is not {expected}")
 
     if kind == "integer":
         bad = present & ~values.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)

@@ -141,13 +141,19 @@ def _cited_references(sources: pd.DataFrame, relations: dict[str, pd.DataFrame])
                               f"{ref!r} is not a reference listed by {row['source_id']!r}", name, row["id"], "cited_refs", ref)
 
 
-def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """Ids of entities and sources that the relationship rows refer to (through foreign keys and cited_refs)."""
     used: dict[str, set[str]] = {table: set() for table in (*ENTITY_TABLES, "sources")}
     for name, frame in relations.items():
         for column, resource, _ in foreign_keys(package.schema(name)):
             if resource in used:
                 used[resource].update(frame[column].dropna())
         used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)
+    return used
+
+
+def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    used = used_ids(package, relations)
     for table in ENTITY_TABLES:
         for entity in frames[table]["id"]:
             if entity not in used[table]:

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
-from painimmune.loader import read_text_frame
+from painimmune.loader import read_text_frame, row_key
 from painimmune import csvio
 from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem
@@ -167,7 +167,7 @@ def _problem(case: dict[str, Any], frame: pd.DataFrame, table: str, key: list[st
     index = case.get("index")
     row = None
     if index is not None and not pd.isna(index) and index in frame.index:
-        row = ", ".join(str(frame.at[index, k]) for k in key) if key else f"line {int(index) + 2}"
+        row = row_key(frame, index, key)
     column = case.get("column") if isinstance(case.get("column"), str) and case.get("column") != table else None
     check = str(case.get("check"))
     value = case.get("failure_case")
@@ -213,7 +213,6 @@ def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame])
             values = frame[column]
             dangling = values.notna() & ~values.isin(set(frames[resource][ref_column].dropna()))
             for index in frame.index[dangling]:
-                row = ", ".join(str(frame.at[index, k]) for k in key)
                 problems.append(Problem(LAYER, "foreign-key", f"no row with {ref_column} {values[index]!r} in {resource}",
-                                        name, row, column, str(values[index])))
+                                        name, row_key(frame, index, key), column, str(values[index])))
     return problems
