@@ -12,6 +12,7 @@ import pytest
 
 import painimmune as pim
 from conftest import ROOT
+from painimmune.validation.package_rules import squash
 
 ONTOLOGIES = ROOT / "reference" / "ontologies"
 RELATIONSHIP_TABLES = ["cell_mediators", "mediator_conditions", "cell_conditions", "treatment_targets",
@@ -90,7 +91,6 @@ def test_every_relationship_table_has_rows_from_the_lancet_abstract():
 
 
 def test_statements_not_encoded_are_verbatim_and_explained():
-    squash = lambda text: " ".join(text.split())
     with (ROOT / "curation" / "not_encoded.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["source_id"] for row in rows} == {"calvo2012", "fmpm", "marchand2005", "tannenbaum"}

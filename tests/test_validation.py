@@ -25,6 +25,11 @@ def problems(path: Path, layer: str | None = None) -> list:
     return [p for p in report.problems if layer is None or p.layer == layer]
 
 
+def problems_by_rule(path: Path, layer: str, rule: str) -> list:
+    """The problems one layer reports under one rule, on a package that must be invalid."""
+    return [p for p in problems(path, layer) if p.rule == rule]
+
+
 def test_real_package_is_valid():
     report = validate()
     assert report.valid, str(report)
@@ -34,7 +39,7 @@ def test_real_package_is_valid():
 
 def test_frictionless_reports_text_in_an_integer_column(package_copy):
     edit(package_copy / "tables" / "evidence_levels.csv", "preclinical,4,", "preclinical,four,")
-    found = [p for p in problems(package_copy, "frictionless") if p.rule == "type-error"]
+    found = problems_by_rule(package_copy, "frictionless", "type-error")
     assert [(p.table, p.row, p.column, p.value) for p in found] == [("evidence_levels", "preclinical", "rank", "four")]
 
 
@@ -56,14 +61,14 @@ def test_frictionless_reports_a_dangling_foreign_key(package_copy):
 def test_pandera_reports_a_malformed_curie(package_copy):
     edit(package_copy / "tables" / "cell_types.csv", "CL:0000097", "CL:97")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "pandera") if p.rule == "pattern"]
+    found = problems_by_rule(package_copy, "pandera", "pattern")
     assert [(p.table, p.row, p.column, p.value) for p in found] == [("cell_types", "mast_cell", "cl_id", "CL:97")]
 
 
 def test_pandera_reports_a_curie_of_the_wrong_ontology(package_copy):
     edit(package_copy / "tables" / "conditions.csv", "MONDO:0005546", "HP:0005546")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "pandera") if p.rule == "pattern"]
+    found = problems_by_rule(package_copy, "pandera", "pattern")
     assert [(p.table, p.row, p.column) for p in found] == [("conditions", "fibromyalgia", "mondo_id")]
 
 
@@ -80,7 +85,7 @@ def test_pandera_reports_stray_whitespace_and_non_nfc_text(package_copy):
 def test_pandera_reports_a_synonym_equal_to_the_name(package_copy):
     edit(package_copy / "tables" / "treatments.csv", "NSAIDs,NSAID|", "NSAIDs,nsaids|")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "pandera") if p.rule == "synonyms-distinct-from-name"]
+    found = problems_by_rule(package_copy, "pandera", "synonyms-distinct-from-name")
     assert [(p.table, p.row, p.column) for p in found] == [("treatments", "nsaid", "name+synonyms")]
 
 
@@ -91,7 +96,7 @@ def test_pandera_reports_a_target_row_with_two_targets(package_copy):
     lines[row] = lines[row].replace(",minocycline,inhibits,,", ",minocycline,inhibits,tnf,")
     path.write_text("".join(lines), encoding="utf-8")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "pandera") if p.rule == "exactly-one-of"]
+    found = problems_by_rule(package_copy, "pandera", "exactly-one-of")
     assert len(found) == 1 and found[0].table == "treatment_targets" and found[0].column == "target_mediator_id+target_cell_type_id"
 
 
@@ -101,13 +106,13 @@ def test_pandera_reports_a_duplicate_assertion(package_copy):
     duplicate = re.sub(r"^mi\d{4}", "mi9999", lines[1])
     path.write_text("".join(lines) + duplicate, encoding="utf-8")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "pandera") if p.rule == "unique-key"]
+    found = problems_by_rule(package_copy, "pandera", "unique-key")
     assert {p.row for p in found} == {lines[1][:6], "mi9999"}
 
 
 def test_pandera_reports_a_value_outside_the_enum(package_copy):
     edit(package_copy / "tables" / "treatment_conditions.csv", ",refutes,", ",disputes,")
-    found = [p for p in problems(package_copy, "pandera") if p.rule == "enum"]
+    found = problems_by_rule(package_copy, "pandera", "enum")
     assert found and found[0].table == "treatment_conditions" and found[0].column == "direction" and found[0].value == "disputes"
 
 
@@ -117,7 +122,7 @@ def test_quote_not_in_its_source_is_reported(package_copy):
     edit(package_copy / "tables" / "cell_conditions.csv", "Preclinical data suggest an immune pathogenesis",
          "Preclinical data prove an immune pathogenesis")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "package") if p.rule == "quote-not-found"]
+    found = problems_by_rule(package_copy, "package", "quote-not-found")
     assert len(found) == 1 and found[0].table == "cell_conditions" and found[0].column == "quote"
 
 
@@ -127,14 +132,14 @@ def test_quote_attributed_to_the_wrong_source_is_reported(package_copy):
     line = next(l for l in text.splitlines() if "Preclinical data suggest" in l)
     path.write_text(text.replace(line, line.replace(",calvo2012,", ",marchand2005,")), encoding="utf-8")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "package") if p.rule == "quote-not-found"]
+    found = problems_by_rule(package_copy, "package", "quote-not-found")
     assert [p.row for p in found] == [line.split(",")[0]]
 
 
 def test_edited_source_text_is_reported(package_copy):
     with (package_copy / "sources" / "fmpm.txt").open("a", encoding="utf-8") as handle:
         handle.write("\nedited\n")
-    found = [p for p in problems(package_copy, "package") if p.rule == "source-text-changed"]
+    found = problems_by_rule(package_copy, "package", "source-text-changed")
     assert [(p.table, p.row, p.column) for p in found] == [("sources", "fmpm", "sha256")]
 
 
@@ -144,14 +149,14 @@ def test_unused_entity_is_reported(package_copy):
     lines.insert(1, "aaa_unused,unused mediator,,cytokine,not stated,false,,,,,A mediator no row uses.,\n")
     path.write_text("".join(lines), encoding="utf-8")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "package") if p.rule == "entity-unused"]
+    found = problems_by_rule(package_copy, "package", "entity-unused")
     assert [(p.table, p.row) for p in found] == [("mediators", "aaa_unused")]
 
 
 def test_unknown_cited_reference_is_reported(package_copy):
     edit(package_copy / "tables" / "cell_mediators.csv", "tannenbaum_ref3", "tannenbaum_ref33")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "package") if p.rule == "cited-reference-unknown"]
+    found = problems_by_rule(package_copy, "package", "cited-reference-unknown")
     assert found and found[0].column == "cited_refs" and found[0].value == "tannenbaum_ref33"
 
 
@@ -161,13 +166,13 @@ def test_hedged_quote_graded_clinical_is_reported(package_copy):
     line = next(l for l in text.splitlines() if "Preclinical data suggest" in l)
     path.write_text(text.replace(line, line.replace(",preclinical,", ",established_clinical,")), encoding="utf-8")
     rebuild(package_copy)
-    found = [p for p in problems(package_copy, "package") if p.rule == "hedge-graded-clinical"]
+    found = problems_by_rule(package_copy, "package", "hedge-graded-clinical")
     assert len(found) == 1 and found[0].column == "evidence_level_id"
 
 
 def test_version_disagreement_is_reported(package_copy):
     edit(package_copy / "CITATION.cff", "version: 0.1.0", "version: 0.2.0")
-    found = [p for p in problems(package_copy, "package") if p.rule == "version-mismatch"]
+    found = problems_by_rule(package_copy, "package", "version-mismatch")
     assert len(found) == 1 and "CITATION.cff" in found[0].message
 
 
@@ -175,7 +180,7 @@ def test_unsorted_table_is_reported(package_copy):
     path = package_copy / "tables" / "conditions.csv"
     header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text(header + "".join(reversed(rows)), encoding="utf-8")
-    found = [p for p in problems(package_copy, "package") if p.rule == "not-normalised"]
+    found = problems_by_rule(package_copy, "package", "not-normalised")
     assert [p.table for p in found] == ["conditions"]
 
 
