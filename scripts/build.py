@@ -6,8 +6,9 @@
 Normalising a table means: UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
 primary key. Derived files: each resource's ``hash``, ``bytes`` and ``rows`` in datapackage.json,
 and docs/curation-report.md.
-Running it twice changes nothing the second time. It never guesses: a table whose header does not
-match its schema, or that cannot be read, stops the build with a message naming the table.
+Running it twice changes nothing the second time. It never records metadata for data that are
+wrong: the package is validated first, and any problem other than the stale metadata and row
+order the build itself fixes stops it, with each problem named.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from painimmune.descriptor import DataPackage  # noqa: E402
 from painimmune.errors import PainimmuneError  # noqa: E402
 from painimmune.locate import DESCRIPTOR  # noqa: E402
 from painimmune.normalise import normalised_table  # noqa: E402
+from painimmune.validation import Problem, validate  # noqa: E402
 
 import curation_report  # noqa: E402  (beside this script)
 
@@ -65,6 +67,15 @@ def plan(root: Path) -> list[Output]:
     return outputs
 
 
+# Problems the build exists to fix: stale hash, bytes and rows, and rows out of order.
+FIXED_BY_BUILD = frozenset({"hash-count", "byte-count", "row-count", "not-normalised"})
+
+
+def blocking_problems(root: Path) -> list[Problem]:
+    """Validation problems that the build cannot fix and must not paper over with fresh metadata."""
+    return [problem for problem in validate(root).problems if problem.rule not in FIXED_BY_BUILD]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report stale files without writing; exit 1 if any")
@@ -74,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         outputs = plan(args.root)
     except PainimmuneError as exc:
         print(f"build: {exc}", file=sys.stderr)
+        return 1
+    blocking = blocking_problems(args.root)
+    if blocking:
+        for problem in blocking:
+            print(problem, file=sys.stderr)
+        print(f"build: refused: the package has {len(blocking)} problem(s) that a build cannot fix; "
+              "nothing was written", file=sys.stderr)
         return 1
     stale = [output for output in outputs if output.is_stale()]
     for output in stale:

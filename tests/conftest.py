@@ -30,9 +30,3 @@ def package_copy(tmp_path: Path) -> Path:
 def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``painimmune`` command as a user would, in a subprocess."""
     return subprocess.run([sys.executable, "-m", "painimmune", *map(str, args)], capture_output=True, text=True, cwd=cwd)
-
-
-def rebuild(path: Path) -> None:
-    """Refresh hash, bytes and rows of a package copy after editing it (as a curator would)."""
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(path)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr

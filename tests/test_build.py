@@ -39,5 +39,16 @@ def test_build_refuses_a_table_whose_header_does_not_match(package_copy):
     path.write_text(path.read_text(encoding="utf-8").replace("id,name,synonyms", "id,label,synonyms", 1), encoding="utf-8")
     before = (package_copy / "datapackage.json").read_bytes()
     result = build(package_copy)
-    assert result.returncode == 1 and "treatments: header" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "treatments: column name" in result.stderr and "Traceback" not in result.stderr
     assert (package_copy / "datapackage.json").read_bytes() == before
+
+
+def test_build_refuses_an_invalid_package_and_writes_nothing(package_copy):
+    path = package_copy / "tables" / "cell_types.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("CL:0000097", "CL:97"), encoding="utf-8")
+    before = {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
+    result = build(package_copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cell_types: row mast_cell: column cl_id: value 'CL:97'" in result.stderr
+    assert "build: refused" in result.stderr
+    assert before == {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}

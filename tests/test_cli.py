@@ -39,19 +39,44 @@ def test_validate_json_output(package_copy):
     assert json.loads(result.stdout)["valid"] is True
 
 
-def test_user_mistakes_get_one_line_and_no_traceback(tmp_path):
+def test_user_mistakes_get_one_line_and_no_traceback(tmp_path, package_copy):
+    (tmp_path / "notes.txt").write_text("not a package", encoding="utf-8")
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "datapackage.json").mkdir()  # a directory where the descriptor should be
+    (package_copy / "tables" / "cell_types.csv").unlink()
+    (package_copy / "tables" / "cell_types.csv").mkdir()  # a table that cannot be read as a file
     cases = [
         ("show", "nonexistent_table"),
+        ("show", "../../etc/passwd"),
+        ("show",),
+        ("show", "mediators", "--rows", "0"),
+        ("show", "mediators", "--rows", "many"),
+        ("show", "mediators", "--path", tmp_path / "missing"),
+        ("show", "cell_types", "--path", package_copy),
+        ("list", "--path", tmp_path / "notes.txt"),
+        ("list", "--path", tmp_path / "odd"),
+        ("validate", "--format", "xml"),
         ("validate", tmp_path / "missing"),
         ("validate", tmp_path),
-        ("show", "mediators", "--rows", "0"),
+        ("validate", tmp_path / "notes.txt"),
         ("no-such-command",),
+        ("--no-such-option",),
     ]
     for args in cases:
         result = run_cli(*args)
         assert result.returncode != 0, args
         assert "Traceback" not in result.stderr, args
-        assert result.stderr.strip(), args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("painimmune: "), (args, result.stderr)
+
+
+def test_show_refuses_an_edited_table_and_says_how_to_load_it(package_copy):
+    path = package_copy / "tables" / "conditions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Pain from a stimulus", "Pain from any stimulus"), encoding="utf-8")
+    refused = run_cli("show", "conditions", "--path", package_copy)
+    assert refused.returncode == 1 and "does not match the sha256 hash" in refused.stderr and "--no-verify" in refused.stderr
+    shown = run_cli("show", "conditions", "--path", package_copy, "--no-verify")
+    assert shown.returncode == 0 and "Pain from any" in shown.stdout
 
 
 def test_unknown_table_lists_the_valid_ones():

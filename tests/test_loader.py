@@ -85,10 +85,53 @@ def test_bad_value_is_refused_not_turned_into_missing(package_copy):
     path = package_copy / "tables" / "mediators.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",cytokine,pro-inflammatory,false,HGNC:11892", ",cytokin,pro-inflammatory,false,HGNC:11892"), encoding="utf-8")
     with pytest.raises(pim.DataError, match=r"mediators: row tnf: column category: value 'cytokin'"):
-        pim.load("mediators", package_copy)
+        pim.load("mediators", package_copy, verify=False)
 
 
 def test_import_is_light():
     code = "import sys, painimmune; print(sorted(m for m in ('pandera', 'frictionless', 'click') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_changed_file_is_refused_unless_the_curator_asks(package_copy):
+    path = package_copy / "tables" / "conditions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Pain from a stimulus", "Pain from any stimulus"), encoding="utf-8")
+    with pytest.raises(pim.IntegrityError, match=r"conditions: tables/conditions.csv: the file does not match the sha256 hash.*verify=False"):
+        pim.load("conditions", package_copy)
+    with pytest.raises(pim.IntegrityError):
+        pim.load_all(package_copy)
+    frame = pim.load("conditions", package_copy, verify=False)
+    assert frame.set_index("id").loc["allodynia", "description"].startswith("Pain from any stimulus")
+
+
+def test_a_missing_hash_cannot_be_verified(package_copy):
+    path = package_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    del descriptor["resources"][0]["hash"]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(pim.IntegrityError, match="records no hash"):
+        pim.load(descriptor["resources"][0]["name"], package_copy)
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "tables/mediators.csv", "mediators.csv", "", "MEDIATORS"])
+def test_names_outside_the_declared_resources_are_refused(name):
+    with pytest.raises(pim.UnknownTableError, match="valid tables: mediators"):
+        pim.load(name)
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "https://example.org/x.csv", "../tables/mediators.csv"])
+def test_resource_paths_outside_the_package_are_refused(package_copy, path):
+    descriptor_path = package_copy / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = path
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(pim.DataError, match="points outside the package; refused"):
+        pim.load(descriptor["resources"][0]["name"], package_copy)
+
+
+def test_a_truncated_table_is_refused_not_padded_with_missing_values(package_copy):
+    path = package_copy / "tables" / "mediators.csv"
+    path.write_bytes(path.read_bytes()[:-40])
+    with pytest.raises(pim.DataError, match=r"mediators: line 23: .*truncated"):
+        pim.load("mediators", package_copy, verify=False)

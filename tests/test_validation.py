@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import rebuild, run_cli
+from conftest import run_cli
 from painimmune.validation import validate
 
 
@@ -51,7 +51,6 @@ def test_frictionless_reports_a_stale_hash(package_copy):
 
 def test_frictionless_reports_a_dangling_foreign_key(package_copy):
     edit(package_copy / "tables" / "cell_mediators.csv", ",mast_cell,", ",mast_cells,")
-    rebuild(package_copy)
     found = problems(package_copy, "frictionless")
     assert any(p.rule == "foreign-key" and p.table == "cell_mediators" for p in found)
 
@@ -60,14 +59,12 @@ def test_frictionless_reports_a_dangling_foreign_key(package_copy):
 
 def test_pandera_reports_a_malformed_curie(package_copy):
     edit(package_copy / "tables" / "cell_types.csv", "CL:0000097", "CL:97")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "pandera", "pattern")
     assert [(p.table, p.row, p.column, p.value) for p in found] == [("cell_types", "mast_cell", "cl_id", "CL:97")]
 
 
 def test_pandera_reports_a_curie_of_the_wrong_ontology(package_copy):
     edit(package_copy / "tables" / "conditions.csv", "MONDO:0005546", "HP:0005546")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "pandera", "pattern")
     assert [(p.table, p.row, p.column) for p in found] == [("conditions", "fibromyalgia", "mondo_id")]
 
@@ -76,7 +73,6 @@ def test_pandera_reports_stray_whitespace_and_non_nfc_text(package_copy):
     path = package_copy / "tables" / "mediators.csv"
     edit(path, "histamine,histamine,", "histamine,histamine ,")
     edit(path, "|IL-1beta|", "|" + unicodedata.normalize("NFD", "IL-1beta\u0301") + "|")  # a combining accent NFC would compose
-    rebuild(package_copy)
     found = problems(package_copy, "pandera")
     assert any(p.rule == "whitespace" and (p.table, p.row, p.column) == ("mediators", "histamine", "name") for p in found)
     assert any(p.rule == "unicode-nfc" and (p.table, p.row, p.column) == ("mediators", "il1b", "synonyms") for p in found)
@@ -84,7 +80,6 @@ def test_pandera_reports_stray_whitespace_and_non_nfc_text(package_copy):
 
 def test_pandera_reports_a_synonym_equal_to_the_name(package_copy):
     edit(package_copy / "tables" / "treatments.csv", "NSAIDs,NSAID|", "NSAIDs,nsaids|")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "pandera", "synonyms-distinct-from-name")
     assert [(p.table, p.row, p.column) for p in found] == [("treatments", "nsaid", "name+synonyms")]
 
@@ -95,7 +90,6 @@ def test_pandera_reports_a_target_row_with_two_targets(package_copy):
     row = next(i for i, line in enumerate(lines) if ",minocycline,inhibits,," in line)
     lines[row] = lines[row].replace(",minocycline,inhibits,,", ",minocycline,inhibits,tnf,")
     path.write_text("".join(lines), encoding="utf-8")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "pandera", "exactly-one-of")
     assert len(found) == 1 and found[0].table == "treatment_targets" and found[0].column == "target_mediator_id+target_cell_type_id"
 
@@ -105,7 +99,6 @@ def test_pandera_reports_a_duplicate_assertion(package_copy):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     duplicate = re.sub(r"^mi\d{4}", "mi9999", lines[1])
     path.write_text("".join(lines) + duplicate, encoding="utf-8")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "pandera", "unique-key")
     assert {p.row for p in found} == {lines[1][:6], "mi9999"}
 
@@ -121,7 +114,6 @@ def test_pandera_reports_a_value_outside_the_enum(package_copy):
 def test_quote_not_in_its_source_is_reported(package_copy):
     edit(package_copy / "tables" / "cell_conditions.csv", "Preclinical data suggest an immune pathogenesis",
          "Preclinical data prove an immune pathogenesis")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "package", "quote-not-found")
     assert len(found) == 1 and found[0].table == "cell_conditions" and found[0].column == "quote"
 
@@ -131,7 +123,6 @@ def test_quote_attributed_to_the_wrong_source_is_reported(package_copy):
     text = path.read_text(encoding="utf-8")
     line = next(l for l in text.splitlines() if "Preclinical data suggest" in l)
     path.write_text(text.replace(line, line.replace(",calvo2012,", ",marchand2005,")), encoding="utf-8")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "package", "quote-not-found")
     assert [p.row for p in found] == [line.split(",")[0]]
 
@@ -148,14 +139,12 @@ def test_unused_entity_is_reported(package_copy):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     lines.insert(1, "aaa_unused,unused mediator,,cytokine,not stated,false,,,,,A mediator no row uses.,\n")
     path.write_text("".join(lines), encoding="utf-8")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "package", "entity-unused")
     assert [(p.table, p.row) for p in found] == [("mediators", "aaa_unused")]
 
 
 def test_unknown_cited_reference_is_reported(package_copy):
     edit(package_copy / "tables" / "cell_mediators.csv", "tannenbaum_ref3", "tannenbaum_ref33")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "package", "cited-reference-unknown")
     assert found and found[0].column == "cited_refs" and found[0].value == "tannenbaum_ref33"
 
@@ -165,7 +154,6 @@ def test_hedged_quote_graded_clinical_is_reported(package_copy):
     text = path.read_text(encoding="utf-8")
     line = next(l for l in text.splitlines() if "Preclinical data suggest" in l)
     path.write_text(text.replace(line, line.replace(",preclinical,", ",established_clinical,")), encoding="utf-8")
-    rebuild(package_copy)
     found = problems_by_rule(package_copy, "package", "hedge-graded-clinical")
     assert len(found) == 1 and found[0].column == "evidence_level_id"
 
@@ -193,7 +181,6 @@ def test_invalid_schema_json_is_one_clear_problem(package_copy):
 
 def test_json_report_names_table_row_column_value_rule(package_copy):
     edit(package_copy / "tables" / "cell_types.csv", "CL:0000097", "CL:97")
-    rebuild(package_copy)
     result = run_cli("validate", package_copy, "--format", "json")
     assert result.returncode == 1
     found = [p for p in json.loads(result.stdout)["problems"] if p["layer"] == "pandera"]

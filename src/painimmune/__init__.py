@@ -12,13 +12,15 @@ and the command line (click) are imported only when used.
 """
 
 from painimmune.descriptor import DataPackage
-from painimmune.errors import DataError, PackageNotFoundError, PainimmuneError, UnknownTableError
+from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
 from painimmune.loader import load, load_all, schema, tables
+from painimmune.writer import to_csv
 
 __version__: str = DataPackage().version
 
 __all__ = [
     "DataError",
+    "IntegrityError",
     "PackageNotFoundError",
     "PainimmuneError",
     "UnknownTableError",
@@ -27,4 +29,5 @@ __all__ = [
     "load_all",
     "schema",
     "tables",
+    "to_csv",
 ]

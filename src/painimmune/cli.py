@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -15,16 +16,36 @@ PATH_HELP = "data package directory or datapackage.json (default: the installed 
 
 
 class _Group(click.Group):
-    """A group that turns painimmune's own errors into one line on stderr and exit status 1."""
+    """A group that reports every user mistake as one line on stderr with a non-zero exit, never a traceback.
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    Click's own usage errors (unknown command, bad option value) exit 2, painimmune's errors and
+    unreadable files exit 1.
+    """
+
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
         from painimmune.errors import PainimmuneError
 
         try:
-            return super().invoke(ctx)
+            status = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted", 1)
         except PainimmuneError as exc:
-            click.echo(f"painimmune: {exc}", err=True)
-            sys.exit(1)
+            _fail(str(exc), 1)
+        except BrokenPipeError:  # output piped into `head` and closed early: not an error
+            sys.stderr.close()
+            sys.exit(0)
+        except OSError as exc:
+            _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), 1)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    click.echo(f"painimmune: {message}", err=True)
+    sys.exit(status)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,11 +70,12 @@ def list_tables(path: Path | None) -> None:
 @click.argument("table")
 @click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
 @click.option("--rows", "max_rows", type=click.IntRange(min=1), default=20, show_default=True, help="rows to show")
-def show(table: str, path: Path | None, max_rows: int) -> None:
+@click.option("--no-verify", is_flag=True, help="skip the hash check (for a curator's unbuilt edits)")
+def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
     """Show the first rows of TABLE."""
     from painimmune.loader import load
 
-    frame = load(table, path)
+    frame = load(table, path, verify=not no_verify)
     click.echo(frame.head(max_rows).to_string(index=False, max_colwidth=30))
     click.echo(f"({len(frame)} rows, {len(frame.columns)} columns)")
 

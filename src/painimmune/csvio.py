@@ -13,6 +13,9 @@ from pathlib import Path
 from painimmune.errors import DataError
 
 BOM = "\ufeff"
+# The one text form of typed values: no sign on positives, no leading zeros, lower-case booleans.
+# Anything else would not survive a load and write-back unchanged.
+TEXT_SYNTAX = {"integer": r"-?(?:0|[1-9]\d*)", "boolean": "true|false"}
 
 
 def decode(data: bytes, where: str) -> str:
@@ -30,21 +33,50 @@ def decode(data: bytes, where: str) -> str:
     return text
 
 
-def parse(text: str) -> tuple[list[str], list[list[str]]]:
-    """Split CSV *text* into its header and rows of strings (empty cells are empty strings)."""
-    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+def decode_for_checking(data: bytes) -> tuple[str, list[tuple[str, int, str]]]:
+    """Decode *data* for validation: report faults of the file instead of stopping at the first.
+
+    Returns the text with any BOM removed, CRLF turned into LF and undecodable bytes kept as
+    surrogate escapes (so the cell holding them can be named), and the file's faults as
+    (rule, line, message) triples.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    faults = []
+    if text.startswith(BOM):
+        faults.append(("bom", 1, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"))
+        text = text[1:]
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        faults.append(("crlf", line, "carriage return (CRLF line end) first on this line; use LF line ends"))
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, faults
+
+
+def parse(text: str, where: str) -> tuple[list[str], list[list[str]]]:
+    """Split CSV *text* into its header and rows of strings (empty cells are empty strings).
+
+    Raises:
+        DataError: the text is not well-formed CSV (e.g. a quoted cell never closed); the message
+            names *where* and the line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataError(f"{where}: line {reader.line_num}: malformed CSV ({exc}); is the file truncated?") from exc
     if not rows:
         return [], []
     return rows[0], rows[1:]
 
 
-def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the CSV file at *path*, read strictly."""
-    text = decode(path.read_bytes(), str(path))
+def read_bytes(path: Path, where: str) -> bytes:
+    """The bytes of the file at *path*, or a :class:`DataError` naming *where* when it cannot be read."""
     try:
-        return parse(text)
-    except csv.Error as exc:
-        raise DataError(f"{path}: malformed CSV: {exc}") from exc
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataError(f"{where}: file {path} is missing") from exc
+    except OSError as exc:
+        raise DataError(f"{where}: cannot read {path}: {exc.strerror}") from exc
 
 
 def format_rows(header: list[str], rows: list[list[str]]) -> bytes:
@@ -54,3 +86,14 @@ def format_rows(header: list[str], rows: list[list[str]]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def ragged_rows(header: list[str], rows: list[list[str]]) -> list[int]:
+    """Positions of the rows whose number of cells differs from the header's (a truncated or mis-split row)."""
+    width = len(header)
+    return [position for position, row in enumerate(rows) if len(row) != width]
+
+
+def line_of(position: int) -> int:
+    """Line of the file holding data row *position* (0-based), the header being line 1."""
+    return position + 2

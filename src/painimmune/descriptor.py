@@ -17,6 +17,8 @@ def read_json(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise DataError(f"{path}: file not found") from exc
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     try:
@@ -31,6 +33,8 @@ class DataPackage:
     def __init__(self, path: str | Path | None = None) -> None:
         self.root: Path = resolve_root(path)
         self.descriptor: dict[str, Any] = read_json(self.root / DESCRIPTOR)
+        if not isinstance(self.descriptor, dict):
+            raise DataError(f"{self.root / DESCRIPTOR}: expected a JSON object")
         self._schemas: dict[str, dict[str, Any]] = {}
 
     @property
@@ -41,7 +45,10 @@ class DataPackage:
     @cached_property
     def resources(self) -> dict[str, dict[str, Any]]:
         """Resource descriptors by name, in descriptor order."""
-        return {res["name"]: res for res in self.descriptor.get("resources", [])}
+        resources = self.descriptor.get("resources")
+        if not isinstance(resources, list) or not all(isinstance(r, dict) and isinstance(r.get("name"), str) for r in resources):
+            raise DataError(f"{self.root / DESCRIPTOR}: 'resources' must be a list of resources, each with a name")
+        return {resource["name"]: resource for resource in resources}
 
     @property
     def table_names(self) -> list[str]:
@@ -55,17 +62,28 @@ class DataPackage:
         return self.resources[name]
 
     def table_path(self, name: str) -> Path:
-        """Path of the CSV file of table *name*."""
-        return self.root / self.resource(name)["path"]
+        """Path of the CSV file of table *name*, which must lie inside the package directory."""
+        return self._inside(name, "path", self.resource(name).get("path"))
 
     def schema(self, name: str) -> dict[str, Any]:
         """The Table Schema of table *name* (read from ``schemas/`` once, then cached)."""
         if name not in self._schemas:
-            ref = self.resource(name)["schema"]
-            self._schemas[name] = read_json(self.root / ref) if isinstance(ref, str) else ref
+            ref = self.resource(name).get("schema")
+            self._schemas[name] = read_json(self._inside(name, "schema", ref)) if isinstance(ref, str) else ref
+            if not isinstance(self._schemas[name], dict) or not isinstance(self._schemas[name].get("fields"), list):
+                raise DataError(f"{name}: the Table Schema has no list of fields")
         return self._schemas[name]
 
     def schema_path(self, name: str) -> Path | None:
         """Path of the Table Schema file of table *name*, if it is held in a file."""
-        ref = self.resource(name)["schema"]
-        return self.root / ref if isinstance(ref, str) else None
+        ref = self.resource(name).get("schema")
+        return self._inside(name, "schema", ref) if isinstance(ref, str) else None
+
+    def _inside(self, name: str, key: str, ref: Any) -> Path:
+        """``root / ref``, refusing anything but a relative path that stays inside the package."""
+        if not isinstance(ref, str) or not ref:
+            raise DataError(f"{name}: resource {key!r} in {DESCRIPTOR} must be a relative path, not {ref!r}")
+        path = (self.root / ref).resolve()
+        if "://" in ref or Path(ref).is_absolute() or not path.is_relative_to(self.root.resolve()):
+            raise DataError(f"{name}: resource {key} {ref!r} in {DESCRIPTOR} points outside the package; refused")
+        return path

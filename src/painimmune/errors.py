@@ -25,3 +25,7 @@ class UnknownTableError(PainimmuneError, LookupError):
 
 class DataError(PainimmuneError, ValueError):
     """A table whose contents do not match its Table Schema."""
+
+
+class IntegrityError(DataError):
+    """A table whose bytes differ from the hash recorded in ``datapackage.json``."""

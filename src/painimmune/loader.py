@@ -7,15 +7,15 @@ cast, so nothing is silently turned into a missing value.
 
 from __future__ import annotations
 
-import io
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 
-from painimmune import csvio
+from painimmune import csvio, schemas
 from painimmune.descriptor import DataPackage
-from painimmune.errors import DataError
-from painimmune.schemas import Field, Schema, enum, field_names, list_delimiter, primary_key
+from painimmune.errors import DataError, IntegrityError
+from painimmune.schemas import Field, Schema, enum, list_delimiter, primary_key
 
 _BOOLEANS = {"true": True, "false": False}
 
@@ -29,25 +29,29 @@ def tables(path: str | Path | None = None) -> list[str]:
     return DataPackage(path).table_names
 
 
-def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
+def load(name: str, path: str | Path | None = None, *, verify: bool = True) -> pd.DataFrame:
     """Load table *name* as a typed DataFrame.
 
     Args:
-        name: one of :func:`tables`.
+        name: one of :func:`tables`; any other name (such as a file path) is refused.
         path: a data package directory or ``datapackage.json``; the installed data by default.
+        verify: check the file against the ``hash`` recorded in ``datapackage.json`` first. A
+            curator editing a table by hand can pass ``verify=False`` to load it before running
+            ``python scripts/build.py``; users should never need to.
 
     Raises:
         UnknownTableError: *name* is not a table of the package (the message lists the valid names).
+        IntegrityError: the file's bytes differ from the recorded hash (it changed after the build).
         DataError: the file does not match its Table Schema (the message names row, column and value).
     """
     package = DataPackage(path)
-    return _load(package, name)
+    return _load(package, name, verify)
 
 
-def load_all(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """All tables as a dict of typed DataFrames, keyed by table name."""
+def load_all(path: str | Path | None = None, *, verify: bool = True) -> dict[str, pd.DataFrame]:
+    """All tables as a dict of typed DataFrames, keyed by table name (see :func:`load`)."""
     package = DataPackage(path)
-    return {name: _load(package, name) for name in package.table_names}
+    return {name: _load(package, name, verify) for name in package.table_names}
 
 
 def schema(name: str, path: str | Path | None = None) -> pd.DataFrame:
@@ -74,27 +78,66 @@ def schema(name: str, path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _load(package: DataPackage, name: str) -> pd.DataFrame:
+def _load(package: DataPackage, name: str, verify: bool) -> pd.DataFrame:
     table_schema = package.schema(name)
-    path = package.table_path(name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataError(f"{name}: file {path} is missing") from exc
-    text = csvio.decode(data, f"{name} ({path})")
+    data = csvio.read_bytes(package.table_path(name), name)
+    if verify:
+        verify_hash(package, name, data)
+    text = csvio.decode(data, name)
     return typed_frame(name, read_text_frame(name, text, table_schema), table_schema)
 
 
+def verify_hash(package: DataPackage, name: str, data: bytes) -> None:
+    """Check *data* against the ``hash`` that ``datapackage.json`` records for table *name*.
+
+    Raises:
+        IntegrityError: no hash is recorded, or the bytes do not match it.
+    """
+    recorded = package.resource(name).get("hash")
+    where = f"{name}: {package.resource(name)['path']}"
+    if not isinstance(recorded, str) or not recorded:
+        raise IntegrityError(f"{where}: datapackage.json records no hash, so the file cannot be verified; {_UNVERIFIED}")
+    algorithm, _, digest = recorded.rpartition(":")
+    algorithm = algorithm or "md5"  # a Table Schema hash without a prefix is MD5
+    if algorithm not in hashlib.algorithms_guaranteed:
+        raise IntegrityError(f"{where}: unknown hash algorithm {algorithm!r} in datapackage.json; {_UNVERIFIED}")
+    found = hashlib.new(algorithm, data).hexdigest()
+    if found != digest.lower():
+        raise IntegrityError(
+            f"{where}: the file does not match the {algorithm} hash in datapackage.json (recorded {digest[:12]}..., "
+            f"found {found[:12]}...): it changed after the package was built; {_UNVERIFIED}"
+        )
+
+
+_UNVERIFIED = ("a curator who edited it on purpose runs `python scripts/build.py`, or loads it unverified "
+               "with load(..., verify=False) or `painimmune show --no-verify`")
+
+
 def read_text_frame(name: str, text: str, table_schema: Schema) -> pd.DataFrame:
-    """Parse CSV *text* into a frame of strings (missing cells as NA), checking the header against the schema."""
-    columns = field_names(table_schema)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{name}: malformed CSV: {exc}") from exc
-    if list(frame.columns) != columns:
-        raise DataError(f"{name}: header {list(frame.columns)} does not match the schema's columns {columns}")
-    return frame
+    """Parse CSV *text* into a frame of strings (missing cells as NA); see :func:`checked_rows`."""
+    return text_frame(*checked_rows(name, text, table_schema))
+
+
+def checked_rows(name: str, text: str, table_schema: Schema) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of CSV *text*, refused unless they fit the Table Schema's columns.
+
+    Raises:
+        DataError: the CSV is malformed, its header differs from the schema's columns, or a row has
+            the wrong number of cells (a truncated file); the message names the column or line.
+    """
+    header, rows = csvio.parse(text, name)
+    for column, message in schemas.header_problems(header, table_schema)[:1]:
+        raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
+    for position in csvio.ragged_rows(header, rows)[:1]:
+        raise DataError(f"{name}: line {csvio.line_of(position)}: {len(rows[position])} cells where the header has "
+                        f"{len(header)}; is the file truncated, or a delimiter missing or extra?")
+    return header, rows
+
+
+def text_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    """A frame of strings from parsed rows of equal length, empty cells as NA."""
+    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    return frame.where(frame != "")
 
 
 def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.DataFrame:
@@ -105,10 +148,11 @@ def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.Data
 
 
 def row_key(frame: pd.DataFrame, index: object, keys: list[str]) -> str:
-    """How a row is named in messages: its primary-key values, or its line in the file without a key."""
-    if keys:
-        return ", ".join(str(frame.at[index, key]) for key in keys)
-    return f"line {int(index) + 2}"
+    """How a row is named in messages: its primary-key values, or its line in the file when a key is empty."""
+    values = [frame.at[index, key] for key in keys]
+    if values and not any(pd.isna(value) for value in values):
+        return ", ".join(str(value) for value in values)
+    return f"line {csvio.line_of(int(index))}"
 
 
 def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.Series:
@@ -122,7 +166,7 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         raise DataError(f"{table}: row {row_key(frame, row, keys)}: column {column}: value {values[row]!r} is not {expected}")
 
     if kind == "integer":
-        bad = present & ~values.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
+        bad = present & ~values.str.fullmatch(csvio.TEXT_SYNTAX["integer"]).fillna(False).astype(bool)
         if bad.any():
             fail(bad, "an integer")
         return pd.to_numeric(values).astype("Int64")

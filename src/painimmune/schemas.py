@@ -54,3 +54,35 @@ def foreign_keys(schema: Schema) -> list[tuple[str, str, str]]:
 def unique_keys(schema: Schema) -> list[list[str]]:
     """Table Schema v2 ``uniqueKeys``: column sets whose combined values must be unique."""
     return [list(key) for key in schema.get("uniqueKeys", [])]
+
+
+def header_problems(header: list[str], schema: Schema) -> list[tuple[str | None, str]]:
+    """How a CSV header differs from the schema's columns, as (column, message) pairs; empty when it matches.
+
+    Names each missing, extra, renamed or duplicated column, a wrong order, and a header row that
+    is missing altogether (no label of the schema in the first line).
+    """
+    expected = field_names(schema)
+    if header == expected:
+        return []
+    if not set(header) & set(expected):
+        shown = ", ".join(repr(label) for label in header[:3])
+        return [(None, f"no header row: the first line ({shown}, ...) names none of the schema's columns")]
+    found: list[tuple[str | None, str]] = []
+    duplicated = sorted({label for label in header if header.count(label) > 1})
+    found += [(label, "column appears more than once in the header") for label in duplicated]
+    missing = [column for column in expected if column not in header]
+    extra = [label for label in header if label not in expected]
+    if len(missing) == len(extra):
+        renamed = {label: column for label, column in zip(extra, missing)
+                   if header.index(label) == expected.index(column)}
+    else:
+        renamed = {}
+    found += [(column, f"column is named {label!r} in the header (renamed?)") for label, column in renamed.items()]
+    found += [(column, "column of the schema is missing from the header") for column in missing if column not in renamed.values()]
+    found += [(label, "column is not in the schema") for label in extra if label not in renamed]
+    if not found:
+        position = next(i for i, (got, want) in enumerate(zip(header, expected)) if got != want)
+        found.append((expected[position], f"columns are out of order: column {position + 1} is {header[position]!r}, "
+                                          f"the schema's order is {', '.join(expected)}"))
+    return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from painimmune.descriptor import DataPackage
-from painimmune.errors import PainimmuneError
+from painimmune.errors import PackageNotFoundError, PainimmuneError
 from painimmune.validation import frictionless_layer, package_rules, pandera_layer
 from painimmune.validation.problems import Problem, Report
 
@@ -22,12 +22,17 @@ def validate(path: str | Path | None = None) -> Report:
 
     Returns a :class:`Report`; ``report.valid`` is False when any layer found a problem, and every
     problem names its table, row key, column, value and rule.
+
+    Raises:
+        PackageNotFoundError: there is no data package at *path* (nothing to validate).
     """
     report = Report()
     try:
         package = DataPackage(path)
         for name in package.table_names:
             package.schema(name)
+    except PackageNotFoundError:
+        raise
     except PainimmuneError as exc:
         report.problems.append(Problem("package", "unreadable-package", str(exc)))
         return report

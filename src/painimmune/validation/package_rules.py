@@ -41,7 +41,7 @@ def check(package: DataPackage, notes: list[str]) -> list[Problem]:
     """Apply every package rule; rules that cannot run on this copy add a line to *notes*."""
     problems = list(_normal_form(package)) + list(_versions(package))
     try:
-        frames = {name: load(name, package.root) for name in package.table_names}
+        frames = {name: load(name, package.root, verify=False) for name in package.table_names}  # hashes: layer 1
     except PainimmuneError as exc:
         notes.append(f"package rules on rows skipped: tables do not load ({exc})")
         return problems
@@ -58,8 +58,7 @@ def _normal_form(package: DataPackage) -> Iterator[Problem]:
         path = package.table_path(name)
         try:
             content, _ = normalised_table(package, name)
-        except PainimmuneError as exc:
-            yield Problem(LAYER, "not-normalised", f"cannot be normalised: {exc}", name)
+        except PainimmuneError:  # a table that cannot be read is reported by the pandera layer
             continue
         if path.read_bytes() != content:
             yield Problem(LAYER, "not-normalised",

@@ -20,13 +20,12 @@ import pandera.pandas as pa
 
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
-from painimmune.loader import read_text_frame, row_key
-from painimmune import csvio
+from painimmune import csvio, schemas
+from painimmune.loader import row_key, text_frame
 from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem
 
 LAYER = "pandera"
-_TYPE_SYNTAX = {"integer": r"[+-]?\d+", "boolean": "true|false"}
 
 
 def check(package: DataPackage) -> list[Problem]:
@@ -34,20 +33,45 @@ def check(package: DataPackage) -> list[Problem]:
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     for name in package.table_names:
+        table_schema = package.schema(name)
         try:
-            table_schema = package.schema(name)
-            text = csvio.decode(package.table_path(name).read_bytes(), name)
-            frame = read_text_frame(name, text, table_schema)
-        except FileNotFoundError:
-            problems.append(Problem(LAYER, "file-missing", f"file {package.table_path(name)} is missing", name))
-            continue
+            frame = _text_frame(package, name, problems)
         except DataError as exc:
             problems.append(Problem(LAYER, "unreadable", str(exc), name))
             continue
-        frames[name] = frame
-        problems += _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
+        if frame is not None:
+            frames[name] = frame
+            problems += _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
     problems += _foreign_key_problems(package, frames)
     return problems
+
+
+def _text_frame(package: DataPackage, name: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """The table as a frame of raw strings, adding the faults of the file itself to *problems*.
+
+    Returns None when the header does not match the schema, since no cell could then be read
+    under the right column. Rows with the wrong number of cells are reported and left out.
+    """
+    table_schema = package.schema(name)
+    text, faults = csvio.decode_for_checking(csvio.read_bytes(package.table_path(name), name))
+    problems += [Problem(LAYER, rule, message, name, f"line {line}") for rule, line, message in faults]
+    header, rows = csvio.parse(text, name)
+    header_faults = schemas.header_problems(header, table_schema)
+    problems += [Problem(LAYER, "header", message, name, "line 1", column) for column, message in header_faults]
+    if header_faults:
+        return None
+    key_positions = [header.index(column) for column in primary_key(table_schema)]
+    ragged = csvio.ragged_rows(header, rows)
+    for position in ragged:
+        row = rows[position]
+        keys = [row[i] for i in key_positions if i < len(row) and row[i]]
+        where = f"{', '.join(keys)} (line {csvio.line_of(position)})" if keys else f"line {csvio.line_of(position)}"
+        column = header[len(row)] if len(row) < len(header) else None
+        message = (f"{len(row)} cells where the header has {len(header)}: "
+                   + ("the row is cut short (truncated file?)" if column else "a delimiter too many"))
+        problems.append(Problem(LAYER, "cell-count", message, name, where, column))
+    skipped = set(ragged)
+    return text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
 
 
 def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
@@ -69,8 +93,8 @@ def _column(field: Field) -> pa.Column:
     cons = constraints(field)
     kind = field.get("type", "string")
     item_checks: list[tuple[str, Any]] = []  # (rule name, predicate on one value or item)
-    if kind in _TYPE_SYNTAX:
-        syntax = re.compile(_TYPE_SYNTAX[kind])
+    if kind in csvio.TEXT_SYNTAX:
+        syntax = re.compile(csvio.TEXT_SYNTAX[kind])
         item_checks.append((f"type:{kind}", lambda v, rx=syntax: rx.fullmatch(v) is not None))
     if "enum" in cons:
         allowed = frozenset(cons["enum"])
@@ -87,10 +111,28 @@ def _column(field: Field) -> pa.Column:
     if "maximum" in cons:
         item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: _number(v) is None or _number(v) <= n))
     item_checks.append(("whitespace", lambda v: v == v.strip() and "  " not in v and "\n" not in v))
+    item_checks.append(("utf-8", lambda v: not _UNDECODED.search(v)))
+    item_checks.append(("mojibake", lambda v: not _is_mojibake(v)))
     item_checks.append(("unicode-nfc", lambda v: unicodedata.is_normalized("NFC", v)))
     delimiter = list_delimiter(field) if kind == "list" else None
     checks = [_element_check(rule, predicate, delimiter) for rule, predicate in item_checks]
     return pa.Column(str, nullable=not is_required(field), unique=bool(cons.get("unique")), checks=checks, required=True)
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
+
+
+def _is_mojibake(value: str) -> bool:
+    """Whether *value* is UTF-8 text that was read as Windows-1252 or Latin-1 and saved again (``TNF-Î±``)."""
+    if value.isascii():
+        return False
+    for codec in ("cp1252", "latin-1"):
+        try:
+            if value.encode(codec).decode("utf-8") != value:
+                return True
+        except UnicodeError:
+            continue
+    return False
 
 
 def _number(value: str) -> float | None:
@@ -189,6 +231,8 @@ _MESSAGES = {
     "type": "value is not of the column's type",
     "whitespace": "leading, trailing or doubled whitespace, or a line break",
     "unicode-nfc": "text is not in Unicode normal form NFC",
+    "utf-8": "bytes that are not UTF-8 (was the file saved as Latin-1 or Windows-1252?); save it as UTF-8",
+    "mojibake": "UTF-8 text garbled by a Latin-1/Windows-1252 round trip (e.g. 'TNF-Î±' for 'TNF-α'); restore the original characters",
     "minLength": "value is too short",
     "maxLength": "value is too long",
     "minimum": "value is below the minimum",

@@ -27,6 +27,14 @@ class Problem:
     column: str | None = None
     value: str | None = None
 
+    def __post_init__(self) -> None:
+        # Bytes that were not UTF-8 reach us as surrogate escapes; show them as \xNN so that the
+        # problem can always be printed and written as JSON.
+        for name in ("message", "table", "row", "column", "value"):
+            text = getattr(self, name)
+            if isinstance(text, str) and not text.isascii():
+                object.__setattr__(self, name, text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+
     def __str__(self) -> str:
         where = [part for part in (
             self.table,

@@ -1,0 +1,86 @@
+"""Write a typed frame back as the package's canonical CSV: the inverse of :func:`painimmune.load`.
+
+>>> import painimmune as pim
+>>> pim.to_csv("evidence_levels", pim.load("evidence_levels")) == pim.DataPackage().table_path("evidence_levels").read_bytes()
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from painimmune import csvio, schemas
+from painimmune.descriptor import DataPackage
+from painimmune.errors import DataError
+from painimmune.loader import row_key
+from painimmune.schemas import Field, list_delimiter, primary_key
+
+
+def to_csv(name: str, frame: pd.DataFrame, out: str | Path | None = None, *, path: str | Path | None = None) -> bytes:
+    """The canonical CSV bytes of *frame* as table *name*, also written to *out* when given.
+
+    Values are written in their one text form (integers without sign or leading zeros, booleans
+    as ``true``/``false``, lists joined by the field's delimiter, missing values as empty cells),
+    so a frame from :func:`painimmune.load` is written back byte for byte. Rows keep the frame's
+    order.
+
+    Args:
+        name: the table whose Table Schema gives the columns and their types.
+        frame: columns exactly as in the schema, typed as :func:`painimmune.load` returns them.
+        out: a file to write the bytes to.
+        path: the data package whose schema is used; the installed data by default.
+
+    Raises:
+        DataError: a column is missing, extra or out of order, or a value cannot be written in its
+            column's text form (the message names row and column).
+    """
+    table_schema = DataPackage(path).schema(name)
+    for column, message in schemas.header_problems([str(c) for c in frame.columns], table_schema)[:1]:
+        raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
+    keys = primary_key(table_schema)
+    columns = [_texts(name, frame, field, keys) for field in table_schema["fields"]]
+    content = csvio.format_rows(schemas.field_names(table_schema), [list(row) for row in zip(*columns)])
+    if out is not None:
+        Path(out).write_bytes(content)
+    return content
+
+
+def _texts(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> list[str]:
+    column = field["name"]
+    kind = field.get("type", "string")
+    texts = []
+    for index, value in frame[column].items():
+        try:
+            texts.append(_text(value, kind, field))
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"{table}: row {row_key(frame, index, keys)}: column {column}: {exc}") from exc
+    return texts
+
+
+def _text(value: Any, kind: str, field: Field) -> str:
+    if kind == "list":
+        if isinstance(value, (list, tuple)):
+            delimiter = list_delimiter(field)
+            if any(not isinstance(item, str) or item == "" or delimiter in item for item in value):
+                raise ValueError(f"list {value!r} needs non-empty text items without {delimiter!r}")
+            return delimiter.join(value)
+        if value is None or pd.isna(value):
+            return ""
+        raise TypeError(f"value {value!r} is not a list")
+    if value is None or pd.isna(value):
+        return ""
+    if kind == "integer":
+        if isinstance(value, bool) or int(value) != value:
+            raise ValueError(f"value {value!r} is not an integer")
+        return str(int(value))
+    if kind == "boolean":
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError(f"value {value!r} is not true or false")
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        raise TypeError(f"value {value!r} is not text")
+    return value

@@ -1,0 +1,224 @@
+"""Fault injection: break a copy of the real package in one way, as a curator or a spreadsheet would,
+and check that `painimmune validate PATH` fails and says where the fault is.
+
+Each fault leaves ``datapackage.json`` as it was (hash and bytes stale), as a hand edit would;
+the assertion is about the line that names the fault itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+
+def read_table(package: Path, table: str) -> tuple[list[str], list[list[str]]]:
+    text = (package / "tables" / f"{table}.csv").read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    return header, rows
+
+
+def write_table(package: Path, table: str, header: list[str], rows: list[list[str]]) -> None:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    (package / "tables" / f"{table}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(table: str, row_id: str, column: str, value: str) -> Callable[[Path], None]:
+    """A fault: one cell of one row (found by its id) set to *value*."""
+    def apply(package: Path) -> None:
+        header, rows = read_table(package, table)
+        row = next(row for row in rows if row[0] == row_id)
+        row[header.index(column)] = value
+        write_table(package, table, header, rows)
+    return apply
+
+
+def map_cell(table: str, row_id: str, column: str, change: Callable[[str], str]) -> Callable[[Path], None]:
+    """A fault: one cell changed by a function of its value."""
+    def apply(package: Path) -> None:
+        header, rows = read_table(package, table)
+        row = next(row for row in rows if row[0] == row_id)
+        row[header.index(column)] = change(row[header.index(column)])
+        write_table(package, table, header, rows)
+    return apply
+
+
+def copy_row(table: str, row_id: str, **changes: str) -> Callable[[Path], None]:
+    """A fault: a row added as a copy of row *row_id* with some cells changed."""
+    def apply(package: Path) -> None:
+        header, rows = read_table(package, table)
+        new = list(next(row for row in rows if row[0] == row_id))
+        for column, value in changes.items():
+            new[header.index(column)] = value
+        write_table(package, table, header, [*rows, new])
+    return apply
+
+
+def map_header(table: str, change: Callable[[list[str], list[list[str]]], tuple[list[str], list[list[str]]]]) -> Callable[[Path], None]:
+    def apply(package: Path) -> None:
+        write_table(package, table, *change(*read_table(package, table)))
+    return apply
+
+
+def drop_column(column: str) -> Callable:
+    def change(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+        i = header.index(column)
+        return header[:i] + header[i + 1:], [row[:i] + row[i + 1:] for row in rows]
+    return change
+
+
+def swap_columns(a: str, b: str) -> Callable:
+    def change(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+        i, j = header.index(a), header.index(b)
+        def swap(cells: list[str]) -> list[str]:
+            cells = list(cells)
+            cells[i], cells[j] = cells[j], cells[i]
+            return cells
+        return swap(header), [swap(row) for row in rows]
+    return change
+
+
+def map_bytes(path: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
+    """A fault: the bytes of one file of the package changed."""
+    def apply(package: Path) -> None:
+        target = package / path
+        target.write_bytes(change(target.read_bytes()))
+    return apply
+
+
+def edit_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def apply(package: Path) -> None:
+        path = package / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        change(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return apply
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def truncate_mid_row(data: bytes) -> bytes:
+    """Cut the file inside its last row, between two cells, as an interrupted copy would."""
+    last_line_start = data.rstrip(b"\n").rfind(b"\n") + 1
+    return data[: data.index(b",", data.index(b",", last_line_start) + 1)]
+
+
+def remove(path: str) -> Callable[[Path], None]:
+    return lambda package: (package / path).unlink()
+
+
+@dataclass(frozen=True)
+class Fault:
+    apply: Callable[[Path], None]
+    where: str  # what the report must name: "table: row KEY: column COLUMN", or a file
+
+
+PRECLINICAL_QUOTE_ROW = "cc0007"  # "Preclinical data suggest an immune pathogenesis" (calvo2012)
+
+FAULTS: dict[str, Fault] = {
+    # keys and references
+    "duplicate primary key": Fault(copy_row("mediators", "tnf", name="TNF copy", synonyms=""), "mediators: row tnf: column id"),
+    "dangling cell_type_id in cell_mediators": Fault(set_cell("cell_mediators", "cm0001", "cell_type_id", "immune_cells"),
+                                                     "cell_mediators: row cm0001: column cell_type_id"),
+    "dangling condition_id in mediator_conditions": Fault(set_cell("mediator_conditions", "mc0001", "condition_id", "neuropathy"),
+                                                          "mediator_conditions: row mc0001: column condition_id"),
+    "dangling cell_type_id in cell_conditions": Fault(set_cell("cell_conditions", "cc0001", "cell_type_id", "b_cell"),
+                                                      "cell_conditions: row cc0001: column cell_type_id"),
+    "dangling mediator in treatment_targets": Fault(set_cell("treatment_targets", "tt0001", "target_mediator_id", "tnf_alpha"),
+                                                    "treatment_targets: row tt0001: column target_mediator_id"),
+    "dangling treatment_id in treatment_conditions": Fault(set_cell("treatment_conditions", "tc0001", "treatment_id", "anti_tnf"),
+                                                           "treatment_conditions: row tc0001: column treatment_id"),
+    "dangling mediator in mediator_interactions": Fault(set_cell("mediator_interactions", "mi0001", "object_mediator_id", "cox2"),
+                                                        "mediator_interactions: row mi0001: column object_mediator_id"),
+    "dangling evidence level": Fault(set_cell("treatment_conditions", "tc0002", "evidence_level_id", "anecdotal"),
+                                     "treatment_conditions: row tc0002: column evidence_level_id"),
+    "dangling source_id": Fault(set_cell("mediator_conditions", "mc0001", "source_id", "calvo2013"),
+                                "mediator_conditions: row mc0001: column source_id"),
+    # values
+    "value outside the enum": Fault(set_cell("treatment_conditions", "tc0002", "direction", "disputes"),
+                                    "treatment_conditions: row tc0002: column direction"),
+    "spreadsheet upper-case boolean": Fault(set_cell("mediators", "tnf", "is_class", "TRUE"), "mediators: row tnf: column is_class"),
+    "text in a number": Fault(set_cell("evidence_levels", "preclinical", "rank", "four"), "evidence_levels: row preclinical: column rank"),
+    "integer with a leading zero": Fault(set_cell("sources", "calvo2012", "year", "02012"), "sources: row calvo2012: column year"),
+    "empty required cell": Fault(set_cell("conditions", "allodynia", "name", ""), "conditions: row allodynia: column name"),
+    "empty primary key": Fault(set_cell("conditions", "allodynia", "id", ""), "conditions: row line 2: column id"),
+    "malformed CURIE": Fault(set_cell("cell_types", "mast_cell", "cl_id", "CL:97"), "cell_types: row mast_cell: column cl_id"),
+    "CURIE of the wrong ontology": Fault(set_cell("conditions", "fibromyalgia", "mondo_id", "HP:0005546"),
+                                         "conditions: row fibromyalgia: column mondo_id"),
+    "trailing whitespace": Fault(set_cell("mediators", "histamine", "name", "histamine "), "mediators: row histamine: column name"),
+    "line break inside a cell": Fault(map_cell("treatments", "nsaid", "description", lambda v: v.replace(" ", "\n", 1)),
+                                      "treatments: row nsaid: column description"),
+    "non-NFC Unicode name": Fault(map_cell("conditions", "guillain_barre_syndrome", "name", lambda v: unicodedata.normalize("NFD", v)),
+                                  "conditions: row guillain_barre_syndrome: column name"),
+    "two targets in one treatment_targets row": Fault(set_cell("treatment_targets", "tt0001", "target_cell_type_id", "microglia"),
+                                                      "treatment_targets: row tt0001: column target_mediator_id+target_cell_type_id"),
+    # curation rules
+    "quote not in its source": Fault(map_cell("cell_conditions", PRECLINICAL_QUOTE_ROW, "quote", lambda v: v.replace("suggest", "prove")),
+                                     f"cell_conditions: row {PRECLINICAL_QUOTE_ROW}: column quote"),
+    "quote attributed to the wrong source": Fault(set_cell("cell_conditions", PRECLINICAL_QUOTE_ROW, "source_id", "marchand2005"),
+                                                  f"cell_conditions: row {PRECLINICAL_QUOTE_ROW}: column quote"),
+    "unknown source id in the cited references": Fault(set_cell("treatment_targets", "tt0002", "cited_refs", "tannenbaum_ref33"),
+                                                       "treatment_targets: row tt0002: column cited_refs"),
+    "hedged quote graded clinical": Fault(set_cell("cell_conditions", PRECLINICAL_QUOTE_ROW, "evidence_level_id", "established_clinical"),
+                                          f"cell_conditions: row {PRECLINICAL_QUOTE_ROW}: column evidence_level_id"),
+    "entity no row uses": Fault(copy_row("mediators", "tnf", id="tnf_unused", name="TNF unused", synonyms="", hgnc_id="", uniprot_id="",
+                                         mesh_id=""), "mediators: row tnf_unused"),
+    "source no row uses": Fault(copy_row("sources", "fmpm", id="fmpm_copy", title="A document no row quotes"),
+                                 "sources: row fmpm_copy"),
+    "duplicate assertion": Fault(copy_row("mediator_interactions", "mi0001", id="mi9999"), "mediator_interactions: row mi9999"),
+    # columns and header
+    "column missing": Fault(map_header("mediators", drop_column("note")), "mediators: row line 1: column note"),
+    "column extra": Fault(map_header("mediators", lambda h, rows: (h + ["comment"], [r + [""] for r in rows])),
+                          "mediators: row line 1: column comment"),
+    "column renamed": Fault(map_header("treatments", lambda h, rows: (["id", "label", *h[2:]], rows)), "treatments: row line 1: column name"),
+    "columns reordered": Fault(map_header("conditions", swap_columns("mondo_id", "mesh_id")), "conditions: row line 1: column mondo_id"),
+    "header row missing": Fault(map_header("cell_types", lambda h, rows: (rows[0], rows[1:])), "cell_types: row line 1"),
+    "duplicated column name": Fault(map_header("cell_types", lambda h, rows: ([*h[:-1], "description"], rows)),
+                                    "cell_types: row line 1: column description"),
+    # encodings and bytes
+    "saved with a BOM": Fault(map_bytes("tables/conditions.csv", lambda b: b"\xef\xbb\xbf" + b), "conditions: row line 1"),
+    "saved with CRLF line ends": Fault(map_bytes("tables/conditions.csv", lambda b: b.replace(b"\n", b"\r\n")), "conditions: row line 1"),
+    "saved in Latin-1": Fault(map_bytes("tables/conditions.csv", lambda b: b.decode("utf-8").encode("latin-1", "replace")),
+                              "conditions: row guillain_barre_syndrome: column name"),
+    "mojibake from a Latin-1 round trip": Fault(map_bytes("tables/mediators.csv", lambda b: b.decode("utf-8").encode("utf-8").decode("cp1252", "replace").encode("utf-8")),
+                                                "mediators: row tnf: column name"),
+    "table truncated mid-row": Fault(map_bytes("tables/mediators.csv", truncate_mid_row), "mediators: row tnf (line 23): column synonyms"),
+    "quoted cell never closed": Fault(map_bytes("tables/cell_conditions.csv", lambda b: b[: b.rindex(b'"') - 5]), "cell_conditions: line"),
+    "a delimiter too many": Fault(map_header("conditions", lambda h, rows: (h, [rows[0] + ["stray"], *rows[1:]])),
+                                  "conditions: row allodynia (line 2)"),
+    # files and metadata
+    "resource file missing": Fault(remove("tables/treatments.csv"), "tables/treatments.csv"),
+    "hash stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(hash="sha256:" + "0" * 64)),
+                                            "conditions"),
+    "bytes stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(bytes=1)), "conditions"),
+    "version differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(version="0.2.0")), "CITATION.cff version '0.1.0'"),
+    "version differs in CITATION.cff": Fault(map_bytes("CITATION.cff", lambda b: b.replace(b"version: 0.1.0", b"version: 0.1.1")),
+                                             "CITATION.cff version '0.1.1'"),
+    "schema file not valid JSON": Fault(map_bytes("schemas/mediators.json", lambda b: b[:-10]), "schemas/mediators.json: invalid JSON"),
+    "datapackage.json not valid JSON": Fault(map_bytes("datapackage.json", lambda b: b.replace(b'"resources"', b"resources", 1)),
+                                             "datapackage.json: invalid JSON at line"),
+    "resource path outside the package": Fault(edit_descriptor(lambda d: resource(d, "mediators").update(path="../../etc/passwd")),
+                                               "mediators: resource path '../../etc/passwd'"),
+}
+
+
+@pytest.mark.parametrize("name", list(FAULTS))
+def test_validate_names_the_fault(package_copy: Path, name: str) -> None:
+    fault = FAULTS[name]
+    fault.apply(package_copy)
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert fault.where in result.stderr, result.stderr
