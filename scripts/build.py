@@ -5,7 +5,7 @@
 
 Normalising a table means: UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
 primary key. Derived files: each resource's ``hash``, ``bytes`` and ``rows`` in datapackage.json,
-and docs/curation-report.md.
+docs/curation-report.md, and the citation files CITATION.cff and .zenodo.json.
 Running it twice changes nothing the second time. It never records metadata for data that are
 wrong: the package is validated first, and any problem other than the stale metadata and row
 order the build itself fixes stops it, with each problem named.
@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run against this checkout's code, never a stale installed copy.
 sys.path.insert(0, str(ROOT / "src"))
 
+from painimmune import citations  # noqa: E402
 from painimmune.descriptor import DataPackage  # noqa: E402
 from painimmune.errors import PainimmuneError  # noqa: E402
 from painimmune.locate import DESCRIPTOR  # noqa: E402
@@ -64,6 +65,9 @@ def plan(root: Path) -> list[Output]:
         resource["rows"] = rows
     outputs.append(Output(root / DESCRIPTOR, descriptor_bytes(descriptor)))
     outputs.append(Output(root / "docs" / "curation-report.md", curation_report.render(root).encode("utf-8")))
+    facts = citations.release(root, verify=False)
+    outputs.append(Output(root / "CITATION.cff", citations.cff(facts).encode("utf-8")))
+    outputs.append(Output(root / ".zenodo.json", citations.zenodo_json(facts).encode("utf-8")))
     return outputs
 
 

@@ -11,6 +11,7 @@ Importing this package imports pandas and nothing heavier: validation (pandera, 
 and the command line (click) are imported only when used.
 """
 
+from painimmune.citations import citation
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
 from painimmune.loader import load, load_all, schema, tables
@@ -25,6 +26,7 @@ __all__ = [
     "PainimmuneError",
     "UnknownTableError",
     "__version__",
+    "citation",
     "load",
     "load_all",
     "schema",

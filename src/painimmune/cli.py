@@ -103,3 +103,31 @@ def validate(path: Path | None, fmt: str) -> None:
         click.echo("valid" if report.valid else f"invalid: {len(report.problems)} problem(s)")
     if not report.valid:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["apa", "bibtex", "cff"]), default="apa", show_default=True)
+@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+def cite(fmt: str, path: Path | None) -> None:
+    """Print the citation of this release and of the source documents its rows come from."""
+    from painimmune.citations import citation
+
+    click.echo(citation(fmt, path), nl=False)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff_releases(old: Path, new: Path, fmt: str) -> None:
+    """Rows added, removed and changed per table between two releases.
+
+    OLD and NEW are package directories, datapackage.json files or release data zips.
+    """
+    from painimmune.diff import diff
+
+    result = diff(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.to_text(), nl=False)

@@ -66,21 +66,24 @@ def _normal_form(package: DataPackage) -> Iterator[Problem]:
 
 
 def _versions(package: DataPackage) -> Iterator[Problem]:
-    version = package.version
-    citation = package.root / "CITATION.cff"
-    if citation.is_file():
-        match = re.search(r"^version:\s*['\"]?([^'\"\s]+)", citation.read_text(encoding="utf-8"), re.MULTILINE)
-        found = match.group(1) if match else None
-        if found != version:
-            yield Problem(LAYER, "version-mismatch", f"CITATION.cff version {found!r} differs from datapackage.json version {version!r}",
-                          value=found)
-    changelog = package.root / "CHANGELOG.md"
-    if changelog.is_file():
-        match = re.search(r"^## \[?(\d+\.\d+\.\d+[^\]\s]*)", changelog.read_text(encoding="utf-8"), re.MULTILINE)
-        found = match.group(1) if match else None
-        if found != version:
-            yield Problem(LAYER, "version-mismatch", f"CHANGELOG.md top entry {found!r} differs from datapackage.json version {version!r}",
-                          value=found)
+    """The version and release date of datapackage.json, repeated in CITATION.cff and CHANGELOG.md."""
+    expected = {"version": package.version, "date": str(package.descriptor.get("created", ""))[:10] or None}
+    patterns = {
+        "CITATION.cff": {"version": r"^version:\s*['\"]?([^'\"\s]+)", "date": r"^date-released:\s*['\"]?([^'\"\s]+)"},
+        "CHANGELOG.md": {"version": r"^## \[?(\d+\.\d+\.\d+[^\]\s]*)", "date": r"^## \[?\d+\.\d+\.\d+[^\]\s]*\]? - (\d{4}-\d{2}-\d{2})"},
+    }
+    for file, checks in patterns.items():
+        path = package.root / file
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        for what, pattern in checks.items():
+            match = re.search(pattern, text, re.MULTILINE)
+            found = match.group(1) if match else None
+            if found != expected[what]:
+                where = "top entry" if file == "CHANGELOG.md" else what
+                rule, field = ("version-mismatch", "version") if what == "version" else ("release-date-mismatch", "created date")
+                yield Problem(LAYER, rule, f"{file} {where} {found!r} differs from datapackage.json {field} {expected[what]!r}", value=found)
 
 
 def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[tuple[str, pd.Series]]:

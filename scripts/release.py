@@ -1,0 +1,134 @@
+"""Build the release artefacts of this checkout, reproducibly.
+
+    python scripts/release.py --out dist
+
+Writes to DIR: the wheel, the sdist, the data zip ``painimmune-<version>-data.zip``
+(datapackage.json, tables, schemas, CITATION.cff, README, CHANGELOG, licences) and ``SHA256SUMS``.
+Every timestamp is the release date in datapackage.json (``created``) and every archive lists its
+entries in sorted order, so two runs on the same commit give byte-identical files.
+
+It refuses a checkout with uncommitted changes, stale generated files or validation problems.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))  # release this checkout's code, never an installed copy
+
+from painimmune.descriptor import DataPackage  # noqa: E402
+from painimmune.validation import validate  # noqa: E402
+
+DATA_FILES = ("datapackage.json", "CITATION.cff", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA")
+DATA_FOLDERS = ("tables", "schemas")
+ZIP_EPOCH_FLOOR = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can hold
+
+
+class ReleaseError(Exception):
+    """The checkout cannot be released as it is."""
+
+
+def release_time(package: DataPackage) -> datetime:
+    """The release date from datapackage.json ``created``, used for every timestamp in the artefacts."""
+    created = str(package.descriptor.get("created", ""))
+    try:
+        moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ReleaseError(f"datapackage.json: 'created' {created!r} is not an ISO 8601 date-time") from exc
+    return max(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc), ZIP_EPOCH_FLOOR)
+
+
+def check_ready(root: Path) -> None:
+    """Refuse uncommitted changes, stale generated files and an invalid package."""
+    if (root / ".git").exists():
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout
+        if status.strip():
+            raise ReleaseError(f"the checkout has uncommitted changes; commit or stash them first:\n{status.rstrip()}")
+    stale = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root), "--check"],
+                           capture_output=True, text=True)
+    if stale.returncode != 0:
+        raise ReleaseError(f"generated files are stale or the package is invalid; run `python scripts/build.py`:\n"
+                           f"{(stale.stdout + stale.stderr).rstrip()}")
+    report = validate(root)
+    if not report.valid:
+        raise ReleaseError(f"the package does not validate:\n{report}")
+
+
+def build_python_artefacts(root: Path, out: Path, moment: datetime) -> list[Path]:
+    """The sdist, and the wheel built from it, with SOURCE_DATE_EPOCH fixing their timestamps."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(moment.timestamp()))}
+    result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(root)], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ReleaseError(f"python -m build failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    return sorted(out.glob("*.whl")) + sorted(out.glob("*.tar.gz"))
+
+
+def build_data_zip(root: Path, target: Path, version: str, moment: datetime) -> Path:
+    """The data zip: one top folder ``painimmune-<version>/``, entries sorted, fixed times and modes."""
+    members = [root / name for name in DATA_FILES]
+    for folder in DATA_FOLDERS:
+        members += sorted(path for path in (root / folder).rglob("*") if path.is_file())
+    prefix = f"painimmune-{version}"
+    stamp = moment.astimezone(timezone.utc).timetuple()[:6]
+    with zipfile.ZipFile(target, "w") as archive:
+        for path in sorted(members, key=lambda p: p.relative_to(root).as_posix()):
+            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(root).as_posix()}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o100644 << 16
+            info.create_system = 3  # Unix, whatever the building machine
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    return target
+
+
+def write_checksums(files: list[Path], out: Path) -> Path:
+    """``SHA256SUMS`` in the format ``sha256sum -c`` reads, sorted by file name."""
+    lines = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted(files, key=lambda p: p.name)]
+    target = out / "SHA256SUMS"
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def release(root: Path, out: Path) -> list[Path]:
+    """Build every artefact of the release of *root* into *out*; returns the files written."""
+    check_ready(root)
+    package = DataPackage(root)
+    moment = release_time(package)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        built = build_python_artefacts(root, Path(scratch), moment)
+        built.append(build_data_zip(root, Path(scratch) / f"painimmune-{package.version}-data.zip", package.version, moment))
+        artefacts = []
+        for path in built:
+            target = out / path.name
+            shutil.copyfile(path, target)
+            artefacts.append(target)
+    return [*artefacts, write_checksums(artefacts, out)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True, help="directory for the artefacts")
+    parser.add_argument("--root", type=Path, default=ROOT, help="checkout to release (default: this one)")
+    args = parser.parse_args(argv)
+    try:
+        written = release(args.root.resolve(), args.out)
+    except ReleaseError as exc:
+        print(f"release: refused: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

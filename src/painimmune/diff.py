@@ -1,0 +1,127 @@
+"""What changed between two releases: rows added, removed and changed per table, by primary key.
+
+Either side is a package directory, its ``datapackage.json``, or a release data zip. Values are
+compared as written in the files, so a change is never hidden or invented by type conversion.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from painimmune import csvio
+from painimmune.descriptor import DataPackage
+from painimmune.errors import DataError, PackageNotFoundError
+from painimmune.loader import checked_rows
+from painimmune.locate import DESCRIPTOR
+from painimmune.schemas import primary_key
+
+
+@dataclass
+class ChangedRow:
+    """A row present on both sides whose values differ: {column: [old, new]}."""
+
+    key: str
+    columns: dict[str, list[str]]
+
+
+@dataclass
+class TableDiff:
+    """The changes to one table."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[ChangedRow] = field(default_factory=list)
+    columns_added: list[str] = field(default_factory=list)
+    columns_removed: list[str] = field(default_factory=list)
+    status: str = "present"  # or "added" / "removed": the whole table is new or gone
+
+
+@dataclass
+class PackageDiff:
+    """The changes from one release to another."""
+
+    old_version: str
+    new_version: str
+    tables: dict[str, TableDiff]
+
+    def to_dict(self) -> dict:
+        """The diff as plain data (for JSON output)."""
+        return {"old_version": self.old_version, "new_version": self.new_version,
+                "tables": {name: asdict(table) for name, table in self.tables.items()}}
+
+    def to_text(self) -> str:
+        """The diff as lines a person reads: a summary per table, then one line per row."""
+        lines = [f"painimmune {self.old_version} -> {self.new_version}"]
+        for name, table in self.tables.items():
+            status = "" if table.status == "present" else f" (table {table.status})"
+            lines.append(f"{name}{status}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed")
+            lines += [f"  column added: {column}" for column in table.columns_added]
+            lines += [f"  column removed: {column}" for column in table.columns_removed]
+            lines += [f"  + {key}" for key in table.added]
+            lines += [f"  - {key}" for key in table.removed]
+            lines += [f"  ~ {row.key}: {', '.join(row.columns)}" for row in table.changed]
+        return "\n".join(lines) + "\n"
+
+
+def diff(old: str | Path, new: str | Path) -> PackageDiff:
+    """Compare two releases (package directories, ``datapackage.json`` files or release data zips).
+
+    Raises:
+        PackageNotFoundError: a side is neither a package nor a zip holding one.
+        DataError: a table of either side cannot be read; the message names it.
+    """
+    old_version, old_tables = _read_release(Path(old))
+    new_version, new_tables = _read_release(Path(new))
+    tables = {}
+    for name in [*old_tables, *(n for n in new_tables if n not in old_tables)]:
+        tables[name] = _diff_table(old_tables.get(name), new_tables.get(name))
+    return PackageDiff(old_version, new_version, tables)
+
+
+Table = tuple[list[str], dict[str, dict[str, str]]]  # (columns, {key: {column: value}})
+
+
+def _read_release(path: Path) -> tuple[str, dict[str, Table]]:
+    if path.is_file() and zipfile.is_zipfile(path):
+        with tempfile.TemporaryDirectory() as folder:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(folder)  # zipfile drops absolute paths and '..' from member names
+            descriptors = sorted(Path(folder).glob(DESCRIPTOR)) + sorted(Path(folder).glob(f"*/{DESCRIPTOR}"))
+            if not descriptors:
+                raise PackageNotFoundError(f"{path}: the zip holds no {DESCRIPTOR} (at its top or one folder down)")
+            return _read_package(DataPackage(descriptors[0]))
+    return _read_package(DataPackage(path))
+
+
+def _read_package(package: DataPackage) -> tuple[str, dict[str, Table]]:
+    tables = {}
+    for name in package.table_names:
+        table_schema = package.schema(name)
+        text = csvio.decode(csvio.read_bytes(package.table_path(name), name), name)
+        header, rows = checked_rows(name, text, table_schema)
+        positions = [header.index(column) for column in primary_key(table_schema)]
+        if not positions:
+            raise DataError(f"{name}: the table has no primary key, so its rows cannot be matched")
+        tables[name] = (header, {", ".join(row[i] for i in positions): dict(zip(header, row)) for row in rows})
+    return package.version, tables
+
+
+def _diff_table(old: Table | None, new: Table | None) -> TableDiff:
+    old_columns, old_rows = old if old is not None else ([], {})
+    new_columns, new_rows = new if new is not None else ([], {})
+    result = TableDiff(
+        added=sorted(new_rows.keys() - old_rows.keys()),
+        removed=sorted(old_rows.keys() - new_rows.keys()),
+        columns_added=[c for c in new_columns if c not in old_columns] if old is not None else [],
+        columns_removed=[c for c in old_columns if c not in new_columns] if new is not None else [],
+        status="added" if old is None else "removed" if new is None else "present",
+    )
+    common = [c for c in old_columns if c in new_columns]
+    for key in sorted(old_rows.keys() & new_rows.keys()):
+        changes = {c: [old_rows[key][c], new_rows[key][c]] for c in common if old_rows[key][c] != new_rows[key][c]}
+        if changes:
+            result.changed.append(ChangedRow(key, changes))
+    return result
