@@ -1,0 +1,154 @@
+"""scripts/release.py: reproducible artefacts that each give a user the full dataset; diffs between builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import painimmune as pim
+from conftest import ROOT, run_cli
+
+BIN = Path(sys.executable).parent
+
+
+def copy_checkout(target: Path) -> Path:
+    """The files of this checkout that git would commit (tracked or new, not ignored), without .git."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, text=True, check=True)
+    for name in filter(None, listed.stdout.split("\0")):
+        if (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def release(checkout: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(checkout / "scripts" / "release.py"), "--out", str(out)], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The release built twice from the same checkout, into two directories."""
+    base = tmp_path_factory.mktemp("release")
+    checkout = copy_checkout(base / "checkout")
+    outs = []
+    for name in ("first", "second"):
+        result = release(checkout, base / name)
+        assert result.returncode == 0, result.stderr
+        outs.append(base / name)
+    return outs[0], outs[1]
+
+
+def test_two_runs_give_byte_identical_artefacts_and_checksums(releases):
+    first, second = releases
+    version = pim.__version__
+    names = sorted(path.name for path in first.iterdir())
+    assert names == sorted(["SHA256SUMS", f"painimmune-{version}-data.zip", f"painimmune-{version}-py3-none-any.whl",
+                            f"painimmune-{version}.tar.gz"])
+    assert all((first / name).read_bytes() == (second / name).read_bytes() for name in names)
+    sums = (first / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+    assert sums == [f"{hashlib.sha256((first / n).read_bytes()).hexdigest()}  {n}" for n in names if n != "SHA256SUMS"]
+    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=first, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_data_zip_is_the_full_dataset(releases, tmp_path):
+    archive = releases[0] / f"painimmune-{pim.__version__}-data.zip"
+    with zipfile.ZipFile(archive) as handle:
+        names = handle.namelist()
+        handle.extractall(tmp_path)
+    assert names == sorted(names)
+    top = tmp_path / f"painimmune-{pim.__version__}"
+    for name in ("datapackage.json", "CITATION.cff", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA"):
+        assert (top / name).is_file(), name
+    frictionless = subprocess.run([str(BIN / "frictionless"), "validate", str(top / "datapackage.json")], capture_output=True, text=True)
+    assert frictionless.returncode == 0, frictionless.stdout[-3000:]
+    assert run_cli("validate", top).returncode == 0
+    frames = pim.load_all(top)
+    assert {name: len(frame) for name, frame in frames.items()} == {name: len(frame) for name, frame in pim.load_all().items()}
+
+
+def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp_path):
+    wheel = next(releases[0].glob("painimmune-*.whl"))
+    env = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    python = env / "bin" / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr[-2000:]
+    code = ("import painimmune as pim, painimmune.locate as l;"
+            "frames = pim.load_all(); assert all(len(f) > 0 for f in frames.values());"
+            "assert 'site-packages' in str(l.default_root());"
+            "print(pim.__version__, sum(len(f) for f in frames.values()))")
+    loaded = subprocess.run([str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.split() == [pim.__version__, str(sum(len(f) for f in pim.load_all().values()))]
+    cli = env / "bin" / "painimmune"
+    assert subprocess.run([str(cli), "--version"], capture_output=True, text=True, cwd=tmp_path).stdout.strip() == f"painimmune {pim.__version__}"
+    validated = subprocess.run([str(cli), "validate"], capture_output=True, text=True, cwd=tmp_path)
+    assert validated.returncode == 0 and "quotes not checked" in validated.stderr  # the wheel has no source texts, and says so
+    cited = subprocess.run([str(cli), "cite", "--format", "cff"], capture_output=True, text=True, cwd=tmp_path)
+    assert cited.returncode == 0 and cited.stdout == (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+
+
+def test_release_refuses_uncommitted_changes(tmp_path):
+    checkout = copy_checkout(tmp_path / "checkout")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "snapshot"]):
+        subprocess.run(command, cwd=checkout, env=env, check=True, capture_output=True)
+    with (checkout / "README.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nan edit\n")
+    result = release(checkout, tmp_path / "out")
+    assert result.returncode == 1 and "uncommitted changes" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_diff_shows_a_real_difference_between_two_builds(releases, package_copy):
+    archive = releases[0] / f"painimmune-{pim.__version__}-data.zip"
+    unchanged = run_cli("diff", archive, package_copy, "--format", "json")
+    assert unchanged.returncode == 0
+    assert all(not (t["added"] or t["removed"] or t["changed"]) for t in json.loads(unchanged.stdout)["tables"].values())
+
+    path = package_copy / "tables" / "mediators.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Adrenoceptor beta 2;", "Adrenoceptor beta-2;"), encoding="utf-8")
+    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package_copy)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+
+    as_json = json.loads(run_cli("diff", archive, package_copy, "--format", "json").stdout)
+    mediators = as_json["tables"]["mediators"]
+    assert mediators["changed"] == [{"key": "adrb2", "columns": {"description": [
+        "Adrenoceptor beta 2; a target of autoantibodies in complex regional pain syndrome.",
+        "Adrenoceptor beta-2; a target of autoantibodies in complex regional pain syndrome."]}}]
+    assert mediators["added"] == mediators["removed"] == []
+    assert sum(len(t["changed"]) for t in as_json["tables"].values()) == 1
+    text = run_cli("diff", archive, package_copy)
+    assert text.returncode == 0
+    assert "mediators: 0 added, 0 removed, 1 changed\n  ~ adrb2: description\n" in text.stdout
+
+
+def test_diff_lists_added_and_removed_rows(tmp_path, package_copy):
+    old = tmp_path / "old"
+    shutil.copytree(package_copy, old)
+    path = package_copy / "tables" / "mediator_interactions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    removed = lines.pop(1)
+    lines.append(removed.replace(removed[:6], "mi9000", 1))
+    path.write_text("".join(lines), encoding="utf-8")
+    result = run_cli("diff", old, package_copy, "--format", "json")
+    table = json.loads(result.stdout)["tables"]["mediator_interactions"]
+    assert table["added"] == ["mi9000"] and table["removed"] == [removed[:6]] and table["changed"] == []
+
+
+def test_diff_of_something_that_is_not_a_package_is_one_clear_line(tmp_path):
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as archive:
+        archive.writestr("notes.txt", "not a data package")
+    result = run_cli("diff", tmp_path / "x.zip", ROOT)
+    assert result.returncode == 1 and "holds no datapackage.json" in result.stderr and "Traceback" not in result.stderr
