@@ -5,7 +5,7 @@
 
 Normalising a table means: UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
 primary key. Derived files: each resource's ``hash``, ``bytes`` and ``rows`` in datapackage.json,
-docs/curation-report.md, and the citation files CITATION.cff and .zenodo.json.
+docs/curation-report.md, docs/data-dictionary.md, and the citation files CITATION.cff and .zenodo.json.
 Running it twice changes nothing the second time. It never records metadata for data that are
 wrong: the package is validated first, and any problem other than the stale metadata and row
 order the build itself fixes stops it, with each problem named.
@@ -32,6 +32,7 @@ from painimmune.normalise import normalised_table  # noqa: E402
 from painimmune.validation import Problem, validate  # noqa: E402
 
 import curation_report  # noqa: E402  (beside this script)
+import data_dictionary  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def plan(root: Path) -> list[Output]:
         resource["bytes"] = len(content)
         resource["rows"] = rows
     outputs.append(Output(root / DESCRIPTOR, descriptor_bytes(descriptor)))
+    outputs.append(Output(root / "docs" / "data-dictionary.md", data_dictionary.render(package).encode("utf-8")))
     outputs.append(Output(root / "docs" / "curation-report.md", curation_report.render(root).encode("utf-8")))
     facts = citations.release(root, verify=False)
     outputs.append(Output(root / "CITATION.cff", citations.cff(facts).encode("utf-8")))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import venv
 from pathlib import Path
 
 import pytest
 
 import painimmune as pim
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, tool_venv
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 RELEASE_DATE = DESCRIPTOR["created"][:10]
@@ -24,14 +23,8 @@ DOCUMENT_TITLES = [
 
 @pytest.fixture(scope="module")
 def cffconvert(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reference CFF validator (cffconvert), in its own virtual environment: it pins jsonschema<4,
-    which cannot live beside frictionless."""
-    env = tmp_path_factory.mktemp("cffconvert") / "venv"
-    venv.EnvBuilder(with_pip=True).create(env)
-    install = subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "--quiet", "cffconvert>=2,<3"],
-                             capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr[-2000:]
-    return env / "bin" / "cffconvert"
+    """The reference CFF validator, in its own environment: it pins jsonschema<4, which frictionless cannot use."""
+    return tool_venv(tmp_path_factory, "cffconvert>=2,<3") / "cffconvert"
 
 
 def test_citation_cff_is_valid_cff_1_2_0(cffconvert):

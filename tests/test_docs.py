@@ -1,14 +1,19 @@
-"""The examples in docstrings run, so they cannot rot."""
+"""The examples in docstrings and in the README run, and the generated figure is current, so none of them can rot."""
 
 from __future__ import annotations
 
 import doctest
 import importlib
 import pkgutil
+import re
+import shlex
+import subprocess
+import sys
 
 import pytest
 
 import painimmune
+from conftest import ROOT, run_cli
 
 MODULES = sorted(info.name for info in pkgutil.walk_packages(painimmune.__path__, "painimmune.") if info.name != "painimmune.__main__")
 
@@ -17,3 +22,39 @@ MODULES = sorted(info.name for info in pkgutil.walk_packages(painimmune.__path__
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+README = ROOT / "README.md"
+PLACEHOLDER = re.compile(r"\b(PATH|OLD|NEW|FORMAT|DIR|ENTITY)\b|\[")
+
+
+def readme_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.DOTALL)
+
+
+def test_readme_python_examples_run(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    blocks = readme_blocks("python")
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(README), "exec"), namespace)  # noqa: S102 (running the documented examples is the point)
+    assert "painimmune curators" in capsys.readouterr().out
+
+
+def test_readme_command_examples_run(package_copy):
+    commands = [line.split("  #")[0].strip() for block in readme_blocks("bash") for line in block.splitlines()
+                if line.startswith("painimmune ") and not PLACEHOLDER.search(line.split("  #")[0])]
+    assert len(commands) >= 8
+    for command in commands:
+        result = run_cli(*shlex.split(command)[1:], cwd=package_copy)
+        assert result.returncode == 0, (command, result.stderr)
+
+
+def test_figure_is_current_and_shown(tmp_path):
+    drawn = tmp_path / "network.svg"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "figure.py"), "--out", str(drawn)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert drawn.read_bytes() == (ROOT / "docs" / "network.svg").read_bytes(), "run `python scripts/figure.py`"
+    readme = README.read_text(encoding="utf-8")
+    assert "](docs/network.svg)" in readme and "(docs/data-dictionary.md)" in readme

@@ -11,9 +11,11 @@ Importing this package imports pandas and nothing heavier: validation (pandera, 
 and the command line (click) are imported only when used.
 """
 
+from painimmune.about import about
 from painimmune.citations import citation
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
+from painimmune.graph import assertions
 from painimmune.loader import load, load_all, schema, tables
 from painimmune.writer import to_csv
 
@@ -26,6 +28,8 @@ __all__ = [
     "PainimmuneError",
     "UnknownTableError",
     "__version__",
+    "about",
+    "assertions",
     "citation",
     "load",
     "load_all",

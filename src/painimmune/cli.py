@@ -131,3 +131,26 @@ def diff_releases(old: Path, new: Path, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(result.to_text(), nl=False)
+
+
+@main.command()
+@click.argument("entity")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+def about(entity: str, fmt: str, path: Path | None) -> None:
+    """Every assertion about ENTITY (an id, name or synonym of a mediator, cell type, condition or treatment)."""
+    from painimmune.about import about as find, render
+
+    click.echo(render(find(entity, path), fmt), nl=False)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet", "sqlite", "kgx", "sssom"]), required=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="directory to write into")
+@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+def export_data(fmt: str, out: Path, path: Path | None) -> None:
+    """Write the data in a format other tools read (parquet needs painimmune[parquet])."""
+    from painimmune.export import export
+
+    for written in export(fmt, out, path):
+        click.echo(f"wrote: {written}")

@@ -1,0 +1,144 @@
+"""Everything the data says about one entity: ``painimmune about crps``.
+
+An entity is found by its id, name or any synonym, ignoring case, accents, spaces and
+punctuation (``crps``, ``CRPS``, ``complex regional pain syndrome``, ``TNF-alpha``, ``tnfa``,
+``TNF-α``). Its assertions are grouped by relation, strongest evidence first, each with its
+evidence level, direction, source and verbatim quote.
+
+>>> import painimmune as pim
+>>> pim.about("tnfa")["entity"]["id"]
+'tnf'
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from painimmune.descriptor import DataPackage
+from painimmune.errors import PainimmuneError
+from painimmune.graph import ENTITY_TABLES, assertion_rows
+from painimmune.loader import load
+
+FORMATS = ("text", "markdown", "json")
+
+
+class UnknownEntityError(PainimmuneError, LookupError):
+    """A name that matches no entity (the message suggests the closest ones), or several."""
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return self.args[0]
+
+
+def match_key(text: str) -> str:
+    """The form names are compared in: accents removed, case folded, only letters and digits kept."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return "".join(char for char in bare.casefold() if char.isalnum())
+
+
+def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
+    """The entity (table, id, name, synonyms) that *query* names.
+
+    Raises:
+        UnknownEntityError: nothing matches (with the closest names), or several entities do.
+    """
+    package = DataPackage(path)
+    names: dict[str, set[tuple[str, str]]] = {}
+    entities: dict[tuple[str, str], dict[str, Any]] = {}
+    for table in ENTITY_TABLES:
+        for row in load(table, package.root).itertuples(index=False):
+            entity = {"table": table, "id": row.id, "name": row.name, "synonyms": list(row.synonyms)}
+            entities[(table, row.id)] = entity
+            for label in (row.id, row.name, *row.synonyms):
+                names.setdefault(match_key(label), set()).add((table, row.id))
+    key = match_key(query)
+    found = names.get(key, set())
+    if len(found) == 1:
+        return entities[next(iter(found))]
+    if found:
+        listed = ", ".join(f"{entities[e]['name']} ({e[0]}: {e[1]})" for e in sorted(found))
+        raise UnknownEntityError(f"{query!r} names several entities: {listed}; ask for one by its id")
+    close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+    suggestions = sorted({entities[e]["name"] for k in close for e in names[k]})
+    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    raise UnknownEntityError(f"no mediator, cell type, condition or treatment is called {query!r}{hint}")
+
+
+def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
+    """Every assertion touching *entity*, grouped by relation.
+
+    Returns a dict: ``entity`` (table, id, name, synonyms) and ``groups``, a list of
+    ``{"relation", "direction_of_relation", "assertions": [...]}``; each assertion names the other
+    entity, the qualifiers, evidence level, direction, evidence source, source (id and title),
+    quote and row id. Groups and assertions are ordered by strongest evidence first.
+
+    Raises:
+        UnknownEntityError: see :func:`find_entity`.
+    """
+    package = DataPackage(path)
+    found = find_entity(entity, package.root)
+    rows = assertion_rows(package.root)
+    names = {(table, row.id): row.name for table in ENTITY_TABLES for row in load(table, package.root).itertuples(index=False)}
+    levels = load("evidence_levels", package.root).set_index("id")
+    titles = load("sources", package.root).set_index("id")["title"]
+    as_subject = (rows["subject_type"] == found["table"]) & (rows["subject_id"] == found["id"])
+    as_object = (rows["object_type"] == found["table"]) & (rows["object_id"] == found["id"])
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for role, mask in (("subject", as_subject), ("object", as_object)):
+        for row in rows[mask].itertuples(index=False):
+            other_type, other_id = (row.object_type, row.object_id) if role == "subject" else (row.subject_type, row.subject_id)
+            other_kind = _singular(other_type)
+            description = (f"{found['name']} —[{row.relation}]→ {other_kind}" if role == "subject"
+                           else f"{other_kind} —[{row.relation}]→ {found['name']}")
+            heading = (row.relation, description)
+            groups.setdefault(heading, []).append({
+                "other_type": other_type, "other_id": other_id, "other_name": names[(other_type, other_id)],
+                "qualifiers": row.qualifiers, "evidence_level": str(levels.at[row.evidence_level_id, "label"]),
+                "evidence_rank": int(levels.at[row.evidence_level_id, "rank"]), "direction": row.direction,
+                "evidence_source": row.evidence_source, "source_id": row.source_id, "source_title": str(titles[row.source_id]),
+                "quote": row.quote, "row_id": row.row_id,
+            })
+    ordered = []
+    for (relation, description), items in groups.items():
+        items.sort(key=lambda item: (item["evidence_rank"], item["other_name"].casefold(), item["row_id"]))
+        ordered.append({"relation": relation, "description": description, "assertions": items})
+    ordered.sort(key=lambda group: (group["assertions"][0]["evidence_rank"], group["description"]))
+    return {"entity": found, "groups": ordered}
+
+
+def render(result: dict[str, Any], format: str = "text") -> str:  # noqa: A002 (the user-facing word)
+    """*result* of :func:`about` as ``text``, ``markdown`` or ``json``."""
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    if format == "json":
+        return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    entity = result["entity"]
+    count = sum(len(group["assertions"]) for group in result["groups"])
+    markdown = format == "markdown"
+    lines = [f"# {entity['name']}" if markdown else entity["name"],
+             "",
+             f"{_singular(entity['table'])} `{entity['id']}`" if markdown else f"{_singular(entity['table'])} {entity['id']}",
+             f"synonyms: {', '.join(entity['synonyms']) or '(none)'}",
+             f"{count} assertion(s) in {len(result['groups'])} relation(s); strongest evidence first."]
+    for group in result["groups"]:
+        lines += ["", f"## {group['description']}" if markdown else f"{group['description']}:"]
+        for item in group["assertions"]:
+            where = f" [{item['qualifiers']}]" if item["qualifiers"] else ""
+            verdict = "" if item["direction"] == "supports" else " — REFUTES"
+            evidence = f"{item['evidence_level']}{verdict}; {item['evidence_source']}; {item['source_id']}"
+            if markdown:
+                lines.append(f"- **{item['other_name']}**{where} — {evidence} ({item['row_id']})  \n  > {item['quote']}")
+            else:
+                lines.append(f"  - {item['other_name']}{where} — {evidence} ({item['row_id']})")
+                lines.append(f"      \"{item['quote']}\"")
+    return "\n".join(lines) + "\n"
+
+
+def _singular(table: str) -> str:
+    return {"mediators": "mediator", "cell_types": "cell type", "conditions": "condition", "treatments": "treatment"}.get(table, table)
