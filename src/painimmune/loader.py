@@ -134,9 +134,14 @@ def checked_rows(name: str, text: str, table_schema: Schema) -> tuple[list[str],
     return header, rows
 
 
+# Python-backed strings whether or not pyarrow is installed: the same frames everywhere, and
+# undecodable bytes (kept as surrogate escapes for validation messages) can be held.
+TEXT = pd.StringDtype("python", na_value=float("nan"))
+
+
 def text_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
     """A frame of strings from parsed rows of equal length, empty cells as NA."""
-    frame = pd.DataFrame(rows, columns=header, dtype=str)
+    frame = pd.DataFrame(rows, columns=header, dtype=TEXT)
     return frame.where(frame != "")
 
 

@@ -21,7 +21,7 @@ import pandera.pandas as pa
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
 from painimmune import csvio, schemas
-from painimmune.loader import row_key, text_frame
+from painimmune.loader import TEXT, row_key, text_frame
 from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem
 
@@ -71,7 +71,21 @@ def _text_frame(package: DataPackage, name: str, problems: list[Problem]) -> pd.
                    + ("the row is cut short (truncated file?)" if column else "a delimiter too many"))
         problems.append(Problem(LAYER, "cell-count", message, name, where, column))
     skipped = set(ragged)
-    return text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
+    frame = text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
+    return _undecoded_cells(frame, name, primary_key(table_schema), problems)
+
+
+def _undecoded_cells(frame: pd.DataFrame, table: str, keys: list[str], problems: list[Problem]) -> pd.DataFrame:
+    """Report cells holding bytes that were not UTF-8, then replace those bytes by U+FFFD so that
+    the other checks can run (pandera cannot carry surrogate escapes in its reports)."""
+    for column in frame.columns:
+        values = frame[column]
+        bad = values.str.contains(_UNDECODED, na=False)
+        for index in frame.index[bad]:
+            problems.append(Problem(LAYER, "utf-8", _MESSAGES["utf-8"], table, row_key(frame, index, keys), column, values[index]))
+        if bad.any():
+            frame[column] = values.str.replace(_UNDECODED, "\ufffd", regex=True)
+    return frame
 
 
 def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
@@ -111,12 +125,11 @@ def _column(field: Field) -> pa.Column:
     if "maximum" in cons:
         item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: _number(v) is None or _number(v) <= n))
     item_checks.append(("whitespace", lambda v: v == v.strip() and "  " not in v and "\n" not in v))
-    item_checks.append(("utf-8", lambda v: not _UNDECODED.search(v)))
     item_checks.append(("mojibake", lambda v: not _is_mojibake(v)))
     item_checks.append(("unicode-nfc", lambda v: unicodedata.is_normalized("NFC", v)))
     delimiter = list_delimiter(field) if kind == "list" else None
     checks = [_element_check(rule, predicate, delimiter) for rule, predicate in item_checks]
-    return pa.Column(str, nullable=not is_required(field), unique=bool(cons.get("unique")), checks=checks, required=True)
+    return pa.Column(TEXT, nullable=not is_required(field), unique=bool(cons.get("unique")), checks=checks, required=True)
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
