@@ -135,3 +135,28 @@ def test_a_truncated_table_is_refused_not_padded_with_missing_values(package_cop
     path.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(pim.DataError, match=r"mediators: line 23: .*truncated"):
         pim.load("mediators", package_copy, verify=False)
+
+
+def test_a_cached_table_cannot_be_changed_by_a_caller(package_copy):
+    first = pim.load("mediators", package_copy)
+    first.at[0, "name"] = "changed"
+    first.at[0, "synonyms"].append("changed")
+    second = pim.load("mediators", package_copy)
+    assert second.at[0, "name"] != "changed" and "changed" not in second.at[0, "synonyms"]
+
+
+def test_a_file_edited_after_loading_is_not_served_from_the_cache(package_copy):
+    pim.load("conditions", package_copy)
+    path = package_copy / "tables" / "conditions.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Pain from a stimulus", "Pain from any stimulus"), encoding="utf-8")
+    with pytest.raises(pim.IntegrityError):
+        pim.load("conditions", package_copy)
+    assert pim.load("conditions", package_copy, verify=False).set_index("id").at["allodynia", "description"].startswith("Pain from any")
+
+
+def test_import_does_not_import_pandas_and_the_cli_version_neither():
+    code = "import sys, painimmune; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    traced = subprocess.run([sys.executable, "-X", "importtime", "-m", "painimmune", "--version"], capture_output=True, text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in traced.stderr.splitlines() if line.startswith("import time:")}
+    assert "pandas" not in imported and "click" in imported

@@ -35,27 +35,44 @@ def test_real_package_is_valid():
     assert report.valid, str(report)
 
 
-# ---- layer 1: frictionless ---------------------------------------------------------------------
+# ---- layer 1: frictionless metadata and integrity ---------------------------------------------
 
-def test_frictionless_reports_text_in_an_integer_column(package_copy):
+def test_frictionless_reports_a_stale_hash_bytes_and_rows(package_copy):
+    path = package_copy / "tables" / "conditions.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(header + "".join(rows[:-1]), encoding="utf-8")
+    found = problems(package_copy, "frictionless")
+    assert {(p.rule, p.table, p.column) for p in found} == {("hash-count", "conditions", "hash"), ("byte-count", "conditions", "bytes"),
+                                                            ("row-count", "conditions", "rows")}
+
+
+def test_frictionless_reports_an_invalid_table_schema(package_copy):
+    path = package_copy / "schemas" / "mediators.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"type": "boolean"', '"type": "bool"', 1), encoding="utf-8")
+    found = problems(package_copy, "frictionless")
+    assert any(p.table == "mediators" and "bool" in p.message for p in found)
+
+
+def test_frictionless_reports_an_invalid_descriptor(package_copy):
+    path = package_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["bytes"] = "many"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert any("many" in p.message for p in problems(package_copy, "frictionless"))
+
+
+# ---- layer 2: pandera (every row-level check, vectorised) -----------------------------------------
+
+def test_pandera_reports_text_in_an_integer_column(package_copy):
     edit(package_copy / "tables" / "evidence_levels.csv", "preclinical,4,", "preclinical,four,")
-    found = problems_by_rule(package_copy, "frictionless", "type-error")
+    found = problems_by_rule(package_copy, "pandera", "type")
     assert [(p.table, p.row, p.column, p.value) for p in found] == [("evidence_levels", "preclinical", "rank", "four")]
 
 
-def test_frictionless_reports_a_stale_hash(package_copy):
-    edit(package_copy / "tables" / "conditions.csv", "Pain from a stimulus", "Pain from any stimulus")
-    found = problems(package_copy, "frictionless")
-    assert any(p.rule in {"hash-count", "byte-count"} and p.table == "conditions" for p in found)
-
-
-def test_frictionless_reports_a_dangling_foreign_key(package_copy):
+def test_pandera_reports_a_dangling_foreign_key(package_copy):
     edit(package_copy / "tables" / "cell_mediators.csv", ",mast_cell,", ",mast_cells,")
-    found = problems(package_copy, "frictionless")
-    assert any(p.rule == "foreign-key" and p.table == "cell_mediators" for p in found)
-
-
-# ---- layer 2: pandera ----------------------------------------------------------------------------
+    found = problems_by_rule(package_copy, "pandera", "foreign-key")
+    assert found and all(p.table == "cell_mediators" and p.column == "cell_type_id" and p.value == "mast_cells" for p in found)
 
 def test_pandera_reports_a_malformed_curie(package_copy):
     edit(package_copy / "tables" / "cell_types.csv", "CL:0000097", "CL:97")

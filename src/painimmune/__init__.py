@@ -7,33 +7,51 @@
 >>> mediators.loc[mediators["id"] == "tnf", "name"].item()
 'TNF-α'
 
-Importing this package imports pandas and nothing heavier: validation (pandera, frictionless)
-and the command line (click) are imported only when used.
+``import painimmune`` reads only ``datapackage.json`` (for ``__version__``). The functions below
+are imported on first use, so pandas is imported by the first ``load``, and validation
+(pandera, frictionless) and the command line (click) only when they are used.
 """
 
-from painimmune.about import about
-from painimmune.citations import citation
+from importlib import import_module
+from typing import Any
+
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
-from painimmune.graph import assertions
-from painimmune.loader import load, load_all, schema, tables
-from painimmune.writer import to_csv
 
 __version__: str = DataPackage().version
 
+# Public function -> the module that defines it (imported when the function is first used).
+_LAZY = {
+    "about": "painimmune.about",
+    "assertions": "painimmune.graph",
+    "citation": "painimmune.citations",
+    "load": "painimmune.loader",
+    "load_all": "painimmune.loader",
+    "schema": "painimmune.loader",
+    "tables": "painimmune.loader",
+    "to_csv": "painimmune.writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
+    raise AttributeError(f"module 'painimmune' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
 __all__ = [
     "DataError",
+    "DataPackage",
     "IntegrityError",
     "PackageNotFoundError",
     "PainimmuneError",
     "UnknownTableError",
     "__version__",
-    "about",
-    "assertions",
-    "citation",
-    "load",
-    "load_all",
-    "schema",
-    "tables",
-    "to_csv",
+    *_LAZY,
 ]

@@ -78,13 +78,51 @@ def schema(name: str, path: str | Path | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Verified frames already loaded, by table file: (stamp of the files they came from, frame).
+# Callers always get a copy, so no caller can change what the next one receives.
+_CACHE: dict[Path, tuple[tuple[int, ...], pd.DataFrame]] = {}
+
+
 def _load(package: DataPackage, name: str, verify: bool) -> pd.DataFrame:
     table_schema = package.schema(name)
-    data = csvio.read_bytes(package.table_path(name), name)
+    path = package.table_path(name)
+    stamp = _stamp(package, name)
+    cached = _CACHE.get(path)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return _copy(cached[1])
+    data = csvio.read_bytes(path, name)
     if verify:
         verify_hash(package, name, data)
     text = csvio.decode(data, name)
-    return typed_frame(name, read_text_frame(name, text, table_schema), table_schema)
+    frame = typed_frame(name, read_text_frame(name, text, table_schema), table_schema)
+    if verify and stamp is not None:  # only verified data is served from the cache, to any caller
+        _CACHE[path] = (stamp, frame)
+        return _copy(frame)
+    return frame
+
+
+def _stamp(package: DataPackage, name: str) -> tuple[int, ...] | None:
+    """Size and modification time of the table, its schema and the descriptor (holding its hash):
+    if none changed, the bytes verified before are the bytes on disk. None if one cannot be read."""
+    files = [package.table_path(name), package.root / "datapackage.json", package.schema_path(name)]
+    stamp: list[int] = []
+    for file in files:
+        if file is not None:
+            try:
+                info = file.stat()
+            except OSError:
+                return None
+            stamp += [info.st_size, info.st_mtime_ns]
+    return tuple(stamp)
+
+
+def _copy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A deep copy, including the Python lists of list columns (which ``DataFrame.copy`` shares)."""
+    copied = frame.copy(deep=True)
+    for column in copied.columns:
+        if copied[column].dtype == object:
+            copied[column] = [list(cell) for cell in copied[column]]
+    return copied
 
 
 def verify_hash(package: DataPackage, name: str, data: bytes) -> None:

@@ -15,15 +15,15 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
+from painimmune import csvio, schemas
 from painimmune.descriptor import DataPackage
-from painimmune.errors import PainimmuneError
-from painimmune.loader import load
-from painimmune.normalise import normalised_table
-from painimmune.schemas import foreign_keys
+from painimmune.schemas import foreign_keys, list_delimiter, primary_key
 from painimmune.validation.problems import Problem
+from painimmune.validation.raw import RawTable
 
 LAYER = "package"
 ENTITY_TABLES = ("mediators", "cell_types", "conditions", "treatments")
@@ -37,32 +37,57 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def check(package: DataPackage, notes: list[str]) -> list[Problem]:
-    """Apply every package rule; rules that cannot run on this copy add a line to *notes*."""
-    problems = list(_normal_form(package)) + list(_versions(package))
-    try:
-        frames = {name: load(name, package.root, verify=False) for name in package.table_names}  # hashes: layer 1
-    except PainimmuneError as exc:
-        notes.append(f"package rules on rows skipped: tables do not load ({exc})")
+def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Apply every package rule; rules that cannot run on this copy add a line to *notes*.
+
+    *texts* are the tables as frames of raw strings (from the pandera layer), so no table is read
+    or parsed again here.
+    """
+    problems = list(_versions(package))
+    unread = [name for name in package.table_names if name not in texts]
+    if unread:
+        notes.append(f"package rules on rows skipped: {', '.join(unread)} could not be read (see the problems above)")
         return problems
+    frames = {name: _with_lists(package.schema(name), frame) for name, frame in texts.items()}
     relations = {name: frame for name, frame in frames.items() if "quote" in frame}
-    problems += _quotes(package, frames["sources"], relations, notes)
-    problems += _hedges(frames["evidence_levels"], relations)
-    problems += _cited_references(frames["sources"], relations)
+    rows = list(_rows(relations))
+    problems += _quotes(package, frames["sources"], rows, notes)
+    problems += _hedges(frames["evidence_levels"], rows)
+    problems += _cited_references(frames["sources"], rows)
     problems += _usage(package, frames, relations)
     return problems
 
 
-def _normal_form(package: DataPackage) -> Iterator[Problem]:
-    for name in package.table_names:
-        path = package.table_path(name)
-        try:
-            content, _ = normalised_table(package, name)
-        except PainimmuneError:  # a table that cannot be read is reported by the pandera layer
-            continue
-        if path.read_bytes() != content:
-            yield Problem(LAYER, "not-normalised",
-                          "file is not in normal form (sorted by primary key, canonical CSV); run `python scripts/build.py`", name)
+def _with_lists(table_schema: dict, frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* with its ``list`` columns split into Python lists (empty cells as empty lists)."""
+    lists = {field["name"]: list_delimiter(field) for field in table_schema["fields"] if field.get("type") == "list"}
+    if not lists:
+        return frame
+    frame = frame.copy()
+    for column, delimiter in lists.items():
+        frame[column] = [value.split(delimiter) if isinstance(value, str) else [] for value in frame[column]]
+    return frame
+
+
+def normal_form(package: DataPackage, name: str, table: RawTable) -> list[Problem]:
+    """A table must be as ``scripts/build.py`` writes it: sorted by primary key, canonical CSV.
+
+    Tables with faults of their own (unreadable, header, cell counts, bytes that are not UTF-8)
+    are reported by the pandera layer instead.
+    """
+    table_schema = package.schema(name)
+    if table.error or schemas.header_problems(table.header, table_schema) or csvio.ragged_rows(table.header, table.rows):
+        return []
+    positions = [table.header.index(column) for column in primary_key(table_schema)]
+    ordered = sorted(table.rows, key=lambda row: [row[i] for i in positions])
+    try:
+        canonical = csvio.format_rows(table.header, ordered)
+    except UnicodeEncodeError:
+        return []
+    if table.faults or canonical != table.data:
+        return [Problem(LAYER, "not-normalised",
+                        "file is not in normal form (sorted by primary key, canonical CSV); run `python scripts/build.py`", name)]
+    return []
 
 
 def _versions(package: DataPackage) -> Iterator[Problem]:
@@ -86,13 +111,25 @@ def _versions(package: DataPackage) -> Iterator[Problem]:
                 yield Problem(LAYER, rule, f"{file} {where} {found!r} differs from datapackage.json {field} {expected[what]!r}", value=found)
 
 
-def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[tuple[str, pd.Series]]:
+class Row(NamedTuple):
+    """The columns of a relationship row that the rules read."""
+
+    table: str
+    id: str
+    source_id: str
+    quote: str
+    evidence_level_id: str
+    cited_refs: list[str]
+
+
+def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[Row]:
     for name, frame in relations.items():
-        for _, row in frame.iterrows():
-            yield name, row
+        columns = [frame[c].astype(object) for c in ("id", "source_id", "quote", "evidence_level_id", "cited_refs")]
+        for values in zip(*columns):
+            yield Row(name, *values)
 
 
-def _quotes(package: DataPackage, sources: pd.DataFrame, relations: dict[str, pd.DataFrame], notes: list[str]) -> Iterator[Problem]:
+def _quotes(package: DataPackage, sources: pd.DataFrame, rows: list[Row], notes: list[str]) -> Iterator[Problem]:
     folder = package.root / "sources"
     if not folder.is_dir():
         notes.append("quotes not checked: this copy has no sources/ folder (installed packages do not ship the source texts)")
@@ -111,36 +148,44 @@ def _quotes(package: DataPackage, sources: pd.DataFrame, relations: dict[str, pd
             yield Problem(LAYER, "source-text-changed", f"sha256 of {path.name} is {digest}; a source text must never be edited",
                           "sources", source["id"], "sha256", source["sha256"])
         texts[source["id"]] = squash(data.decode("utf-8"))
-    for name, row in _rows(relations):
-        text = texts.get(row["source_id"])
-        if text is not None and squash(row["quote"]) not in text:
-            yield Problem(LAYER, "quote-not-found", f"quote does not occur in sources/{row['source_id']}.txt",
-                          name, row["id"], "quote", row["quote"])
+    found: dict[tuple[str, str], bool] = {}  # many rows share a quote: search each (source, quote) once
+    for row in rows:
+        text = texts.get(row.source_id)
+        if text is None:
+            continue
+        key = (row.source_id, row.quote)
+        if key not in found:
+            found[key] = squash(row.quote) in text
+        if not found[key]:
+            yield Problem(LAYER, "quote-not-found", f"quote does not occur in sources/{row.source_id}.txt",
+                          row.table, row.id, "quote", row.quote)
 
 
-def _hedges(levels: pd.DataFrame, relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+def _hedges(levels: pd.DataFrame, rows: list[Row]) -> Iterator[Problem]:
     cues = levels.loc[levels["id"] == HEDGE_LEVEL, "cue_phrases"]
     phrases = cues.iloc[0] if len(cues) else []
     if not phrases:
         return
     pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
-    for name, row in _rows(relations):
-        match = pattern.search(row["quote"])
-        if match and row["evidence_level_id"] in CLINICAL_LEVELS:
-            yield Problem(LAYER, "hedge-graded-clinical",
-                          f"quote hedges ({match.group(0)!r}) but is graded {row['evidence_level_id']}",
-                          name, row["id"], "evidence_level_id", row["evidence_level_id"])
+    for row in rows:
+        if row.evidence_level_id not in CLINICAL_LEVELS:
+            continue
+        match = pattern.search(row.quote)
+        if match:
+            yield Problem(LAYER, "hedge-graded-clinical", f"quote hedges ({match.group(0)!r}) but is graded {row.evidence_level_id}",
+                          row.table, row.id, "evidence_level_id", row.evidence_level_id)
 
 
-def _cited_references(sources: pd.DataFrame, relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
-    by_id = sources.set_index("id")
-    for name, row in _rows(relations):
-        for ref in row["cited_refs"]:
-            if ref not in by_id.index:
-                yield Problem(LAYER, "cited-reference-unknown", f"no source {ref!r}", name, row["id"], "cited_refs", ref)
-            elif by_id.at[ref, "type"] != CITED_REFERENCE or by_id.at[ref, "cited_by"] != row["source_id"]:
+def _cited_references(sources: pd.DataFrame, rows: list[Row]) -> Iterator[Problem]:
+    kinds = dict(zip(sources["id"], sources["type"]))
+    listed_by = dict(zip(sources["id"], sources["cited_by"]))
+    for row in rows:
+        for ref in row.cited_refs:
+            if ref not in kinds:
+                yield Problem(LAYER, "cited-reference-unknown", f"no source {ref!r}", row.table, row.id, "cited_refs", ref)
+            elif kinds[ref] != CITED_REFERENCE or listed_by[ref] != row.source_id:
                 yield Problem(LAYER, "cited-reference-foreign",
-                              f"{ref!r} is not a reference listed by {row['source_id']!r}", name, row["id"], "cited_refs", ref)
+                              f"{ref!r} is not a reference listed by {row.source_id!r}", row.table, row.id, "cited_refs", ref)
 
 
 def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[str, set[str]]:

@@ -12,7 +12,7 @@ tables (with pandas).
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -21,41 +21,39 @@ import pandera.pandas as pa
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
 from painimmune import csvio, schemas
-from painimmune.loader import TEXT, row_key, text_frame
+from painimmune import loader
+from painimmune.loader import row_key
 from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem
+from painimmune.validation.raw import RawTable
 
 LAYER = "pandera"
 
 
-def check(package: DataPackage) -> list[Problem]:
-    """Validate every table with its generated pandera schema, then the foreign keys across tables."""
+def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Validate every table read (see :func:`text_frame`) with its generated pandera schema, then
+    the foreign keys across tables."""
     problems: list[Problem] = []
-    frames: dict[str, pd.DataFrame] = {}
-    for name in package.table_names:
+    for name, frame in frames.items():
         table_schema = package.schema(name)
-        try:
-            frame = _text_frame(package, name, problems)
-        except DataError as exc:
-            problems.append(Problem(LAYER, "unreadable", str(exc), name))
-            continue
-        if frame is not None:
-            frames[name] = frame
-            problems += _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
+        problems += _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
     problems += _foreign_key_problems(package, frames)
     return problems
 
 
-def _text_frame(package: DataPackage, name: str, problems: list[Problem]) -> pd.DataFrame | None:
+def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
     """The table as a frame of raw strings, adding the faults of the file itself to *problems*.
 
-    Returns None when the header does not match the schema, since no cell could then be read
-    under the right column. Rows with the wrong number of cells are reported and left out.
+    Returns None when the file cannot be read or its header does not match the schema, since no
+    cell could then be read under the right column. Rows with the wrong number of cells are
+    reported and left out.
     """
+    if raw.error is not None:
+        problems.append(Problem(LAYER, "unreadable", str(raw.error), name))
+        return None
     table_schema = package.schema(name)
-    text, faults = csvio.decode_for_checking(csvio.read_bytes(package.table_path(name), name))
-    problems += [Problem(LAYER, rule, message, name, f"line {line}") for rule, line, message in faults]
-    header, rows = csvio.parse(text, name)
+    text, header, rows = raw.text, raw.header, raw.rows
+    problems += [Problem(LAYER, rule, message, name, f"line {line}") for rule, line, message in raw.faults]
     header_faults = schemas.header_problems(header, table_schema)
     problems += [Problem(LAYER, "header", message, name, "line 1", column) for column, message in header_faults]
     if header_faults:
@@ -71,8 +69,10 @@ def _text_frame(package: DataPackage, name: str, problems: list[Problem]) -> pd.
                    + ("the row is cut short (truncated file?)" if column else "a delimiter too many"))
         problems.append(Problem(LAYER, "cell-count", message, name, where, column))
     skipped = set(ragged)
-    frame = text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
-    return _undecoded_cells(frame, name, primary_key(table_schema), problems)
+    frame = loader.text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
+    if _UNDECODED.search(text):  # one scan of the text; the cells are searched only when it finds something
+        frame = _undecoded_cells(frame, name, primary_key(table_schema), problems)
+    return frame.astype(str)  # pandas' default strings: Arrow-backed, and vectorised, where pyarrow is installed
 
 
 def _undecoded_cells(frame: pd.DataFrame, table: str, keys: list[str], problems: list[Problem]) -> pd.DataFrame:
@@ -90,9 +90,12 @@ def _undecoded_cells(frame: pd.DataFrame, table: str, keys: list[str], problems:
 
 def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
     """The pandera schema of a table's raw text, generated from its Table Schema."""
-    columns = {field["name"]: _column(field) for field in table_schema["fields"]}
+    key = primary_key(table_schema)
+    columns = {field["name"]: _column(field, in_primary_key=field["name"] in key) for field in table_schema["fields"]}
     names = {field["name"] for field in table_schema["fields"]}
-    checks = [_unique_key_check(key) for key in unique_keys(table_schema)]
+    checks = [_unique_key_check(unique) for unique in unique_keys(table_schema)]
+    if key and not (len(key) == 1 and constraints(_field(table_schema, key[0])).get("unique")):
+        checks.append(_unique_key_check(key))  # a primary key is unique even where no constraint says so
     checks += [_exactly_one_check(group) for group in table_schema.get("exactlyOneOf", [])]
     if {"name", "synonyms"} <= names:
         checks.append(_synonyms_distinct_check(list_delimiter(_field(table_schema, "synonyms"))))
@@ -103,42 +106,53 @@ def _field(table_schema: Schema, name: str) -> Field:
     return next(field for field in table_schema["fields"] if field["name"] == name)
 
 
-def _column(field: Field) -> pa.Column:
+def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
+    """The checks of one column, each vectorised over the column's present values (or list items)."""
     cons = constraints(field)
     kind = field.get("type", "string")
-    item_checks: list[tuple[str, Any]] = []  # (rule name, predicate on one value or item)
+    item_checks: list[tuple[str, ItemTest]] = []  # (rule name, test of a Series of present values or items)
     if kind in csvio.TEXT_SYNTAX:
-        syntax = re.compile(csvio.TEXT_SYNTAX[kind])
-        item_checks.append((f"type:{kind}", lambda v, rx=syntax: rx.fullmatch(v) is not None))
+        item_checks.append((f"type:{kind}", lambda v, rx=csvio.TEXT_SYNTAX[kind]: v.str.fullmatch(rx)))
     if "enum" in cons:
-        allowed = frozenset(cons["enum"])
-        item_checks.append(("enum", lambda v, a=allowed: v in a))
+        item_checks.append(("enum", lambda v, allowed=list(cons["enum"]): v.isin(allowed)))
     if "pattern" in cons:
-        pattern = re.compile(cons["pattern"])
-        item_checks.append((f"pattern:{cons['pattern']}", lambda v, rx=pattern: rx.search(v) is not None))
+        item_checks.append((f"pattern:{cons['pattern']}", lambda v, rx=cons["pattern"]: v.str.count(rx) > 0))
     if "minLength" in cons:
-        item_checks.append((f"minLength:{cons['minLength']}", lambda v, n=cons["minLength"]: len(v) >= n))
+        item_checks.append((f"minLength:{cons['minLength']}", lambda v, n=cons["minLength"]: v.str.len() >= n))
     if "maxLength" in cons:
-        item_checks.append((f"maxLength:{cons['maxLength']}", lambda v, n=cons["maxLength"]: len(v) <= n))
+        item_checks.append((f"maxLength:{cons['maxLength']}", lambda v, n=cons["maxLength"]: v.str.len() <= n))
     if "minimum" in cons:
-        item_checks.append((f"minimum:{cons['minimum']}", lambda v, n=cons["minimum"]: _number(v) is None or _number(v) >= n))
+        item_checks.append((f"minimum:{cons['minimum']}", lambda v, n=cons["minimum"]: ~(pd.to_numeric(v, errors="coerce") < n)))
     if "maximum" in cons:
-        item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: _number(v) is None or _number(v) <= n))
-    item_checks.append(("whitespace", lambda v: v == v.strip() and "  " not in v and "\n" not in v))
-    item_checks.append(("mojibake", lambda v: not _is_mojibake(v)))
-    item_checks.append(("unicode-nfc", lambda v: unicodedata.is_normalized("NFC", v)))
+        item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: ~(pd.to_numeric(v, errors="coerce") > n)))
+    item_checks.append(("whitespace", lambda v: (v == v.str.strip()) & ~v.str.contains(r"  |\n", regex=True)))
+    item_checks.append(("mojibake", lambda v: ~_suspects(v, _is_mojibake)))
+    item_checks.append(("unicode-nfc", lambda v: v.str.normalize("NFC") == v))
     delimiter = list_delimiter(field) if kind == "list" else None
-    checks = [_element_check(rule, predicate, delimiter) for rule, predicate in item_checks]
-    return pa.Column(TEXT, nullable=not is_required(field), unique=bool(cons.get("unique")), checks=checks, required=True)
+    checks = [_vector_check(rule, test, delimiter) for rule, test in item_checks]
+    return pa.Column(str, nullable=not (is_required(field) or in_primary_key), unique=bool(cons.get("unique")), checks=checks, required=True)
 
 
+ItemTest = Callable[[pd.Series], pd.Series]
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
+
+
+# Read as Windows-1252 or Latin-1, the lead byte of every multi-byte UTF-8 sequence becomes one of
+# these characters: text without them cannot be mojibake.
+_MOJIBAKE_LEAD = "[\u00c2-\u00f4]"
+
+
+def _suspects(values: pd.Series, test: Callable[[str], bool]) -> pd.Series:
+    """*test* applied only to the values that could be mojibake (one vectorised scan finds them)."""
+    result = pd.Series(False, index=values.index)
+    suspect = values.str.contains(_MOJIBAKE_LEAD, regex=True)
+    if suspect.any():
+        result[suspect] = [test(text) for text in values[suspect]]
+    return result
 
 
 def _is_mojibake(value: str) -> bool:
     """Whether *value* is UTF-8 text that was read as Windows-1252 or Latin-1 and saved again (``TNF-Î±``)."""
-    if value.isascii():
-        return False
     for codec in ("cp1252", "latin-1"):
         try:
             if value.encode(codec).decode("utf-8") != value:
@@ -148,21 +162,20 @@ def _is_mojibake(value: str) -> bool:
     return False
 
 
-def _number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
+def _vector_check(rule: str, test: ItemTest, delimiter: str | None) -> pa.Check:
+    """A check of each present value, or of each item of a list value (an empty item fails)."""
+    def check(series: pd.Series) -> pd.Series:
+        ok = pd.Series(True, index=series.index)
+        present = series.dropna()
+        if delimiter is None:
+            ok[present.index] = test(present).fillna(False).astype(bool)
+            return ok
+        items = present.str.split(delimiter, regex=False).explode()
+        passed = (items != "") & test(items).fillna(False).astype(bool)
+        ok[present.index] = passed.groupby(level=0).all()
+        return ok
 
-
-def _element_check(rule: str, predicate: Any, delimiter: str | None) -> pa.Check:
-    """A check applied to each present value, or to each item of a list value."""
-    if delimiter is None:
-        test = predicate
-    else:
-        def test(value: str) -> bool:
-            return all(item != "" and predicate(item) for item in value.split(delimiter))
-    return pa.Check(lambda series: series.map(lambda v: pd.isna(v) or test(v)).astype(bool), name=rule, ignore_na=False)
+    return pa.Check(check, name=rule, ignore_na=False)
 
 
 def _unique_key_check(key: list[str]) -> pa.Check:
