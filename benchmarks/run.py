@@ -150,19 +150,23 @@ def measure_validate(sizes: list[int], repeat: int) -> list[Result]:
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             path = generate(ROOT, Path(folder) / str(size), size)
-            runs = [validate_child(path) for _ in range(1 if size >= 1_000_000 else repeat)]
+            runs = [validate_child(path) for _ in range(repeat)]
             seconds = statistics.median(r["seconds"] for r in runs)
+            spread_s = f"{min(r['seconds'] for r in runs):.1f}–{max(r['seconds'] for r in runs):.1f} s"
             peak = max(r["peak_mb"] for r in runs)
-            per_row[size] = seconds / size
+            per_row[size] = (seconds - base) / size  # the cost the rows add to validating the real package
             ok = all(r["valid"] for r in runs)
             target = "< 60 s, < 2048 MB" if size >= 1_000_000 else "reported"
             met = (seconds < 60 and peak < 2048 and ok) if size >= 1_000_000 else None
             results.append(Result(f"`validate()` on {size:,} synthetic relationship rows",
-                                  f"{seconds:.1f} s ({per_row[size] * 1e6:.1f} µs/row), peak {peak:.0f} MB, valid: {ok}", target, met))
+                                  f"median {seconds:.1f} s of {len(runs)} ({spread_s}; {per_row[size] * 1e6:.1f} µs per added row), "
+                                  f"peak {peak:.0f} MB, valid: {ok}",
+                                  target, met))
             shutil.rmtree(path)
     if len(per_row) > 1:
         spread = max(per_row.values()) / min(per_row.values())
-        results.append(Result("per-row validation time, largest / smallest across sizes", f"{spread:.2f}x", "≤ 1.5x", spread <= 1.5))
+        results.append(Result("time per added row (above the real package's time), largest / smallest across sizes",
+                              f"{spread:.2f}x", "≤ 1.5x", spread <= 1.5))
     return results
 
 

@@ -165,11 +165,11 @@ def _is_mojibake(value: str) -> bool:
 def _vector_check(rule: str, test: ItemTest, delimiter: str | None) -> pa.Check:
     """A check of each present value, or of each item of a list value (an empty item fails)."""
     def check(series: pd.Series) -> pd.Series:
-        ok = pd.Series(True, index=series.index)
-        present = series.dropna()
+        missing = series.isna()
         if delimiter is None:
-            ok[present.index] = test(present).fillna(False).astype(bool)
-            return ok
+            return (test(series).fillna(False).astype(bool) | missing).astype(bool)
+        ok = pd.Series(True, index=series.index)
+        present = series[~missing]
         items = present.str.split(delimiter, regex=False).explode()
         passed = (items != "") & test(items).fillna(False).astype(bool)
         ok[present.index] = passed.groupby(level=0).all()
