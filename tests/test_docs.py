@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 import re
 import shlex
@@ -58,3 +59,11 @@ def test_figure_is_current_and_shown(tmp_path):
     assert drawn.read_bytes() == (ROOT / "docs" / "network.svg").read_bytes(), "run `python scripts/figure.py`"
     readme = README.read_text(encoding="utf-8")
     assert "](docs/network.svg)" in readme and "(docs/data-dictionary.md)" in readme
+
+
+def test_public_names_stay_functions_once_every_module_is_imported():
+    """A submodule named like a public function would replace it on the package once imported."""
+    for name in MODULES:
+        importlib.import_module(name)
+    for name in painimmune.__all__:
+        assert not inspect.ismodule(getattr(painimmune, name)), name

@@ -8,7 +8,7 @@ import pytest
 
 import painimmune as pim
 from conftest import run_cli
-from painimmune.about import UnknownEntityError
+from painimmune.entities import UnknownEntityError
 
 
 @pytest.mark.parametrize("query, entity", [

@@ -22,7 +22,7 @@ __version__: str = DataPackage().version
 
 # Public function -> the module that defines it (imported when the function is first used).
 _LAZY = {
-    "about": "painimmune.about",
+    "about": "painimmune.entities",
     "assertions": "painimmune.graph",
     "citation": "painimmune.citations",
     "load": "painimmune.loader",

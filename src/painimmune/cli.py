@@ -139,7 +139,7 @@ def diff_releases(old: Path, new: Path, fmt: str) -> None:
 @click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
 def about(entity: str, fmt: str, path: Path | None) -> None:
     """Every assertion about ENTITY (an id, name or synonym of a mediator, cell type, condition or treatment)."""
-    from painimmune.about import about as find, render
+    from painimmune.entities import about as find, render
 
     click.echo(render(find(entity, path), fmt), nl=False)
 
