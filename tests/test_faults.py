@@ -33,16 +33,6 @@ def write_table(package: Path, table: str, header: list[str], rows: list[list[st
     (package / "tables" / f"{table}.csv").write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def set_cell(table: str, row_id: str, column: str, value: str) -> Callable[[Path], None]:
-    """A fault: one cell of one row (found by its id) set to *value*."""
-    def apply(package: Path) -> None:
-        header, rows = read_table(package, table)
-        row = next(row for row in rows if row[0] == row_id)
-        row[header.index(column)] = value
-        write_table(package, table, header, rows)
-    return apply
-
-
 def map_cell(table: str, row_id: str, column: str, change: Callable[[str], str]) -> Callable[[Path], None]:
     """A fault: one cell changed by a function of its value."""
     def apply(package: Path) -> None:
@@ -51,6 +41,11 @@ def map_cell(table: str, row_id: str, column: str, change: Callable[[str], str])
         row[header.index(column)] = change(row[header.index(column)])
         write_table(package, table, header, rows)
     return apply
+
+
+def set_cell(table: str, row_id: str, column: str, value: str) -> Callable[[Path], None]:
+    """A fault: one cell of one row (found by its id) set to *value*."""
+    return map_cell(table, row_id, column, lambda _: value)
 
 
 def copy_row(table: str, row_id: str, **changes: str) -> Callable[[Path], None]:
@@ -202,6 +197,8 @@ FAULTS: dict[str, Fault] = {
     "resource file missing": Fault(remove("tables/treatments.csv"), "tables/treatments.csv"),
     "hash stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(hash="sha256:" + "0" * 64)),
                                             "conditions"),
+    "hash with an unknown algorithm": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(hash="sha999:abc")),
+                                           "conditions: column hash: value 'sha999:abc'"),
     "bytes stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(bytes=1)), "conditions"),
     "version differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(version="0.2.0")), "CITATION.cff version '0.1.0'"),
     "version differs in CITATION.cff": Fault(map_bytes("CITATION.cff", lambda b: re.sub(rb"(?m)^version: .*$", b'version: "9.9.9"', b)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cached_property
 from pathlib import Path
@@ -9,6 +10,20 @@ from typing import Any
 
 from painimmune.errors import DataError, UnknownTableError
 from painimmune.locate import DESCRIPTOR, resolve_root
+
+
+def file_hash(recorded: str, data: bytes) -> tuple[str, str, str]:
+    """The algorithm and digest of a Data Package ``hash`` (``sha256:<hex>``; a bare digest is MD5),
+    and the digest of *data* by that algorithm.
+
+    Raises:
+        DataError: the algorithm is not one Python can compute.
+    """
+    algorithm, _, digest = recorded.rpartition(":")
+    algorithm = algorithm or "md5"
+    if algorithm not in hashlib.algorithms_guaranteed:
+        raise DataError(f"unknown hash algorithm {algorithm!r}")
+    return algorithm, digest.lower(), hashlib.new(algorithm, data).hexdigest()
 
 
 def read_json(path: Path) -> Any:

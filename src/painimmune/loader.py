@@ -7,13 +7,12 @@ cast, so nothing is silently turned into a missing value.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from painimmune import csvio, schemas
-from painimmune.descriptor import DataPackage
+from painimmune.descriptor import DataPackage, file_hash
 from painimmune.errors import DataError, IntegrityError
 from painimmune.schemas import Field, Schema, enum, list_delimiter, primary_key
 
@@ -135,12 +134,11 @@ def verify_hash(package: DataPackage, name: str, data: bytes) -> None:
     where = f"{name}: {package.resource(name)['path']}"
     if not isinstance(recorded, str) or not recorded:
         raise IntegrityError(f"{where}: datapackage.json records no hash, so the file cannot be verified; {_UNVERIFIED}")
-    algorithm, _, digest = recorded.rpartition(":")
-    algorithm = algorithm or "md5"  # a Table Schema hash without a prefix is MD5
-    if algorithm not in hashlib.algorithms_guaranteed:
-        raise IntegrityError(f"{where}: unknown hash algorithm {algorithm!r} in datapackage.json; {_UNVERIFIED}")
-    found = hashlib.new(algorithm, data).hexdigest()
-    if found != digest.lower():
+    try:
+        algorithm, digest, found = file_hash(recorded, data)
+    except DataError as exc:
+        raise IntegrityError(f"{where}: {exc} in datapackage.json; {_UNVERIFIED}") from exc
+    if found != digest:
         raise IntegrityError(
             f"{where}: the file does not match the {algorithm} hash in datapackage.json (recorded {digest[:12]}..., "
             f"found {found[:12]}...): it changed after the package was built; {_UNVERIFIED}"

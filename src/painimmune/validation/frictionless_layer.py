@@ -9,9 +9,8 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 
 from __future__ import annotations
 
-import hashlib
-
-from painimmune.descriptor import DataPackage
+from painimmune.descriptor import DataPackage, file_hash
+from painimmune.errors import DataError
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
@@ -39,12 +38,15 @@ def integrity(package: DataPackage, name: str, raw: RawTable) -> list[Problem]:
         return []  # the pandera layer reports the unreadable file
     found = []
     recorded = str(resource.get("hash", ""))
-    algorithm, _, digest = recorded.rpartition(":")
     if recorded:
-        actual = hashlib.new(algorithm or "md5", raw.data).hexdigest()
-        if actual != digest:
-            found.append(Problem(LAYER, "hash-count", f"datapackage.json records {recorded}, the file's hash is {actual}; "
-                                 "run `python scripts/build.py` after editing", name, None, "hash", recorded))
+        try:
+            _, digest, actual = file_hash(recorded, raw.data)
+        except DataError as exc:
+            found.append(Problem(LAYER, "hash-count", f"{exc} in datapackage.json", name, None, "hash", recorded))
+        else:
+            if actual != digest:
+                found.append(Problem(LAYER, "hash-count", f"datapackage.json records {recorded}, the file's hash is {actual}; "
+                                     "run `python scripts/build.py` after editing", name, None, "hash", recorded))
     if "bytes" in resource and resource["bytes"] != len(raw.data):
         found.append(Problem(LAYER, "byte-count", f"datapackage.json records {resource['bytes']} bytes, the file has {len(raw.data)}",
                              name, None, "bytes", str(resource["bytes"])))
