@@ -162,12 +162,21 @@ def checked_rows(name: str, text: str, table_schema: Schema) -> tuple[list[str],
             the wrong number of cells (a truncated file); the message names the column or line.
     """
     header, rows = csvio.parse(text, name)
-    for column, message in schemas.header_problems(header, table_schema)[:1]:
-        raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
-    for position in csvio.ragged_rows(header, rows)[:1]:
+    refuse_header(name, header, table_schema)
+    ragged = csvio.ragged_rows(header, rows)
+    if ragged:
+        position = ragged[0]
         raise DataError(f"{name}: line {csvio.line_of(position)}: {len(rows[position])} cells where the header has "
                         f"{len(header)}; is the file truncated, or a delimiter missing or extra?")
     return header, rows
+
+
+def refuse_header(name: str, header: list[str], table_schema: Schema) -> None:
+    """Raise :class:`DataError` naming the first way *header* differs from the schema's columns, if any."""
+    problems = schemas.header_problems(header, table_schema)
+    if problems:
+        column, message = problems[0]
+        raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
 
 
 # Python-backed strings whether or not pyarrow is installed: the same frames everywhere, and

@@ -5,7 +5,22 @@ from __future__ import annotations
 from painimmune import csvio
 from painimmune.descriptor import DataPackage
 from painimmune.loader import checked_rows
-from painimmune.schemas import primary_key
+from painimmune.schemas import Schema, primary_key
+
+
+def canonical(header: list[str], rows: list[list[str]], table_schema: Schema) -> bytes:
+    """The canonical bytes of a table's rows: sorted by primary key, written in the package's CSV dialect.
+
+    Sorting is stable and linear on rows already in order, so checking a normalised table costs
+    no more than reading it.
+    """
+    positions = [header.index(column) for column in primary_key(table_schema)]
+    if len(positions) == 1:
+        position = positions[0]
+        ordered = sorted(rows, key=lambda row: row[position])
+    else:
+        ordered = sorted(rows, key=lambda row: [row[i] for i in positions])
+    return csvio.format_rows(header, ordered)
 
 
 def normalised_table(package: DataPackage, name: str) -> tuple[bytes, int]:
@@ -18,6 +33,4 @@ def normalised_table(package: DataPackage, name: str) -> tuple[bytes, int]:
     table_schema = package.schema(name)
     text = csvio.decode(csvio.read_bytes(package.table_path(name), name), name)
     header, rows = checked_rows(name, text, table_schema)
-    positions = [header.index(column) for column in primary_key(table_schema)]
-    rows.sort(key=lambda row: [row[i] for i in positions])
-    return csvio.format_rows(header, rows), len(rows)
+    return canonical(header, rows, table_schema), len(rows)

@@ -16,7 +16,7 @@ import pandas as pd
 from painimmune import csvio, schemas
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
-from painimmune.loader import row_key
+from painimmune.loader import refuse_header, row_key
 from painimmune.schemas import Field, list_delimiter, primary_key
 
 
@@ -39,8 +39,7 @@ def to_csv(name: str, frame: pd.DataFrame, out: str | Path | None = None, *, pat
             column's text form (the message names row and column).
     """
     table_schema = DataPackage(path).schema(name)
-    for column, message in schemas.header_problems([str(c) for c in frame.columns], table_schema)[:1]:
-        raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
+    refuse_header(name, [str(c) for c in frame.columns], table_schema)
     keys = primary_key(table_schema)
     columns = [_texts(name, frame, field, keys) for field in table_schema["fields"]]
     content = csvio.format_rows(schemas.field_names(table_schema), [list(row) for row in zip(*columns)])

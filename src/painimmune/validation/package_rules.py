@@ -21,7 +21,8 @@ import pandas as pd
 
 from painimmune import csvio, schemas
 from painimmune.descriptor import DataPackage
-from painimmune.schemas import foreign_keys, list_delimiter, primary_key
+from painimmune.normalise import canonical
+from painimmune.schemas import foreign_keys, list_delimiter
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
@@ -78,17 +79,11 @@ def normal_form(package: DataPackage, name: str, table: RawTable) -> list[Proble
     table_schema = package.schema(name)
     if table.error or schemas.header_problems(table.header, table_schema) or csvio.ragged_rows(table.header, table.rows):
         return []
-    positions = [table.header.index(column) for column in primary_key(table_schema)]
-    if len(positions) == 1:
-        keys: list = [row[positions[0]] for row in table.rows]
-    else:
-        keys = [[row[i] for i in positions] for row in table.rows]
-    in_order = all(earlier <= later for earlier, later in zip(keys, keys[1:]))  # sorted, checked without sorting
     try:
-        canonical = in_order and csvio.format_rows(table.header, table.rows) == table.data
-    except UnicodeEncodeError:
+        normal = canonical(table.header, table.rows, table_schema) == table.data
+    except UnicodeEncodeError:  # bytes that are not UTF-8: reported cell by cell by the pandera layer
         return []
-    if table.faults or not canonical:
+    if table.faults or not normal:
         return [Problem(LAYER, "not-normalised",
                         "file is not in normal form (sorted by primary key, canonical CSV); run `python scripts/build.py`", name)]
     return []

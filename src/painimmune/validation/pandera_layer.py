@@ -20,8 +20,7 @@ import pandera.pandas as pa
 
 from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
-from painimmune import csvio, schemas
-from painimmune import loader
+from painimmune import csvio, loader, schemas
 from painimmune.loader import row_key
 from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem
