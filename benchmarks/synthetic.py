@@ -18,10 +18,9 @@ from pathlib import Path
 from painimmune import csvio
 from painimmune.descriptor import DataPackage
 from painimmune.graph import entity_type, relationship_tables
-from painimmune.schemas import field_names, primary_key, unique_keys
+from painimmune.schemas import field_names, primary_key, unique_keys, xref_columns
 
-PARTS = ("datapackage.json", "tables", "schemas", "sources", "CITATION.cff", "CHANGELOG.md")
-XREF_SUFFIXES = ("_id", "_code")
+PARTS = ("datapackage.json", "tables", "schemas", "sources", "reference", "CITATION.cff", "CHANGELOG.md")
 
 
 def generate(root: Path, target: Path, relationship_rows: int) -> Path:
@@ -40,7 +39,7 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
         subject = header.index(roles.subject)
         entities = entity_type(package, name, roles.subject)
         first = new_entities.get(entities, 0)
-        prefix = rows[0][0][:2]
+        prefix = roles.id_prefix
         # Templates that differ in more than their subject, so one synthetic subject never repeats an assertion.
         key = [header.index(c) for c in unique_keys(package.schema(name))[0] if c != roles.subject]
         templates = list({tuple(row[k] for k in key): row for row in rows}.values())
@@ -56,7 +55,8 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
         header, rows = tables[entities]
         template = rows[0]
         for j in range(count):
-            row = ["" if column.endswith(XREF_SUFFIXES) and column != "id" else value for column, value in zip(header, template)]
+            xrefs = xref_columns(package.schema(entities))
+            row = ["" if column in xrefs else value for column, value in zip(header, template)]
             row[header.index("id")] = _entity_id(entities, j)
             row[header.index("name")] = f"synthetic {entities} {j}"
             row[header.index("synonyms")] = ""

@@ -19,8 +19,8 @@ from conftest import run_cli, tool_venv
 from painimmune.export import export
 
 BIN = Path(sys.executable).parent
-RELATIONSHIP_ROWS = sum(len(pim.load(t)) for t in ("cell_mediators", "mediator_conditions", "cell_conditions", "treatment_targets",
-                                                  "treatment_conditions", "mediator_interactions"))
+PACKAGE = pim.DataPackage()
+RELATIONSHIP_ROWS = sum(len(pim.load(t)) for t in PACKAGE.relationship_tables)
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -112,7 +112,7 @@ def test_kgx_export_uses_the_biolink_model(tmp_path):
     nodes = read_tsv(tmp_path / "nodes.tsv")
     edges = read_tsv(tmp_path / "edges.tsv")
     node_ids = {node["id"] for node in nodes}
-    assert len(node_ids) == len(nodes) == sum(len(pim.load(t)) for t in ("mediators", "cell_types", "conditions", "treatments"))
+    assert len(node_ids) == len(nodes) == sum(len(pim.load(t)) for t in PACKAGE.entity_tables)
     assert {node["category"] for node in nodes} <= classes
     assert {edge["predicate"] for edge in edges} <= predicates
     assert {edge["knowledge_level"] for edge in edges} <= set(enums["KnowledgeLevelEnum"]["permissible_values"])

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from rows import edit_rows
 
 
 def read_table(package: Path, table: str) -> tuple[list[str], list[list[str]]]:
@@ -36,32 +37,34 @@ def write_table(package: Path, table: str, header: list[str], rows: list[list[st
 def map_cell(table: str, row_id: str, column: str, change: Callable[[str], str]) -> Callable[[Path], None]:
     """A fault: one cell changed by a function of its value."""
     def apply(package: Path) -> None:
-        header, rows = read_table(package, table)
-        row = next(row for row in rows if row[0] == row_id)
-        row[header.index(column)] = change(row[header.index(column)])
-        write_table(package, table, header, rows)
+        with edit_rows(package, table) as rows:
+            rows.change(row_id, column, change)
     return apply
 
 
 def set_cell(table: str, row_id: str, column: str, value: str) -> Callable[[Path], None]:
-    """A fault: one cell of one row (found by its id) set to *value*."""
-    return map_cell(table, row_id, column, lambda _: value)
+    """A fault: one cell of one row (found by its primary key) set to *value*."""
+    def apply(package: Path) -> None:
+        with edit_rows(package, table) as rows:
+            rows.set(row_id, **{column: value})
+    return apply
 
 
 def copy_row(table: str, row_id: str, **changes: str) -> Callable[[Path], None]:
     """A fault: a row added as a copy of row *row_id* with some cells changed."""
     def apply(package: Path) -> None:
-        header, rows = read_table(package, table)
-        new = list(next(row for row in rows if row[0] == row_id))
-        for column, value in changes.items():
-            new[header.index(column)] = value
-        write_table(package, table, header, [*rows, new])
+        with edit_rows(package, table) as rows:
+            rows.copy(row_id, **changes)
     return apply
 
 
 def map_header(table: str, change: Callable[[list[str], list[list[str]]], tuple[list[str], list[list[str]]]]) -> Callable[[Path], None]:
+    """A fault: the header (and the rows with it) changed as a whole, e.g. a column dropped."""
     def apply(package: Path) -> None:
-        write_table(package, table, *change(*read_table(package, table)))
+        before = read_table(package, table)
+        after = change(*before)
+        assert after != before, f"{table}: the header edit changed nothing"
+        write_table(package, table, *after)
     return apply
 
 
@@ -87,7 +90,10 @@ def map_bytes(path: str, change: Callable[[bytes], bytes]) -> Callable[[Path], N
     """A fault: the bytes of one file of the package changed."""
     def apply(package: Path) -> None:
         target = package / path
-        target.write_bytes(change(target.read_bytes()))
+        before = target.read_bytes()
+        after = change(before)
+        assert after != before, f"{path}: the byte edit changed nothing"
+        target.write_bytes(after)
     return apply
 
 
@@ -95,7 +101,9 @@ def edit_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]:
     def apply(package: Path) -> None:
         path = package / "datapackage.json"
         descriptor = json.loads(path.read_text(encoding="utf-8"))
+        before = json.dumps(descriptor)
         change(descriptor)
+        assert json.dumps(descriptor) != before, "the descriptor edit changed nothing"
         path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return apply
 
@@ -110,6 +118,31 @@ def truncate_mid_row(data: bytes) -> bytes:
     return data[: data.index(b",", data.index(b",", last_line_start) + 1)]
 
 
+def edit_schema(table: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
+    """A fault: the Table Schema of *table* changed in place."""
+    def apply(package: Path) -> None:
+        path = package / "schemas" / f"{table}.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        before = json.dumps(schema)
+        change(schema)
+        assert json.dumps(schema) != before, f"{table}: the schema edit changed nothing"
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return apply
+
+
+def field(schema: dict, name: str) -> dict:
+    return next(f for f in schema["fields"] if f["name"] == name)
+
+
+def add_files(files: dict[str, str]) -> Callable[[Path], None]:
+    """A fault: files added to the package (none of them there before)."""
+    def apply(package: Path) -> None:
+        for path, text in files.items():
+            assert not (package / path).exists(), path
+            (package / path).write_text(text, encoding="utf-8")
+    return apply
+
+
 def remove(path: str) -> Callable[[Path], None]:
     return lambda package: (package / path).unlink()
 
@@ -121,6 +154,11 @@ class Fault:
 
 
 PRECLINICAL_QUOTE_ROW = "cc0007"  # "Preclinical data suggest an immune pathogenesis" (calvo2012)
+# Two sentences and a half of calvo2012, verbatim: a true quote, but far from the shortest span.
+LONG_QUOTE = ("This response involves the innate immune system, but evidence also exists of T-lymphocyte recruitment, and in "
+              "some patient cohorts antibodies to neuronal antigens have been reported. Mediators released by immune cells, such "
+              "as cytokines, sensitise nociceptive signalling in the peripheral and central nervous systems. Preclinical data "
+              "suggest an immune pathogenesis of neuropathic pain")
 
 FAULTS: dict[str, Fault] = {
     # keys and references
@@ -208,6 +246,44 @@ FAULTS: dict[str, Fault] = {
                                              "datapackage.json: invalid JSON at line"),
     "resource path outside the package": Fault(edit_descriptor(lambda d: resource(d, "mediators").update(path="../../etc/passwd")),
                                                "mediators: resource path '../../etc/passwd'"),
+    "table and schema present but not declared": Fault(add_files({"tables/cell_cells.csv": "id\n", "schemas/cell_cells.json": "{}"}),
+                                                       "undeclared-file: tables/cell_cells.csv is not"),
+    "schema present but not declared": Fault(add_files({"schemas/cell_cells.json": "{}"}), "undeclared-file: schemas/cell_cells.json"),
+    "resource without a hash": Fault(edit_descriptor(lambda d: resource(d, "conditions").pop("hash")), "conditions: column hash: hash-missing"),
+    # the package's own schema properties
+    "biolinkPredicates renamed": Fault(edit_schema("cell_mediators", lambda s: s["assertion"].update(biolinkPredicate=s["assertion"].pop("biolinkPredicates"))),
+                                       "cell_mediators: column assertion: schema-extension-invalid"),
+    "exactlyOneOf misspelt": Fault(edit_schema("treatment_targets", lambda s: s.update(exactlyOnOf=s.pop("exactlyOneOf"))),
+                                   "treatment_targets: schema-extension-invalid: $: Additional properties are not allowed ('exactlyOnOf'"),
+    "Biolink category misspelt": Fault(edit_schema("cell_types", lambda s: s.update(biolinkCategory="biolink:Celll")),
+                                       "cell_types: column biolinkCategory: value 'biolink:Celll': biolink-unknown"),
+    "Biolink predicate that is no predicate": Fault(
+        edit_schema("mediator_interactions", lambda s: s["assertion"]["biolinkPredicates"].update(induces="biolink:induces")),
+        "mediator_interactions: column assertion.biolinkPredicates: value 'biolink:induces': biolink-unknown"),
+    "relation without a Biolink predicate": Fault(
+        edit_schema("cell_mediators", lambda s: s["assertion"]["biolinkPredicates"].pop("stores")),
+        "cell_mediators: column assertion.biolinkPredicates: schema-extension-invalid"),
+    "assertion naming a column that does not exist": Fault(
+        edit_schema("cell_conditions", lambda s: s["assertion"].update(qualifiers=["phase", "site"])),
+        "cell_conditions: column assertion.qualifiers: schema-extension-invalid: $.assertion.qualifiers: column 'site'"),
+    "shared field changed in one schema": Fault(edit_schema("cell_conditions", lambda s: field(s, "quote")["constraints"].update(maxLength=400)),
+                                                "cell_conditions: column quote: shared-field-drift"),
+    # curation rules that were once only in the tests
+    "CURIE absent from the verified reference tables": Fault(set_cell("cell_types", "mast_cell", "cl_id", "CL:0000098"),
+                                                             "cell_types: row mast_cell: column cl_id: value 'CL:0000098': xref-unverified"),
+    "quote longer than the schema allows": Fault(set_cell("cell_conditions", PRECLINICAL_QUOTE_ROW, "quote", LONG_QUOTE),
+                                                 f"cell_conditions: row {PRECLINICAL_QUOTE_ROW}: column quote: value {LONG_QUOTE!r}: maxLength"),
+    "evidence ranks with a gap": Fault(set_cell("evidence_levels", "hypothesis", "rank", "7"), "evidence_levels: column rank: value '1, 2, 3, 4, 5, 7': rank-order"),
+    "ECO term with another label": Fault(set_cell("evidence_levels", "expert_statement", "eco_label", "expert opinion"),
+                                         "evidence_levels: row expert_statement: column eco_label: value 'expert opinion': eco-label"),
+    "Unicode name without an ASCII synonym": Fault(set_cell("mediators", "tnf", "synonyms", "TNF-α"), "mediators: row tnf: column synonyms: ascii-synonym"),
+    "cited reference that names no citing document": Fault(set_cell("sources", "tannenbaum_ref2", "cited_by", ""),
+                                                           "sources: row tannenbaum_ref2: column cited_by: source-kind"),
+    "statement not encoded that its source does not hold": Fault(
+        map_bytes("curation/not_encoded.csv", lambda b: b.replace(b"An important challenge for the future", b"An important task for the future", 1)),
+        "row line 2: column quote: value 'An important task for the future"),
+    "a new hedge cue in the rubric applies at once": Fault(map_cell("evidence_levels", "hypothesis", "cue_phrases", lambda v: v + "|successfully"),
+                                                           "treatment_conditions: row tc0001: column evidence_level_id: value 'established_clinical'"),
 }
 
 

@@ -11,12 +11,9 @@ import pytest
 
 from conftest import run_cli
 from painimmune.validation import validate
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+from painimmune.validation.problems import Problem
+from painimmune.validation.rules import RULES, repaired_by_build
+from rows import edit_rows
 
 
 def problems(path: Path, layer: str | None = None) -> list:
@@ -28,6 +25,9 @@ def problems(path: Path, layer: str | None = None) -> list:
 def problems_by_rule(path: Path, layer: str, rule: str) -> list:
     """The problems one layer reports under one rule, on a package that must be invalid."""
     return [p for p in problems(path, layer) if p.rule == rule]
+
+
+PRECLINICAL_ROW = "cc0007"  # "Preclinical data suggest an immune pathogenesis of neuropathic pain" (calvo2012)
 
 
 def test_real_package_is_valid():
@@ -48,7 +48,11 @@ def test_frictionless_reports_a_stale_hash_bytes_and_rows(package_copy):
 
 def test_frictionless_reports_an_invalid_table_schema(package_copy):
     path = package_copy / "schemas" / "mediators.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('"type": "boolean"', '"type": "bool"', 1), encoding="utf-8")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    is_class = next(field for field in schema["fields"] if field["name"] == "is_class")
+    assert is_class["type"] == "boolean"
+    is_class["type"] = "bool"
+    path.write_text(json.dumps(schema), encoding="utf-8")
     found = problems(package_copy, "frictionless")
     assert any(p.table == "mediators" and "bool" in p.message for p in found)
 
@@ -64,64 +68,69 @@ def test_frictionless_reports_an_invalid_descriptor(package_copy):
 # ---- layer 2: pandera (every row-level check, vectorised) -----------------------------------------
 
 def test_pandera_reports_text_in_an_integer_column(package_copy):
-    edit(package_copy / "tables" / "evidence_levels.csv", "preclinical,4,", "preclinical,four,")
+    with edit_rows(package_copy, "evidence_levels") as levels:
+        levels.set("preclinical", rank="four")
     found = problems_by_rule(package_copy, "pandera", "type")
     assert [(p.table, p.row, p.column, p.value) for p in found] == [("evidence_levels", "preclinical", "rank", "four")]
 
 
 def test_pandera_reports_a_dangling_foreign_key(package_copy):
-    edit(package_copy / "tables" / "cell_mediators.csv", ",mast_cell,", ",mast_cells,")
+    with edit_rows(package_copy, "cell_mediators") as rows:
+        for row in rows.where(cell_type_id="mast_cell"):
+            rows.set(row["id"], cell_type_id="mast_cells")
     found = problems_by_rule(package_copy, "pandera", "foreign-key")
     assert found and all(p.table == "cell_mediators" and p.column == "cell_type_id" and p.value == "mast_cells" for p in found)
 
 def test_pandera_reports_a_malformed_curie(package_copy):
-    edit(package_copy / "tables" / "cell_types.csv", "CL:0000097", "CL:97")
+    with edit_rows(package_copy, "cell_types") as cells:
+        cells.set("mast_cell", cl_id="CL:97")
     found = problems_by_rule(package_copy, "pandera", "pattern")
     assert [(p.table, p.row, p.column, p.value) for p in found] == [("cell_types", "mast_cell", "cl_id", "CL:97")]
 
 
 def test_pandera_reports_a_curie_of_the_wrong_ontology(package_copy):
-    edit(package_copy / "tables" / "conditions.csv", "MONDO:0005546", "HP:0005546")
+    with edit_rows(package_copy, "conditions") as conditions:
+        conditions.set("fibromyalgia", mondo_id="HP:0005546")
     found = problems_by_rule(package_copy, "pandera", "pattern")
     assert [(p.table, p.row, p.column) for p in found] == [("conditions", "fibromyalgia", "mondo_id")]
 
 
 def test_pandera_reports_stray_whitespace_and_non_nfc_text(package_copy):
-    path = package_copy / "tables" / "mediators.csv"
-    edit(path, "histamine,histamine,", "histamine,histamine ,")
-    edit(path, "|IL-1beta|", "|" + unicodedata.normalize("NFD", "IL-1beta\u0301") + "|")  # a combining accent NFC would compose
+    with edit_rows(package_copy, "mediators") as mediators:
+        mediators.set("histamine", name="histamine ")
+        # a combining accent that NFC would compose
+        mediators.change("il1b", "synonyms", lambda v: v.replace("IL-1beta", unicodedata.normalize("NFD", "IL-1beta\u0301")))
     found = problems(package_copy, "pandera")
     assert any(p.rule == "whitespace" and (p.table, p.row, p.column) == ("mediators", "histamine", "name") for p in found)
     assert any(p.rule == "unicode-nfc" and (p.table, p.row, p.column) == ("mediators", "il1b", "synonyms") for p in found)
 
 
 def test_pandera_reports_a_synonym_equal_to_the_name(package_copy):
-    edit(package_copy / "tables" / "treatments.csv", "NSAIDs,NSAID|", "NSAIDs,nsaids|")
+    with edit_rows(package_copy, "treatments") as treatments:
+        treatments.change("nsaid", "synonyms", lambda v: "nsaids|" + v)
     found = problems_by_rule(package_copy, "pandera", "synonyms-distinct-from-name")
     assert [(p.table, p.row, p.column) for p in found] == [("treatments", "nsaid", "name+synonyms")]
 
 
 def test_pandera_reports_a_target_row_with_two_targets(package_copy):
-    path = package_copy / "tables" / "treatment_targets.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    row = next(i for i, line in enumerate(lines) if ",minocycline,inhibits,," in line)
-    lines[row] = lines[row].replace(",minocycline,inhibits,,", ",minocycline,inhibits,tnf,")
-    path.write_text("".join(lines), encoding="utf-8")
+    with edit_rows(package_copy, "treatment_targets") as targets:
+        row = targets.where(treatment_id="minocycline", action="inhibits")[0]
+        targets.set(row["id"], target_mediator_id="tnf")
     found = problems_by_rule(package_copy, "pandera", "exactly-one-of")
     assert len(found) == 1 and found[0].table == "treatment_targets" and found[0].column == "target_mediator_id+target_cell_type_id"
 
 
 def test_pandera_reports_a_duplicate_assertion(package_copy):
-    path = package_copy / "tables" / "mediator_interactions.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    duplicate = re.sub(r"^mi\d{4}", "mi9999", lines[1])
-    path.write_text("".join(lines) + duplicate, encoding="utf-8")
+    with edit_rows(package_copy, "mediator_interactions") as interactions:
+        first = interactions.keys()[0]
+        interactions.copy(first, id="mi9999")
     found = problems_by_rule(package_copy, "pandera", "unique-key")
-    assert {p.row for p in found} == {lines[1][:6], "mi9999"}
+    assert {p.row for p in found} == {first, "mi9999"}
 
 
 def test_pandera_reports_a_value_outside_the_enum(package_copy):
-    edit(package_copy / "tables" / "treatment_conditions.csv", ",refutes,", ",disputes,")
+    with edit_rows(package_copy, "treatment_conditions") as rows:
+        rows.set(rows.where(direction="refutes")[0]["id"], direction="disputes")
     found = problems_by_rule(package_copy, "pandera", "enum")
     assert found and found[0].table == "treatment_conditions" and found[0].column == "direction" and found[0].value == "disputes"
 
@@ -129,19 +138,17 @@ def test_pandera_reports_a_value_outside_the_enum(package_copy):
 # ---- layer 3: package rules ----------------------------------------------------------------------
 
 def test_quote_not_in_its_source_is_reported(package_copy):
-    edit(package_copy / "tables" / "cell_conditions.csv", "Preclinical data suggest an immune pathogenesis",
-         "Preclinical data prove an immune pathogenesis")
+    with edit_rows(package_copy, "cell_conditions") as rows:
+        rows.change(PRECLINICAL_ROW, "quote", lambda v: v.replace("suggest", "prove"))
     found = problems_by_rule(package_copy, "package", "quote-not-found")
     assert len(found) == 1 and found[0].table == "cell_conditions" and found[0].column == "quote"
 
 
 def test_quote_attributed_to_the_wrong_source_is_reported(package_copy):
-    path = package_copy / "tables" / "cell_conditions.csv"
-    text = path.read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if "Preclinical data suggest" in l)
-    path.write_text(text.replace(line, line.replace(",calvo2012,", ",marchand2005,")), encoding="utf-8")
+    with edit_rows(package_copy, "cell_conditions") as rows:
+        rows.set(PRECLINICAL_ROW, source_id="marchand2005")
     found = problems_by_rule(package_copy, "package", "quote-not-found")
-    assert [p.row for p in found] == [line.split(",")[0]]
+    assert [p.row for p in found] == [PRECLINICAL_ROW]
 
 
 def test_edited_source_text_is_reported(package_copy):
@@ -152,25 +159,24 @@ def test_edited_source_text_is_reported(package_copy):
 
 
 def test_unused_entity_is_reported(package_copy):
-    path = package_copy / "tables" / "mediators.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines.insert(1, "aaa_unused,unused mediator,,cytokine,not stated,false,,,,,A mediator no row uses.,\n")
-    path.write_text("".join(lines), encoding="utf-8")
+    with edit_rows(package_copy, "mediators") as mediators:
+        mediators.copy("il6", id="aaa_unused", name="unused mediator", synonyms="", hgnc_id="", uniprot_id="", mesh_id="",
+                       description="A mediator no row uses.")
     found = problems_by_rule(package_copy, "package", "entity-unused")
     assert [(p.table, p.row) for p in found] == [("mediators", "aaa_unused")]
 
 
 def test_unknown_cited_reference_is_reported(package_copy):
-    edit(package_copy / "tables" / "cell_mediators.csv", "tannenbaum_ref3", "tannenbaum_ref33")
+    with edit_rows(package_copy, "cell_mediators") as rows:
+        row = next(row for row in rows.rows if row["cited_refs"] == "tannenbaum_ref3")
+        rows.set(row["id"], cited_refs="tannenbaum_ref33")
     found = problems_by_rule(package_copy, "package", "cited-reference-unknown")
     assert found and found[0].column == "cited_refs" and found[0].value == "tannenbaum_ref33"
 
 
 def test_hedged_quote_graded_clinical_is_reported(package_copy):
-    path = package_copy / "tables" / "cell_conditions.csv"
-    text = path.read_text(encoding="utf-8")
-    line = next(l for l in text.splitlines() if "Preclinical data suggest" in l)
-    path.write_text(text.replace(line, line.replace(",preclinical,", ",established_clinical,")), encoding="utf-8")
+    with edit_rows(package_copy, "cell_conditions") as rows:
+        rows.set(PRECLINICAL_ROW, evidence_level_id="established_clinical")
     found = problems_by_rule(package_copy, "package", "hedge-graded-clinical")
     assert len(found) == 1 and found[0].column == "evidence_level_id"
 
@@ -198,9 +204,59 @@ def test_invalid_schema_json_is_one_clear_problem(package_copy):
 
 
 def test_json_report_names_table_row_column_value_rule(package_copy):
-    edit(package_copy / "tables" / "cell_types.csv", "CL:0000097", "CL:97")
+    with edit_rows(package_copy, "cell_types") as cells:
+        cells.set("mast_cell", cl_id="CL:97")
     result = run_cli("validate", package_copy, "--format", "json")
     assert result.returncode == 1
     found = [p for p in json.loads(result.stdout)["problems"] if p["layer"] == "pandera"]
     assert found[0] | {"message": None} == {"layer": "pandera", "rule": "pattern", "message": None, "table": "cell_types",
                                             "row": "mast_cell", "column": "cl_id", "value": "CL:97"}
+
+
+# ---- the catalogue of rules -------------------------------------------------------------------------
+
+def test_a_problem_outside_the_catalogue_cannot_be_made():
+    with pytest.raises(ValueError, match="not a rule of the catalogue"):
+        Problem("package", "quote-not-foudn", "misspelt rule id")
+    with pytest.raises(ValueError, match="not a rule of the catalogue"):
+        Problem("pandera", "quote-not-found", "a rule reported by the wrong layer")
+
+
+def test_the_rules_page_lists_every_rule_and_the_build_repairs_only_what_it_derives():
+    page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert all(f"`{rule_id}`" in page for rule_id in RULES)
+    assert repaired_by_build() == {"hash-missing", "hash-count", "byte-count", "row-count", "not-normalised", "shared-field-drift"}
+
+
+def test_rules_can_be_chosen_and_skipped(package_copy):
+    with edit_rows(package_copy, "cell_types") as cells:
+        cells.set("mast_cell", cl_id="CL:97")  # a pattern problem (and a stale hash)
+    everything = {p.rule for p in validate(package_copy).problems}
+    assert everything == {"pattern", "xref-unverified", "hash-count", "byte-count"}
+    assert {p.rule for p in validate(package_copy, rules=["pattern"]).problems} == {"pattern"}
+    assert "pattern" not in {p.rule for p in validate(package_copy, skip=["pattern"]).problems}
+    only = run_cli("validate", package_copy, "--rule", "hash-count", "--rule", "byte-count")
+    assert only.returncode == 1 and "pattern" not in only.stderr and "hash-count" in only.stderr
+    skipped = run_cli("validate", package_copy, *[arg for rule in ("pattern", "xref-unverified", "hash-count", "byte-count")
+                                                  for arg in ("--skip-rule", rule)])
+    assert skipped.returncode == 0 and skipped.stdout.strip() == "valid"
+
+
+def test_an_unknown_rule_is_a_usage_error(package_copy):
+    result = run_cli("validate", package_copy, "--rule", "quote-missing")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith("unknown validation rule 'quote-missing'; the rules are listed by "
+                                          "`painimmune validate --list-rules`")
+    listed = run_cli("validate", "--list-rules")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == len(RULES)
+
+
+def test_malformed_schema_properties_are_reported_whatever_rules_are_chosen(package_copy):
+    path = package_copy / "schemas" / "cell_mediators.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["assertion"]["subjects"] = schema["assertion"].pop("subject")
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    report = validate(package_copy, rules=["quote-not-found"])
+    assert [p.rule for p in report.problems] == ["schema-extension-invalid"] * len(report.problems) and report.problems
+    export = run_cli("export", "--format", "kgx", "--out", package_copy / "out", "--path", package_copy)
+    assert export.returncode == 1 and "Traceback" not in export.stderr and "schema-extension-invalid" in export.stderr

@@ -63,8 +63,7 @@ def test_assertions_view_holds_each_assertion_once_with_support_counts():
     view = pim.assertions()
     key = ["subject_type", "subject_id", "relation", "object_type", "object_id", "qualifiers"]
     assert not view.duplicated(key).any()
-    relationship = ["cell_mediators", "mediator_conditions", "cell_conditions", "treatment_targets", "treatment_conditions",
-                    "mediator_interactions"]
+    relationship = pim.DataPackage().relationship_tables
     assert sorted(view.explode("row_ids")["row_ids"]) == sorted(i for t in relationship for i in pim.load(t)["id"])
     negative = view[(view["subject_id"] == "cox_inhibitor") & (view["object_id"] == "neuropathic_pain")].iloc[0]
     assert (negative["supporting_sources"], negative["refuting_sources"]) == (0, 1)

@@ -83,15 +83,27 @@ def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
 @main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(path: Path | None, fmt: str) -> None:
+@click.option("--rule", "only", multiple=True, metavar="ID", help="check only this rule (repeatable)")
+@click.option("--skip-rule", "skip", multiple=True, metavar="ID", help="do not check this rule (repeatable)")
+@click.option("--list-rules", is_flag=True, help="list the rules (id, layer, title) and exit")
+def validate(path: Path | None, fmt: str, only: tuple[str, ...], skip: tuple[str, ...], list_rules: bool) -> None:
     """Validate a data package: Frictionless, pandera and package rules.
 
     PATH is a package directory or its datapackage.json (default: the installed data).
-    Exits 1 when any problem is found.
+    Exits 1 when any problem is found. The rules are listed in docs/rules.md and by --list-rules.
     """
-    from painimmune.validation import validate as run
+    from painimmune.validation import selected_rules, validate as run
+    from painimmune.validation.rules import RULES
 
-    report = run(path)
+    if list_rules:
+        for entry in RULES.values():
+            click.echo(f"{entry.id:<32} {entry.layer:<13} {entry.title}")
+        return
+    try:
+        selected_rules(only or None, skip)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--rule/--skip-rule") from None
+    report = run(path, rules=only or None, skip=skip)
     if fmt == "json":
         click.echo(json.dumps({"valid": report.valid, "problems": [p.to_dict() for p in report.problems],
                                "notes": report.notes}, indent=2, ensure_ascii=False))

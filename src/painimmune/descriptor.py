@@ -10,6 +10,7 @@ from typing import Any
 
 from painimmune.errors import DataError, UnknownTableError
 from painimmune.locate import DESCRIPTOR, resolve_root
+from painimmune.schemas import ROLES, table_role
 
 
 def file_hash(recorded: str, data: bytes) -> tuple[str, str, str]:
@@ -42,6 +43,11 @@ def read_json(path: Path) -> Any:
         raise DataError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
 
 
+def as_package(path: str | Path | DataPackage | None) -> DataPackage:
+    """*path* itself when it is a :class:`DataPackage`, else the package at *path* (see :class:`DataPackage`)."""
+    return path if isinstance(path, DataPackage) else DataPackage(path)
+
+
 class DataPackage:
     """A data package on disk: its descriptor, resources and Table Schemas."""
 
@@ -70,6 +76,32 @@ class DataPackage:
         """Names of the tables, in descriptor order."""
         return list(self.resources)
 
+    def role(self, name: str) -> str:
+        """The role of table *name*, read from its Table Schema: ``entity`` (it declares a
+        ``biolinkCategory``), ``relationship`` (it declares an ``assertion``) or ``lookup``."""
+        return table_role(self.schema(name))
+
+    def tables_of_role(self, role: str) -> list[str]:
+        """Names of the tables with *role* (see :meth:`role`), in descriptor order."""
+        if role not in ROLES:
+            raise ValueError(f"unknown table role {role!r}; roles are {', '.join(ROLES)}")
+        return [name for name in self.table_names if self.role(name) == role]
+
+    @property
+    def entity_tables(self) -> list[str]:
+        """The entity tables (mediators, cell types, ...), in descriptor order."""
+        return self.tables_of_role("entity")
+
+    @property
+    def relationship_tables(self) -> list[str]:
+        """The relationship tables (one assertion per row), in descriptor order."""
+        return self.tables_of_role("relationship")
+
+    @property
+    def lookup_tables(self) -> list[str]:
+        """The lookup tables (evidence levels, sources), in descriptor order."""
+        return self.tables_of_role("lookup")
+
     def resource(self, name: str) -> dict[str, Any]:
         """The resource descriptor of table *name*; raises :class:`UnknownTableError` for any other name."""
         if not isinstance(name, str) or name not in self.resources:
@@ -88,6 +120,12 @@ class DataPackage:
             if not isinstance(self._schemas[name], dict) or not isinstance(self._schemas[name].get("fields"), list):
                 raise DataError(f"{name}: the Table Schema has no list of fields")
         return self._schemas[name]
+
+    def use_schema(self, name: str, schema: dict[str, Any]) -> None:
+        """Use *schema* as the Table Schema of table *name* instead of its file (the build validates
+        the schemas it composes before it writes them)."""
+        self.resource(name)
+        self._schemas[name] = schema
 
     def schema_path(self, name: str) -> Path | None:
         """Path of the Table Schema file of table *name*, if it is held in a file."""

@@ -22,8 +22,9 @@ import pandas as pd
 
 from painimmune.descriptor import DataPackage
 from painimmune.errors import PainimmuneError
-from painimmune.graph import ENTITY_TABLES, assertion_rows
+from painimmune.graph import assertion_rows
 from painimmune.loader import load
+from painimmune.schemas import entity_labels
 
 FORMATS = ("text", "markdown", "json")
 
@@ -51,9 +52,10 @@ def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
     package = DataPackage(path)
     names: dict[str, set[tuple[str, str]]] = {}
     entities: dict[tuple[str, str], dict[str, Any]] = {}
-    for table in ENTITY_TABLES:
+    for table in package.entity_tables:
         for row in load(table, package.root).itertuples(index=False):
-            entity = {"table": table, "id": row.id, "name": row.name, "synonyms": list(row.synonyms)}
+            entity = {"table": table, "kind": entity_labels(package.schema(table)).singular,
+                      "id": row.id, "name": row.name, "synonyms": list(row.synonyms)}
             entities[(table, row.id)] = entity
             for label in (row.id, row.name, *row.synonyms):
                 names.setdefault(match_key(label), set()).add((table, row.id))
@@ -67,7 +69,8 @@ def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
     close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
     suggestions = sorted({entities[e]["name"] for k in close for e in names[k]})
     hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise UnknownEntityError(f"no mediator, cell type, condition or treatment is called {query!r}{hint}")
+    kinds = [entity_labels(package.schema(table)).singular for table in package.entity_tables]
+    raise UnknownEntityError(f"no {', '.join(kinds[:-1])} or {kinds[-1]} is called {query!r}{hint}")
 
 
 def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
@@ -84,7 +87,8 @@ def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
     package = DataPackage(path)
     found = find_entity(entity, package.root)
     rows = assertion_rows(package.root)
-    names = {(table, row.id): row.name for table in ENTITY_TABLES for row in load(table, package.root).itertuples(index=False)}
+    names = {(table, row.id): row.name for table in package.entity_tables for row in load(table, package.root).itertuples(index=False)}
+    kinds = {table: entity_labels(package.schema(table)).singular for table in package.entity_tables}
     levels = load("evidence_levels", package.root).set_index("id")
     titles = load("sources", package.root).set_index("id")["title"]
     as_subject = (rows["subject_type"] == found["table"]) & (rows["subject_id"] == found["id"])
@@ -93,7 +97,7 @@ def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
     for role, mask in (("subject", as_subject), ("object", as_object)):
         for row in rows[mask].itertuples(index=False):
             other_type, other_id = (row.object_type, row.object_id) if role == "subject" else (row.subject_type, row.subject_id)
-            other_kind = _singular(other_type)
+            other_kind = kinds[other_type]
             description = (f"{found['name']} —[{row.relation}]→ {other_kind}" if role == "subject"
                            else f"{other_kind} —[{row.relation}]→ {found['name']}")
             heading = (row.relation, description)
@@ -123,7 +127,7 @@ def render(result: dict[str, Any], format: str = "text") -> str:  # noqa: A002 (
     markdown = format == "markdown"
     lines = [f"# {entity['name']}" if markdown else entity["name"],
              "",
-             f"{_singular(entity['table'])} `{entity['id']}`" if markdown else f"{_singular(entity['table'])} {entity['id']}",
+             f"{entity['kind']} `{entity['id']}`" if markdown else f"{entity['kind']} {entity['id']}",
              f"synonyms: {', '.join(entity['synonyms']) or '(none)'}",
              f"{count} assertion(s) in {len(result['groups'])} relation(s); strongest evidence first."]
     for group in result["groups"]:
@@ -139,6 +143,3 @@ def render(result: dict[str, Any], format: str = "text") -> str:  # noqa: A002 (
                 lines.append(f"      \"{item['quote']}\"")
     return "\n".join(lines) + "\n"
 
-
-def _singular(table: str) -> str:
-    return {"mediators": "mediator", "cell_types": "cell type", "conditions": "condition", "treatments": "treatment"}.get(table, table)

@@ -14,48 +14,21 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from painimmune.descriptor import DataPackage
 from painimmune.loader import load
-from painimmune.schemas import Schema, foreign_keys
+from painimmune.schemas import AssertionColumns, assertion_columns, foreign_keys
 
-ENTITY_TABLES = ("mediators", "cell_types", "conditions", "treatments")
 COLUMNS = ["subject_type", "subject_id", "relation", "object_type", "object_id", "qualifiers", "table",
            "supporting_sources", "refuting_sources", "strongest_evidence_level", "sources", "row_ids"]
 
 
-@dataclass(frozen=True)
-class AssertionColumns:
-    """Which columns of a relationship table hold the parts of its assertions."""
-
-    subject: str
-    predicate: str
-    objects: list[str]  # one of them is set in each row
-    qualifiers: list[str]
-    biolink_predicates: dict[str, str]
-
-
-def assertion_columns(table_schema: Schema) -> AssertionColumns | None:
-    """The assertion roles a Table Schema declares, or None for an entity or lookup table."""
-    spec = table_schema.get("assertion")
-    if spec is None:
-        return None
-    return AssertionColumns(spec["subject"], spec["predicate"], list(spec["object"]), list(spec.get("qualifiers", [])),
-                            dict(spec.get("biolinkPredicates", {})))
-
-
 def relationship_tables(package: DataPackage) -> dict[str, AssertionColumns]:
     """The relationship tables of the package, with their assertion columns, in descriptor order."""
-    found = {}
-    for name in package.table_names:
-        columns = assertion_columns(package.schema(name))
-        if columns is not None:
-            found[name] = columns
-    return found
+    return {name: assertion_columns(package.schema(name)) for name in package.relationship_tables}
 
 
 def entity_type(package: DataPackage, table: str, column: str) -> str:

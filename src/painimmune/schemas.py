@@ -1,11 +1,59 @@
-"""Facts read from a Frictionless Table Schema: field names, keys, enums, list delimiters."""
+"""Facts read from a Frictionless Table Schema: field names, keys, enums, list delimiters, and the
+package's own properties (a table's role, its entity labels, the columns of its assertions)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 Schema = dict[str, Any]
 Field = dict[str, Any]
+
+# A table's role follows from the properties its Table Schema declares.
+ROLES = ("entity", "relationship", "lookup")
+
+
+def table_role(schema: Schema) -> str:
+    """``entity`` when the schema declares a ``biolinkCategory``, ``relationship`` when it declares
+    an ``assertion``, ``lookup`` otherwise."""
+    if "assertion" in schema:
+        return "relationship"
+    if "biolinkCategory" in schema:
+        return "entity"
+    return "lookup"
+
+
+@dataclass(frozen=True)
+class EntityLabels:
+    """How one row of an entity table is named in words (``cell type``, ``cell types``)."""
+
+    singular: str
+    plural: str
+
+
+def entity_labels(schema: Schema) -> EntityLabels:
+    """The ``entityLabels`` an entity table's schema declares."""
+    labels = schema["entityLabels"]
+    return EntityLabels(labels["singular"], labels["plural"])
+
+
+@dataclass(frozen=True)
+class AssertionColumns:
+    """Which columns of a relationship table hold the parts of its assertions (its ``assertion``)."""
+
+    subject: str
+    predicate: str
+    objects: list[str]  # exactly one of them is set in each row
+    qualifiers: list[str]
+    biolink_predicates: dict[str, str]
+    id_prefix: str
+
+
+def assertion_columns(schema: Schema) -> AssertionColumns:
+    """The assertion roles a relationship table's schema declares."""
+    spec = schema["assertion"]
+    return AssertionColumns(spec["subject"], spec["predicate"], list(spec["object"]), list(spec.get("qualifiers", [])),
+                            dict(spec["biolinkPredicates"]), spec["idPrefix"])
 
 
 def field_names(schema: Schema) -> list[str]:
@@ -37,6 +85,12 @@ def enum(field: Field) -> list[str] | None:
 def list_delimiter(field: Field) -> str:
     """Delimiter of a ``list`` field (Table Schema v2 default: a comma)."""
     return field.get("delimiter", ",")
+
+
+def xref_columns(schema: Schema) -> dict[str, str]:
+    """Cross-reference columns (CURIEs of an ontology) and the verified table each must come from:
+    the fields that declare a ``referenceTable`` (a path such as ``reference/ontologies/hgnc.tsv``)."""
+    return {field["name"]: field["referenceTable"] for field in schema["fields"] if "referenceTable" in field}
 
 
 def foreign_keys(schema: Schema) -> list[tuple[str, str, str]]:

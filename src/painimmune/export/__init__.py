@@ -18,7 +18,7 @@ from importlib import import_module
 from pathlib import Path
 
 from painimmune.descriptor import DataPackage
-from painimmune.errors import PainimmuneError
+from painimmune.errors import DataError, PainimmuneError
 
 FORMATS = {"csv": "tabular", "json": "tabular", "parquet": "tabular", "sqlite": "sqlite", "kgx": "kgx", "sssom": "sssom"}
 
@@ -34,15 +34,30 @@ def export(format: str, out: str | Path, path: str | Path | None = None) -> list
 
     Raises:
         ValueError: unknown *format*.
+        DataError: the Table Schemas' own properties are malformed.
         MissingDependencyError: the format's optional dependency is missing (the message says
             which extra to install).
     """
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    package = DataPackage(path)
+    refuse_malformed_schemas(package)
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
     writer = import_module(f"painimmune.export.{FORMATS[format]}")
-    return getattr(writer, f"write_{format}")(DataPackage(path), target)
+    return getattr(writer, f"write_{format}")(package, target)
+
+
+def refuse_malformed_schemas(package: DataPackage) -> None:
+    """Raise :class:`DataError` when the package's own schema properties (which say what the
+    writers write: roles, categories, predicates) are malformed, naming the first problems."""
+    from painimmune.validation import extensions
+
+    problems = extensions.check(package, [])
+    if problems:
+        shown = "\n".join(str(problem) for problem in problems[:5])
+        raise DataError(f"{package.root}: refused: the Table Schemas' own properties are malformed "
+                        f"(`painimmune validate` lists every problem):\n{shown}")
 
 
 def require(module: str, extra: str) -> object:

@@ -17,11 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from painimmune.descriptor import DataPackage
-from painimmune.graph import ENTITY_TABLES, assertion_rows, relationship_tables
+from painimmune.graph import assertion_rows, relationship_tables
 from painimmune.loader import load
+from painimmune.schemas import xref_columns
 
 PREFIX = "painimmune"
-XREF_COLUMNS = ("hgnc_id", "uniprot_id", "chebi_id", "cl_id", "mondo_id", "hp_id", "mesh_id", "drugbank_id", "maxo_id", "icd11_code")
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "provided_by"]
 EDGE_COLUMNS = ["id", "subject", "predicate", "object", "original_predicate", "negated", "qualifiers", "publications",
                 "supporting_text", "has_evidence", "knowledge_level", "agent_type", "provided_by"]
@@ -45,11 +45,12 @@ def write_kgx(package: DataPackage, out: Path) -> list[Path]:
 def _nodes(package: DataPackage) -> list[dict[str, str]]:
     rows = []
     provided_by = f"{PREFIX}:{package.version}"
-    for table in ENTITY_TABLES:
+    for table in package.entity_tables:
         spec = package.schema(table)["biolinkCategory"]
+        columns = xref_columns(package.schema(table))
         for row in load(table, package.root).to_dict("records"):
             category = spec if isinstance(spec, str) else spec["values"][row[spec["column"]]]
-            xrefs = [row[column] for column in XREF_COLUMNS if column in row and isinstance(row[column], str)]
+            xrefs = [row[column] for column in columns if isinstance(row[column], str)]
             rows.append({"id": node_id(table, row["id"]), "category": category, "name": row["name"],
                          "description": row["description"], "synonym": MULTI.join(row["synonyms"]),
                          "xref": MULTI.join(xrefs), "provided_by": provided_by})

@@ -12,9 +12,9 @@ import json
 from pathlib import Path
 
 from painimmune.descriptor import DataPackage
-from painimmune.export.kgx import XREF_COLUMNS, node_id
-from painimmune.graph import ENTITY_TABLES
+from painimmune.export.kgx import node_id
 from painimmune.loader import load
+from painimmune.schemas import xref_columns
 
 LOCAL_PREFIX = "painimmune"
 # A URN, not a web address: the package has no registered namespace, and a made-up URL would
@@ -42,10 +42,11 @@ FILE = "painimmune.sssom.tsv"
 def write_sssom(package: DataPackage, out: Path) -> list[Path]:
     """Write ``painimmune.sssom.tsv``: the metadata block (``#``-prefixed YAML), then the mappings."""
     rows = []
-    for table in ENTITY_TABLES:
+    for table in package.entity_tables:
+        columns = xref_columns(package.schema(table))
         for entity in load(table, package.root).to_dict("records"):
-            for column in XREF_COLUMNS:
-                if isinstance(entity.get(column), str):
+            for column in columns:
+                if isinstance(entity[column], str):
                     rows.append({"subject_id": node_id(table, entity["id"]), "subject_label": entity["name"],
                                  "predicate_id": "skos:exactMatch", "object_id": entity[column],
                                  "mapping_justification": "semapv:ManualMappingCuration", "subject_category": table})

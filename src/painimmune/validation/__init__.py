@@ -1,55 +1,103 @@
 """Validate a data package in three layers: Frictionless, pandera, package rules.
 
+Every rule is in the catalogue :mod:`painimmune.validation.rules` (and ``docs/rules.md``); a
+report names, for each problem, its rule, table, row, column and value.
+
 >>> from painimmune.validation import validate
 >>> validate().valid
+True
+>>> validate(rules=["quote-not-found"]).valid
 True
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage
+from painimmune.descriptor import DataPackage, as_package
 from painimmune.errors import PackageNotFoundError, PainimmuneError
-from painimmune.validation import frictionless_layer, package_rules, pandera_layer
+from painimmune.validation import extensions, frictionless_layer, package_rules, pandera_layer, reference_rules
 from painimmune.validation.problems import Problem, Report
 from painimmune.validation.raw import read
+from painimmune.validation.rules import RULES, layer_rules, rule
 
-__all__ = ["Problem", "Report", "validate"]
+__all__ = ["Problem", "Report", "selected_rules", "validate"]
 
 
-def validate(path: str | Path | None = None) -> Report:
-    """Validate the data package at *path* (a directory or ``datapackage.json``; the installed data by default).
+def selected_rules(only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> set[str]:
+    """The ids of the rules to check: *only* these (all when None), less those in *skip*.
 
-    Returns a :class:`Report`; ``report.valid`` is False when any layer found a problem, and every
-    problem names its table, row key, column, value and rule.
+    Raises:
+        ValueError: an id is not a rule of the catalogue.
+    """
+    chosen = {rule(rule_id).id for rule_id in only} if only is not None else set(RULES)
+    return chosen - {rule(rule_id).id for rule_id in skip}
+
+
+def validate(path: str | Path | DataPackage | None = None, *, rules: Iterable[str] | None = None,
+             skip: Iterable[str] = ()) -> Report:
+    """Validate the data package at *path* (a directory, ``datapackage.json`` or a
+    :class:`DataPackage`; the installed data by default).
+
+    Args:
+        rules: check only the rules with these ids (see :mod:`painimmune.validation.rules`).
+        skip: do not check the rules with these ids.
+
+    Returns a :class:`Report`; ``report.valid`` is False when any rule checked found a problem. The
+    package's own schema properties (``schema-extension-invalid``, ``biolink-unknown``) are checked
+    whatever *rules* and *skip* say, since every other check relies on them.
 
     Raises:
         PackageNotFoundError: there is no data package at *path* (nothing to validate).
+        ValueError: a rule id in *rules* or *skip* is not in the catalogue.
     """
+    enabled = selected_rules(rules, skip)
     report = Report()
     try:
-        package = DataPackage(path)
+        package = as_package(path)
         for name in package.table_names:
             package.schema(name)
     except PackageNotFoundError:
         raise
     except PainimmuneError as exc:
-        report.problems.append(Problem("package", "unreadable-package", str(exc)))
+        report.problems.append(Problem("frictionless", "unreadable-package", str(exc)))
         return report
+    # The package's own schema properties are checked whatever rules are chosen: every other check
+    # relies on them, so none runs while they are malformed.
+    report.problems = extensions.check(package, report.notes)
+    if report.problems:
+        report.notes.append("no other rule was checked: the schema properties they rely on are malformed")
+        return report
+    report.problems = [problem for problem in _check(package, enabled, report.notes) if problem.rule in enabled]
+    return report
+
+
+def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Problem]:
+    """Run the layers with at least one enabled rule; their problems, unfiltered."""
+    def wanted(layer: str) -> bool:
+        return bool(enabled & set(layer_rules(layer)))
+
+    problems: list[Problem] = []
+    if wanted("frictionless"):
+        problems += frictionless_layer.check(package)
+        problems += frictionless_layer.undeclared_files(package)
+        problems += frictionless_layer.shared_field_drift(package)
     # Each file is read and parsed once, and its raw rows are dropped as soon as they are a frame,
     # so that memory holds one table's raw text at a time (see benchmarks/results.md).
     texts: dict[str, pd.DataFrame] = {}
     for name in package.table_names:
         table = read(package, name)
-        report.problems += frictionless_layer.integrity(package, name, table)
-        report.problems += package_rules.normal_form(package, name, table)
-        frame = pandera_layer.text_frame(package, name, table, report.problems)
+        problems += frictionless_layer.integrity(package, name, table)
+        problems += package_rules.normal_form(package, name, table)
+        frame = pandera_layer.text_frame(package, name, table, problems)
         if frame is not None:
             texts[name] = frame
-    report.problems += frictionless_layer.check(package)
-    report.problems += pandera_layer.check(package, texts)
-    report.problems += package_rules.check(package, report.notes, texts)
-    return report
+    if wanted("pandera"):
+        problems += pandera_layer.check(package, texts)
+    if wanted("package"):
+        problems += package_rules.check(package, notes, texts)
+        problems += reference_rules.check(package, notes, texts)
+    return problems

@@ -1,7 +1,10 @@
-"""Layer 1: Frictionless on the metadata, and the integrity the descriptor records.
+"""Layer 1: Frictionless on the metadata, the files the package declares, and the integrity it records.
 
 The descriptor and every Table Schema are validated by Frictionless against the Data Package v2
-profiles; each table's sha256, byte size and row count are compared with ``datapackage.json``.
+profiles (painimmune's own schema properties are checked by :mod:`.extensions`); every CSV in
+``tables/`` and JSON file in ``schemas/`` must be declared by a resource; each Table Schema must hold
+the shared fields of its role as ``schemas/shared/fields.json`` defines them; each table's sha256,
+byte size and row count are compared with ``datapackage.json``, and a resource must record its hash.
 Row-level checks (types, constraints, keys, foreign keys) run vectorised in the pandera layer,
 which was measured to be faster on large tables (see benchmarks/results.md) and names the same
 faults with the same precision. CI also runs the full ``frictionless validate`` on the package.
@@ -9,8 +12,10 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 
 from __future__ import annotations
 
+from painimmune.composition import compose, shared_definitions
 from painimmune.descriptor import DataPackage, file_hash
 from painimmune.errors import DataError
+from painimmune.locate import DESCRIPTOR
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
@@ -21,13 +26,56 @@ def check(package: DataPackage) -> list[Problem]:
     """Frictionless's errors in the descriptor and in every Table Schema."""
     from frictionless import FrictionlessException, Package, Schema
 
-    problems = [Problem(LAYER, error.type, error.note or error.message) for error in Package.metadata_validate(package.descriptor)]
+    problems = [Problem(LAYER, "descriptor-invalid", f"{error.type}: {error.note or error.message}")
+                for error in Package.metadata_validate(package.descriptor)]
     for name in package.table_names:
         try:
             errors = list(Schema.metadata_validate(package.schema(name)))
         except FrictionlessException as exc:
             errors = [exc.error]
-        problems += [Problem(LAYER, error.type, error.note or error.message, name) for error in errors]
+        problems += [Problem(LAYER, "table-schema-invalid", f"{error.type}: {error.note or error.message}", name) for error in errors]
+    return problems
+
+
+# The folders whose files must each be a declared table or Table Schema, and the pattern of those files.
+DECLARED_FOLDERS = {"tables": "*.csv", "schemas": "*.json"}
+
+
+def undeclared_files(package: DataPackage) -> list[Problem]:
+    """Tables and Table Schemas lying in the package that no resource declares (a table added but
+    never declared would be shipped unvalidated, or silently left out)."""
+    declared = set()
+    for name in package.table_names:
+        declared.add(package.table_path(name))
+        schema_path = package.schema_path(name)
+        if schema_path is not None:
+            declared.add(schema_path)
+    problems = []
+    for folder, pattern in DECLARED_FOLDERS.items():
+        for path in sorted((package.root / folder).glob(pattern)):
+            if path.resolve() not in declared:
+                relative = path.relative_to(package.root).as_posix()
+                problems.append(Problem(LAYER, "undeclared-file", f"{relative} is not the path or schema of any resource "
+                                        f"in {DESCRIPTOR}; declare it, or remove it", value=relative))
+    return problems
+
+
+def shared_field_drift(package: DataPackage) -> list[Problem]:
+    """Table Schemas that differ from what their role's shared field definitions make of them."""
+    shared = shared_definitions(package)
+    if shared is None:
+        return []
+    problems = []
+    for name in package.table_names:
+        table_schema = package.schema(name)
+        composed = compose(table_schema, shared)
+        if composed == table_schema:
+            continue
+        changed = [field["name"] for field in composed["fields"] if field not in table_schema["fields"]]
+        changed += [key for key in composed if key != "fields" and composed[key] != table_schema.get(key)]
+        problems.append(Problem(LAYER, "shared-field-drift", "the schema differs from schemas/shared/fields.json in "
+                                f"{', '.join(changed) or 'its fields'}; run `python scripts/build.py`", name,
+                                column=", ".join(changed) or None))
     return problems
 
 
@@ -38,7 +86,10 @@ def integrity(package: DataPackage, name: str, raw: RawTable) -> list[Problem]:
         return []  # the pandera layer reports the unreadable file
     found = []
     recorded = str(resource.get("hash", ""))
-    if recorded:
+    if not recorded:
+        found.append(Problem(LAYER, "hash-missing", "datapackage.json records no hash for this table, so loading cannot "
+                             "verify it; run `python scripts/build.py`", name, None, "hash"))
+    else:
         try:
             _, digest, actual = file_hash(recorded, raw.data)
         except DataError as exc:

@@ -1,10 +1,10 @@
 """Layer 3: rules about the package as a whole.
 
 - every quote occurs verbatim (whitespace aside) in ``sources/<source_id>.txt``, whose sha256 is
-  the one recorded in ``sources``;
-- a hedged quote is never graded as clinical evidence;
+  the one recorded in ``sources``; documents and the references they cite are told apart;
+- a hedged quote is never graded as clinical evidence, and the evidence ranks run 1, 2, 3, ...;
 - every cited reference exists, is a cited reference, and is listed by the row's own source;
-- every entity and every source is used;
+- every entity and every source is used, and an entity with a Unicode name has an ASCII synonym;
 - the version agrees across datapackage.json, CITATION.cff and CHANGELOG.md;
 - every table is in normal form (as ``scripts/build.py`` writes it).
 """
@@ -27,7 +27,6 @@ from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
 LAYER = "package"
-ENTITY_TABLES = ("mediators", "cell_types", "conditions", "treatments")
 CLINICAL_LEVELS = ("established_clinical", "clinical_trial", "clinical_observation")
 HEDGE_LEVEL = "hypothesis"
 CITED_REFERENCE = "cited reference"
@@ -50,12 +49,19 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
         notes.append(f"package rules on rows skipped: {', '.join(unread)} could not be read (see the problems above)")
         return problems
     frames = {name: _with_lists(package.schema(name), frame) for name, frame in texts.items()}
-    relations = {name: frame for name, frame in frames.items() if "quote" in frame}
+    relations = {name: frames[name] for name in package.relationship_tables}
     rows = list(_rows(relations))
-    problems += _quotes(package, frames["sources"], rows, notes)
+    problems += _source_kinds(frames["sources"])
+    texts, found = _source_texts(package, frames["sources"], notes)
+    problems += found
+    problems += _quotes(texts, rows)
+    problems += _not_encoded(package, texts)
+    problems += _ranks(frames["evidence_levels"])
     problems += _hedges(frames["evidence_levels"], rows)
     problems += _cited_references(frames["sources"], rows)
     problems += _usage(package, frames, relations)
+    for table in package.entity_tables:
+        problems += _ascii_synonyms(table, frames[table])
     return problems
 
 
@@ -128,25 +134,30 @@ def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[Row]:
             yield Row(name, *values)
 
 
-def _quotes(package: DataPackage, sources: pd.DataFrame, rows: list[Row], notes: list[str]) -> Iterator[Problem]:
+def _source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """The text of every source document with its whitespace squashed, by source id, and the
+    problems of the texts themselves (missing, or changed since their sha256 was recorded)."""
     folder = package.root / "sources"
+    texts: dict[str, str] = {}
+    problems: list[Problem] = []
     if not folder.is_dir():
         notes.append("quotes not checked: this copy has no sources/ folder (installed packages do not ship the source texts)")
-        return
-    texts: dict[str, str] = {}
-    for _, source in sources.iterrows():
-        path: Path = folder / f"{source['id']}.txt"
-        if source["type"] == CITED_REFERENCE:
-            continue
+        return texts, problems
+    for source in sources[sources["type"] != CITED_REFERENCE].itertuples(index=False):
+        path: Path = folder / f"{source.id}.txt"
         if not path.is_file():
-            yield Problem(LAYER, "source-text-missing", f"no text file {path.name} in sources/", "sources", source["id"])
+            problems.append(Problem(LAYER, "source-text-missing", f"no text file {path.name} in sources/", "sources", source.id))
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if digest != source["sha256"]:
-            yield Problem(LAYER, "source-text-changed", f"sha256 of {path.name} is {digest}; a source text must never be edited",
-                          "sources", source["id"], "sha256", source["sha256"])
-        texts[source["id"]] = squash(data.decode("utf-8"))
+        if digest != source.sha256:
+            problems.append(Problem(LAYER, "source-text-changed", f"sha256 of {path.name} is {digest}; a source text must never be "
+                                    "edited", "sources", source.id, "sha256", source.sha256))
+        texts[source.id] = squash(data.decode("utf-8"))
+    return texts, problems
+
+
+def _quotes(texts: dict[str, str], rows: list[Row]) -> Iterator[Problem]:
     found: dict[tuple[str, str], bool] = {}  # many rows share a quote: search each (source, quote) once
     for row in rows:
         text = texts.get(row.source_id)
@@ -158,6 +169,59 @@ def _quotes(package: DataPackage, sources: pd.DataFrame, rows: list[Row], notes:
         if not found[key]:
             yield Problem(LAYER, "quote-not-found", f"quote does not occur in sources/{row.source_id}.txt",
                           row.table, row.id, "quote", row.quote)
+
+
+def _source_kinds(sources: pd.DataFrame) -> Iterator[Problem]:
+    for source in sources.itertuples(index=False):
+        cited = source.type == CITED_REFERENCE
+        if cited and pd.isna(source.cited_by):
+            yield Problem(LAYER, "source-kind", "a cited reference names the document that cites it", "sources", source.id, "cited_by")
+        if cited and pd.notna(source.sha256):
+            yield Problem(LAYER, "source-kind", "a cited reference has no text of its own, so no sha256", "sources", source.id,
+                          "sha256", source.sha256)
+        if not cited and pd.notna(source.cited_by):
+            yield Problem(LAYER, "source-kind", f"a {source.type} cites nothing; only a cited reference has cited_by",
+                          "sources", source.id, "cited_by", source.cited_by)
+        if not cited and pd.isna(source.sha256):
+            yield Problem(LAYER, "source-kind", "a source document records the sha256 of its text sources/<id>.txt",
+                          "sources", source.id, "sha256")
+
+
+def _ranks(levels: pd.DataFrame) -> Iterator[Problem]:
+    ranks = pd.to_numeric(levels["rank"], errors="coerce")
+    if sorted(ranks.dropna().astype(int)) != list(range(1, len(levels) + 1)):
+        shown = ", ".join(str(rank) for rank in sorted(levels["rank"].dropna()))
+        yield Problem(LAYER, "rank-order", f"ranks are {shown}; they must be 1 to {len(levels)}, each once",
+                      "evidence_levels", None, "rank", shown)
+
+
+def _ascii_synonyms(table: str, frame: pd.DataFrame) -> Iterator[Problem]:
+    for entity, name, synonyms in zip(frame["id"], frame["name"], frame["synonyms"]):
+        if isinstance(name, str) and not name.isascii() and not any(synonym.isascii() for synonym in synonyms):
+            yield Problem(LAYER, "ascii-synonym", f"the name {name!r} is not ASCII and no synonym is: add one that can be typed",
+                          table, entity, "synonyms")
+
+
+NOT_ENCODED = "curation/not_encoded.csv"
+
+
+def _not_encoded(package: DataPackage, texts: dict[str, str]) -> Iterator[Problem]:
+    """The list of statements deliberately not encoded: each quote verbatim in its source, each with a reason."""
+    path = package.root / NOT_ENCODED
+    if not path.is_file() or not texts:
+        return
+    header, rows = csvio.parse(csvio.decode(csvio.read_bytes(path, NOT_ENCODED), NOT_ENCODED), NOT_ENCODED)
+    for line, row in enumerate(rows, start=2):
+        entry = dict(zip(header, row))
+        where = f"line {line}"
+        if entry.get("source_id") not in texts:
+            yield Problem(LAYER, "not-encoded-invalid", f"{NOT_ENCODED}: no source text for source_id {entry.get('source_id')!r}",
+                          row=where, column="source_id", value=entry.get("source_id"))
+        elif squash(entry.get("quote", "")) not in texts[entry["source_id"]]:
+            yield Problem(LAYER, "not-encoded-invalid", f"{NOT_ENCODED}: the quote does not occur in sources/{entry['source_id']}.txt",
+                          row=where, column="quote", value=entry.get("quote"))
+        if not entry.get("reason", "").strip():
+            yield Problem(LAYER, "not-encoded-invalid", f"{NOT_ENCODED}: a statement not encoded says why", row=where, column="reason")
 
 
 def _hedges(levels: pd.DataFrame, rows: list[Row]) -> Iterator[Problem]:
@@ -189,7 +253,7 @@ def _cited_references(sources: pd.DataFrame, rows: list[Row]) -> Iterator[Proble
 
 def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
     """Ids of entities and sources that the relationship rows refer to (through foreign keys and cited_refs)."""
-    used: dict[str, set[str]] = {table: set() for table in (*ENTITY_TABLES, "sources")}
+    used: dict[str, set[str]] = {table: set() for table in (*package.entity_tables, "sources")}
     for name, frame in relations.items():
         for column, resource, _ in foreign_keys(package.schema(name)):
             if resource in used:
@@ -200,7 +264,7 @@ def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[s
 
 def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dict[str, pd.DataFrame]) -> Iterator[Problem]:
     used = used_ids(package, relations)
-    for table in ENTITY_TABLES:
+    for table in package.entity_tables:
         for entity in frames[table]["id"]:
             if entity not in used[table]:
                 yield Problem(LAYER, "entity-unused", "no assertion uses this entity", table, entity)

@@ -243,7 +243,9 @@ def _problem(case: dict[str, Any], frame: pd.DataFrame, table: str, key: list[st
         detail = ""
     rule = {"field_uniqueness": "unique", "not_nullable": "required", "column_in_schema": "extra-column",
             "column_in_dataframe": "missing-column", "column_ordered": "column-order"}.get(rule, rule)
-    message = _MESSAGES.get(rule, "check failed") + (f" ({detail})" if detail else "")
+    if rule not in _MESSAGES:  # a check of pandera's own that has no rule of the catalogue
+        rule, detail = "pandera-check", check
+    message = _MESSAGES[rule] + (f" ({detail})" if detail else "")
     shown = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     return Problem(LAYER, rule, message, table, row, column, shown)
 
@@ -268,6 +270,7 @@ _MESSAGES = {
     "extra-column": "column is not in the schema",
     "missing-column": "column of the schema is missing",
     "column-order": "columns are not in schema order",
+    "pandera-check": "a pandera check failed",
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from painimmune.validation.rules import RULES
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -11,7 +13,8 @@ class Problem:
 
     Attributes:
         layer: the validation layer that found it: ``frictionless``, ``pandera`` or ``package``.
-        rule: short name of the rule broken (e.g. ``pattern``, ``foreign-key``, ``quote-not-found``).
+        rule: id of the rule broken, one of :data:`painimmune.validation.rules.RULES` (e.g.
+            ``pattern``, ``foreign-key``, ``quote-not-found``); any other id is refused.
         message: what is wrong, in words a curator can act on.
         table: the table (resource) name, if the fault is in one.
         row: the row's primary key (or ``line N`` where no key can be read).
@@ -28,6 +31,10 @@ class Problem:
     value: str | None = None
 
     def __post_init__(self) -> None:
+        known = RULES.get(self.rule)
+        if known is None or known.layer != self.layer:
+            raise ValueError(f"problem of rule {self.rule!r} in layer {self.layer!r}: not a rule of the catalogue "
+                             "(painimmune.validation.rules)")
         # Bytes that were not UTF-8 reach us as surrogate escapes; show them as \xNN so that the
         # problem can always be printed and written as JSON.
         for name in ("message", "table", "row", "column", "value"):

@@ -1,11 +1,12 @@
-"""Render docs/data-dictionary.md from the Table Schemas and datapackage.json."""
+"""docs/data-dictionary.md: every table and column, rendered from the Table Schemas, datapackage.json and the rubric."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-import markdown
+from painimmune.build import markdown
 from painimmune.descriptor import DataPackage
+from painimmune.loader import load
 from painimmune.schemas import Field, constraints, foreign_keys, is_required, primary_key, unique_keys
 
 
@@ -31,10 +32,19 @@ def render(package: DataPackage) -> str:
         lines += [f"- unique together: {', '.join(f'`{c}`' for c in key)}" for key in unique_keys(table_schema)]
         lines += [f"- foreign key: `{column}` → `{resource_name}.{ref}`" for column, resource_name, ref in foreign_keys(table_schema)]
         lines += [f"- exactly one of: {', '.join(f'`{c}`' for c in group)}" for group in table_schema.get("exactlyOneOf", [])]
+        lines.append(f"- role: {package.role(name)}")
         rows = [{"column": f"`{field['name']}`", "type": _type(field), "required": "yes" if is_required(field) else "",
                  "constraints": _constraints(field), "description": field.get("description", "")}
                 for field in table_schema["fields"]]
         lines += ["", markdown.table(pd.DataFrame(rows))]
+    lines += ["", "## The rubric's cue phrases", "",
+              "Validation and the curation tools read these lists from `tables/evidence_levels.csv`, their one home; "
+              "a quote holding a cue phrase of a level is graded by that level's decision rule.", ""]
+    levels = load("evidence_levels", package.root).sort_values("rank")
+    rubric = pd.DataFrame({"rank": levels["rank"], "level": levels["label"],
+                           "cue phrases": [", ".join(f"`{cue}`" for cue in cues) or "(none)" for cues in levels["cue_phrases"]],
+                           "decision rule": levels["decision_rule"]})
+    lines.append(markdown.table(rubric))
     return "\n".join(lines) + "\n"
 
 

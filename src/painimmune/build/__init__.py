@@ -1,0 +1,163 @@
+"""Build the data package: compose and normalise what a curator edits, regenerate what is derived.
+
+    python scripts/build.py           # rewrite what is stale
+    python scripts/build.py --check   # report what is stale, write nothing, exit 1 if anything is
+
+The build owns every derived file:
+
+- each Table Schema, with the shared fields of its role written in (``schemas/shared/fields.json``,
+  see :mod:`painimmune.composition`);
+- each table in normal form (UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
+  primary key), and its ``hash``, ``bytes`` and ``rows`` in datapackage.json;
+- docs/data-dictionary.md, docs/rules.md, docs/curation-report.md and docs/network.svg (the figure
+  needs matplotlib: ``pip install ".[figure]"``; without it the figure is neither drawn nor checked,
+  and the build says so);
+- the citation files CITATION.cff and .zenodo.json.
+
+Running it twice changes nothing the second time. It never records metadata for data that are
+wrong: the package, with its schemas composed, is validated first, and any problem other than those
+the build repairs (:func:`painimmune.validation.rules.repaired_by_build`) stops it, with each problem
+named and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from painimmune import citations
+from painimmune.build import curation_report, data_dictionary, figure, rules_page
+from painimmune.composition import compose, shared_definitions
+from painimmune.descriptor import DataPackage
+from painimmune.errors import PainimmuneError
+from painimmune.locate import DESCRIPTOR
+from painimmune.normalise import normalised_table
+from painimmune.validation import Problem, validate
+from painimmune.validation.rules import repaired_by_build
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file the build produces, with its new bytes."""
+
+    path: Path
+    content: bytes
+
+    def is_stale(self) -> bool:
+        return not self.path.is_file() or self.path.read_bytes() != self.content
+
+
+def json_bytes(document: Any) -> bytes:
+    """A JSON file as the build writes it: two-space indent, UTF-8, trailing newline."""
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def composed_package(root: Path) -> tuple[DataPackage, list[Output]]:
+    """The package at *root* with its schemas composed in memory, and the schema files that change."""
+    package = DataPackage(root)
+    shared = shared_definitions(package)
+    outputs = []
+    if shared is not None:
+        for name in package.table_names:
+            composed = compose(package.schema(name), shared)
+            path = package.schema_path(name)
+            if path is not None:
+                outputs.append(Output(path, json_bytes(composed)))
+            package.use_schema(name, composed)
+    return package, outputs
+
+
+def metadata(package: DataPackage) -> list[Output]:
+    """The tables in normal form and datapackage.json recording their hash, bytes and rows."""
+    outputs = []
+    for name in package.table_names:
+        content, rows = normalised_table(package, name)
+        outputs.append(Output(package.table_path(name), content))
+        resource = package.resource(name)
+        resource["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
+        resource["bytes"] = len(content)
+        resource["rows"] = rows
+    outputs.append(Output(package.root / DESCRIPTOR, json_bytes(package.descriptor)))
+    return outputs
+
+
+def documents(root: Path, notes: list[str]) -> list[Output]:
+    """The documents derived from a built package: the data dictionary, the rules, the curation
+    report, the figure and the citation files. Lines for the user (what could not be built here)
+    are added to *notes*."""
+    package = DataPackage(root)
+    outputs = [
+        Output(root / "docs" / "data-dictionary.md", data_dictionary.render(package).encode("utf-8")),
+        Output(root / "docs" / "rules.md", rules_page.render().encode("utf-8")),
+        Output(root / "docs" / "curation-report.md", curation_report.render(package).encode("utf-8")),
+    ]
+    try:
+        outputs.append(Output(root / figure.FIGURE, figure.render(package)))
+    except ImportError:
+        notes.append(f"{figure.FIGURE} neither drawn nor checked: matplotlib is not installed (pip install '.[figure]')")
+    facts = citations.release(root)
+    outputs.append(Output(root / "CITATION.cff", citations.cff(facts).encode("utf-8")))
+    outputs.append(Output(root / ".zenodo.json", citations.zenodo_json(facts).encode("utf-8")))
+    return outputs
+
+
+def blocking_problems(package: DataPackage) -> list[Problem]:
+    """Validation problems that the build cannot repair and must not paper over with fresh metadata."""
+    repaired = repaired_by_build()
+    return [problem for problem in validate(package).problems if problem.rule not in repaired]
+
+
+def main(argv: list[str] | None = None, default_root: Path | None = None) -> int:
+    """The ``scripts/build.py`` command; returns its exit status."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report stale files without writing; exit 1 if any")
+    parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package directory")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    notes: list[str] = []
+    try:
+        package, outputs = composed_package(root)
+        blocking = blocking_problems(package)
+        if blocking:
+            for problem in blocking:
+                print(problem, file=sys.stderr)
+            print(f"build: refused: the package has {len(blocking)} problem(s) that a build cannot fix; "
+                  "nothing was written", file=sys.stderr)
+            return 1
+        stale = _stale(outputs + metadata(package), root, args.check)
+        # The documents are derived from the built tables: in --check mode they are checked only
+        # once the tables and their metadata are current.
+        if not (args.check and stale):
+            stale += _stale(documents(root, notes), root, args.check)
+        else:
+            notes.append("documents not checked: the tables and their metadata must be built first")
+    except PainimmuneError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.check and stale:
+        print("build: generated files are stale; run `python scripts/build.py`", file=sys.stderr)
+        return 1
+    if not stale:
+        print("build: everything is current")
+    return 0
+
+
+def _stale(outputs: list[Output], root: Path, check: bool) -> list[Output]:
+    """The *outputs* whose file differs from their content; each is written unless *check*."""
+    stale = [output for output in outputs if output.is_stale()]
+    for output in stale:
+        relative = output.path.relative_to(root)
+        if check:
+            print(f"stale: {relative}")
+        else:
+            output.path.parent.mkdir(parents=True, exist_ok=True)
+            output.path.write_bytes(output.content)
+            print(f"wrote: {relative}")
+    return stale

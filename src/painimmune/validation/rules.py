@@ -1,0 +1,159 @@
+"""The catalogue of validation rules: every rule validation can report, in one place.
+
+Each rule has an id (what a :class:`~painimmune.validation.problems.Problem` names), the layer that
+checks it, a title and a description, and whether ``scripts/build.py`` repairs it (the build fixes
+only what it derives: row order, and the hash, bytes and rows it records). ``docs/rules.md`` is
+generated from this list, ``painimmune validate --rule ID`` and ``--skip-rule ID`` choose among
+these ids, and a problem naming a rule outside the catalogue cannot be made.
+
+>>> from painimmune.validation.rules import RULES, repaired_by_build
+>>> sorted(repaired_by_build())[:2]
+['byte-count', 'hash-count']
+>>> RULES["quote-not-found"].layer
+'package'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+LAYERS = {
+    "frictionless": "Layer 1: the descriptor and Table Schemas (Frictionless profiles and the package's own "
+                    "properties), the files the package declares, and the integrity it records.",
+    "pandera": "Layer 2: every row-level check, generated from the Table Schemas and run vectorised with pandas and pandera.",
+    "package": "Layer 3: rules about the package as a whole: quotes, sources, cross-references, the rubric, "
+               "usage, versions and normal form.",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue."""
+
+    id: str
+    title: str
+    description: str
+    layer: str
+    repaired_by_build: bool = False
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.id: rule for rule in rules}
+
+
+_metadata = partial(Rule, layer="frictionless")
+_rows = partial(Rule, layer="pandera")
+_package = partial(Rule, layer="package")
+
+RULES: dict[str, Rule] = _rules(
+    # ---- layer 1 ------------------------------------------------------------------------------
+    _metadata("unreadable-package", "The package can be read",
+              "datapackage.json and every Table Schema it points to exist, are UTF-8 JSON objects and lie inside the package."),
+    _metadata("descriptor-invalid", "The descriptor is a valid Data Package",
+              "datapackage.json passes Frictionless's Data Package v2 profile."),
+    _metadata("table-schema-invalid", "Each Table Schema is valid",
+              "Every Table Schema passes Frictionless's Table Schema v2 profile."),
+    _metadata("schema-extension-invalid", "The package's own schema properties are well-formed",
+              "The properties painimmune adds to Table Schemas (entityLabels, biolinkCategory, assertion, exactlyOneOf, a "
+              "field's referenceTable) pass their JSON Schema (painimmune/validation/extensions.schema.json): no unknown key, "
+              "every column they name exists, every value of a predicate or category column has its Biolink term. Checked "
+              "whatever rules are chosen, since every other check relies on these properties."),
+    _metadata("biolink-unknown", "Biolink categories and predicates exist",
+              "Every biolinkCategory and assertion.biolinkPredicates value is a term of the Biolink Model listed in "
+              "reference/ontologies (biolink.tsv, biolink_categories.tsv)."),
+    _metadata("shared-field-drift", "Shared fields match their one definition",
+              "Each Table Schema holds the shared fields of its role (schemas/shared/fields.json) exactly as defined there.",
+              repaired_by_build=True),
+    _metadata("undeclared-file", "Every table and schema file is declared",
+              "Each CSV file in tables/ and each JSON file in schemas/ is the path or schema of a resource."),
+    _metadata("hash-missing", "Every resource records its hash",
+              "Each resource in datapackage.json records a sha256 hash, so that loading can verify it.", repaired_by_build=True),
+    _metadata("hash-count", "The recorded hash is the file's",
+              "The sha256 recorded for a table in datapackage.json is the sha256 of its file.", repaired_by_build=True),
+    _metadata("byte-count", "The recorded size is the file's",
+              "The bytes recorded for a table in datapackage.json are the size of its file.", repaired_by_build=True),
+    _metadata("row-count", "The recorded row count is the file's",
+              "The rows recorded for a table in datapackage.json are the number of data rows of its file.", repaired_by_build=True),
+    # ---- layer 2 ------------------------------------------------------------------------------
+    _rows("unreadable", "The table can be read", "The table's file exists and is well-formed CSV."),
+    _rows("bom", "No byte-order mark", "The file does not start with a UTF-8 byte-order mark."),
+    _rows("crlf", "LF line ends", "Lines end in LF, not CRLF."),
+    _rows("utf-8", "UTF-8 text", "Every cell is valid UTF-8 (a file saved as Latin-1 or Windows-1252 is not)."),
+    _rows("header", "The header is the schema's", "The header row names the schema's columns, in order, once each."),
+    _rows("cell-count", "Every row is complete", "Each row has as many cells as the header (no truncated row, no extra delimiter)."),
+    _rows("required", "Required cells are filled", "A column the schema marks required (or a primary-key column) has no empty cell."),
+    _rows("unique", "Unique columns are unique", "A column the schema marks unique repeats no value."),
+    _rows("type", "Values have their column's type",
+          "Integers are written -?(0|[1-9][0-9]*) and booleans true or false: the one text form each has."),
+    _rows("enum", "Values are among the allowed ones", "A value of a column with an enum (or an item of such a list) is one of them."),
+    _rows("pattern", "Values match the column's pattern", "A value (or list item) matches the column's regular expression."),
+    _rows("minLength", "Values are long enough", "A value is at least the column's minLength characters long."),
+    _rows("maxLength", "Values are short enough",
+          "A value is at most the column's maxLength characters long (quotes: the shortest span that supports the row)."),
+    _rows("minimum", "Values are at least the minimum", "A number is not below the column's minimum."),
+    _rows("maximum", "Values are at most the maximum", "A number is not above the column's maximum."),
+    _rows("whitespace", "No stray whitespace", "No leading, trailing or doubled space and no line break inside a value."),
+    _rows("mojibake", "No garbled characters", "No UTF-8 text garbled by a Latin-1/Windows-1252 round trip ('TNF-Î±')."),
+    _rows("unicode-nfc", "Unicode normal form NFC", "Text is in Unicode normal form NFC."),
+    _rows("unique-key", "No repeated assertion", "The columns of each uniqueKeys entry together do not repeat another row's values."),
+    _rows("exactly-one-of", "Exactly one target", "Exactly one column of each exactlyOneOf group is set (e.g. a target mediator or cell type)."),
+    _rows("synonyms-distinct-from-name", "Synonyms differ from the name",
+          "No synonym repeats the name or another synonym, ignoring case."),
+    _rows("extra-column", "No column outside the schema", "The frame has no column the schema does not define."),
+    _rows("missing-column", "No schema column missing", "Every column of the schema is present."),
+    _rows("column-order", "Columns in schema order", "Columns appear in the order of the schema."),
+    _rows("foreign-key", "Foreign keys resolve", "Each foreign-key value is the key of a row of the referenced table."),
+    _rows("pandera-check", "Other row checks", "A pandera check without a rule of its own failed; the message names it."),
+    # ---- layer 3 ------------------------------------------------------------------------------
+    _package("not-normalised", "Tables are in normal form",
+             "Each table is as scripts/build.py writes it: canonical CSV, rows sorted by primary key.", repaired_by_build=True),
+    _package("version-mismatch", "One version",
+             "CITATION.cff and the top entry of CHANGELOG.md name the version of datapackage.json."),
+    _package("release-date-mismatch", "One release date",
+             "CITATION.cff and the top entry of CHANGELOG.md name the release date ('created') of datapackage.json."),
+    _package("source-text-missing", "Each document has its text", "A source document (not a cited reference) has sources/<id>.txt."),
+    _package("source-text-changed", "Source texts are unedited",
+             "The sha256 of sources/<id>.txt is the one recorded in the sources table."),
+    _package("source-kind", "Documents and cited references are told apart",
+             "A cited reference names the document citing it (cited_by) and has no text of its own (no sha256); "
+             "a document cites nothing and records the sha256 of its text."),
+    _package("quote-not-found", "Quotes are verbatim",
+             "Every quote occurs in sources/<source_id>.txt (only line breaks and runs of spaces may differ)."),
+    _package("not-encoded-invalid", "Statements not encoded are verbatim and explained",
+             "Each entry of curation/not_encoded.csv quotes its source verbatim and gives a reason."),
+    _package("hedge-graded-clinical", "Hedged quotes are not graded clinical",
+             "A quote holding a cue phrase of the hypothesis level (evidence_levels.cue_phrases) is not graded at a clinical level."),
+    _package("rank-order", "Evidence ranks run 1, 2, 3, ...", "The ranks of the evidence levels are consecutive from 1, each used once."),
+    _package("eco-label", "ECO terms carry their official label",
+             "Each evidence level's eco_id is in reference/ontologies/eco.tsv and its eco_label is that term's label."),
+    _package("xref-unverified", "Cross-references are verified identifiers",
+             "Every CURIE in an entity's cross-reference column is in the verified ontology table of reference/ontologies "
+             "for that column."),
+    _package("ascii-synonym", "Unicode names have an ASCII synonym",
+             "An entity whose name is not ASCII (TNF-α) has at least one ASCII synonym (TNF-alpha), so that it can be typed."),
+    _package("cited-reference-unknown", "Cited references exist", "Every cited_refs item is a row of the sources table."),
+    _package("cited-reference-foreign", "Cited references belong to the row's source",
+             "Every cited_refs item is a cited reference listed by the row's own source document."),
+    _package("entity-unused", "Every entity is used", "Each entity is the subject or object of at least one assertion."),
+    _package("source-unused", "Every source is used",
+             "Each source document makes an assertion, and each cited reference is cited by a row or listed by a used document."),
+)
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with id *rule_id*; raises ``ValueError`` naming the known ids for any other."""
+    try:
+        return RULES[rule_id]
+    except KeyError:
+        raise ValueError(f"unknown validation rule {rule_id!r}; the rules are listed by `painimmune validate --list-rules`") from None
+
+
+def repaired_by_build() -> frozenset[str]:
+    """Ids of the rules that ``scripts/build.py`` repairs rather than refuses."""
+    return frozenset(rule_id for rule_id, entry in RULES.items() if entry.repaired_by_build)
+
+
+def layer_rules(layer: str) -> list[str]:
+    """Ids of the rules of *layer*, in catalogue order."""
+    return [rule_id for rule_id, entry in RULES.items() if entry.layer == layer]
