@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from rows import edit_rows
+from rows import Rows, edit_rows
 
 
 def read_table(package: Path, table: str) -> tuple[list[str], list[list[str]]]:
@@ -118,6 +118,23 @@ def truncate_mid_row(data: bytes) -> bytes:
     return data[: data.index(b",", data.index(b",", last_line_start) + 1)]
 
 
+def set_cells(table: str, row_id: str, **cells: str) -> Callable[[Path], None]:
+    """A fault: several cells of one row set at once."""
+    def apply(package: Path) -> None:
+        with edit_rows(package, table) as rows:
+            rows.set(row_id, **cells)
+    return apply
+
+
+def move_quote(table: str, row_id: str, from_table: str, from_row: str) -> Callable[[Path], None]:
+    """A fault: the quote (and its offset) of another row copied onto a row about other entities."""
+    def apply(package: Path) -> None:
+        donor = Rows(package, from_table).row(from_row)
+        with edit_rows(package, table) as rows:
+            rows.set(row_id, quote=donor["quote"], quote_start=donor["quote_start"])
+    return apply
+
+
 def edit_schema(table: str, change: Callable[[dict], None]) -> Callable[[Path], None]:
     """A fault: the Table Schema of *table* changed in place."""
     def apply(package: Path) -> None:
@@ -140,6 +157,23 @@ def add_files(files: dict[str, str]) -> Callable[[Path], None]:
         for path, text in files.items():
             assert not (package / path).exists(), path
             (package / path).write_text(text, encoding="utf-8")
+    return apply
+
+
+def swap_cells(table: str, column: str, first: str, second: str) -> Callable[[Path], None]:
+    """A fault: one column's values of two rows swapped."""
+    def apply(package: Path) -> None:
+        with edit_rows(package, table) as rows:
+            a, b = rows.row(first)[column], rows.row(second)[column]
+            rows.set(first, **{column: b})
+            rows.set(second, **{column: a})
+    return apply
+
+
+def remove_row(table: str, row_id: str) -> Callable[[Path], None]:
+    def apply(package: Path) -> None:
+        with edit_rows(package, table) as rows:
+            rows.remove(row_id)
     return apply
 
 
@@ -167,7 +201,7 @@ FAULTS: dict[str, Fault] = {
                                                      "cell_mediators: row cm0001: column cell_type_id"),
     "dangling condition_id in mediator_conditions": Fault(set_cell("mediator_conditions", "mc0001", "condition_id", "neuropathy"),
                                                           "mediator_conditions: row mc0001: column condition_id"),
-    "dangling cell_type_id in cell_conditions": Fault(set_cell("cell_conditions", "cc0001", "cell_type_id", "b_cell"),
+    "dangling cell_type_id in cell_conditions": Fault(set_cell("cell_conditions", "cc0001", "cell_type_id", "plasma_cell"),
                                                       "cell_conditions: row cc0001: column cell_type_id"),
     "dangling mediator in treatment_targets": Fault(set_cell("treatment_targets", "tt0001", "target_mediator_id", "tnf_alpha"),
                                                     "treatment_targets: row tt0001: column target_mediator_id"),
@@ -227,7 +261,7 @@ FAULTS: dict[str, Fault] = {
                               "conditions: row guillain_barre_syndrome: column name"),
     "mojibake from a Latin-1 round trip": Fault(map_bytes("tables/mediators.csv", lambda b: b.decode("utf-8").encode("utf-8").decode("cp1252", "replace").encode("utf-8")),
                                                 "mediators: row tnf: column name"),
-    "table truncated mid-row": Fault(map_bytes("tables/mediators.csv", truncate_mid_row), "mediators: row tnf (line 23): column synonyms"),
+    "table truncated mid-row": Fault(map_bytes("tables/mediators.csv", truncate_mid_row), "mediators: row tnf (line 25): column synonyms"),
     "quoted cell never closed": Fault(map_bytes("tables/cell_conditions.csv", lambda b: b[: b.rindex(b'"') - 5]), "cell_conditions: line"),
     "a delimiter too many": Fault(map_header("conditions", lambda h, rows: (h, [rows[0] + ["stray"], *rows[1:]])),
                                   "conditions: row allodynia (line 2)"),
@@ -238,9 +272,10 @@ FAULTS: dict[str, Fault] = {
     "hash with an unknown algorithm": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(hash="sha999:abc")),
                                            "conditions: column hash: value 'sha999:abc'"),
     "bytes stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(bytes=1)), "conditions"),
-    "version differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(version="0.2.0")), "CITATION.cff version '0.1.0'"),
+    "version differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(version="9.0.0")),
+                                                 "version-mismatch: CHANGELOG.md top entry"),
     "version differs in CITATION.cff": Fault(map_bytes("CITATION.cff", lambda b: re.sub(rb"(?m)^version: .*$", b'version: "9.9.9"', b)),
-                                             "CITATION.cff version '9.9.9'"),
+                                             "citation-stale: CITATION.cff version '9.9.9'"),
     "schema file not valid JSON": Fault(map_bytes("schemas/mediators.json", lambda b: b[:-10]), "schemas/mediators.json: invalid JSON"),
     "datapackage.json not valid JSON": Fault(map_bytes("datapackage.json", lambda b: b.replace(b'"resources"', b"resources", 1)),
                                              "datapackage.json: invalid JSON at line"),
@@ -279,9 +314,43 @@ FAULTS: dict[str, Fault] = {
     "Unicode name without an ASCII synonym": Fault(set_cell("mediators", "tnf", "synonyms", "TNF-α"), "mediators: row tnf: column synonyms: ascii-synonym"),
     "cited reference that names no citing document": Fault(set_cell("sources", "tannenbaum_ref2", "cited_by", ""),
                                                            "sources: row tannenbaum_ref2: column cited_by: source-kind"),
-    "statement not encoded that its source does not hold": Fault(
-        map_bytes("curation/not_encoded.csv", lambda b: b.replace(b"An important challenge for the future", b"An important task for the future", 1)),
-        "row line 2: column quote: value 'An important task for the future"),
+    "span not encoded that its source does not hold": Fault(
+        map_cell("not_encoded", "ne0002", "quote", lambda v: v.replace("Persistent pain", "Persisting pain")),
+        "not_encoded: row ne0002: column quote: value 'Persisting pain is a sequela"),
+    # grounding, pinning and accounting
+    "quote moved onto a row about other entities": Fault(move_quote("cell_conditions", "cc0022", "cell_mediators", "cm0006"),
+                                                        "cell_conditions: row cc0022: column object_mention: value 'spinal cord injury': mention-not-found"),
+    "quote cut to a fragment": Fault(set_cells("cell_mediators", "cm0002", quote="immune cells", quote_start=str(858 + 22)),
+                                     "cell_mediators: row cm0002: column object_mention: value 'cytokines': mention-not-found"),
+    "fragment quote whose object is said to lie after it": Fault(
+        set_cells("cell_mediators", "cm0002", quote="Mediators released by immune cells", object_mention_start=str(858 + 44)),
+        "cell_mediators: row cm0002: column object_mention_start: value '902': mention-outside-quote"),
+    "quote pinned at the wrong offset": Fault(set_cell("cell_conditions", PRECLINICAL_QUOTE_ROW, "quote_start", "1000"),
+                                              f"cell_conditions: row {PRECLINICAL_QUOTE_ROW}: column quote_start: value '1000': quote-offset"),
+    "mention that names another entity": Fault(set_cell("cell_mediators", "cm0002", "subject_mention", "cytokines"),
+                                               "cell_mediators: row cm0002: column subject_mention: value 'cytokines': mention-not-a-name"),
+    "refuting row flipped to supports": Fault(set_cell("treatment_conditions", "tc0002", "direction", "supports"),
+                                              "treatment_conditions: row tc0002: column direction: value 'supports': direction-rubric"),
+    "supporting row flipped to refutes": Fault(set_cell("cell_conditions", "cc0001", "direction", "refutes"),
+                                               "cell_conditions: row cc0001: column direction: value 'refutes': direction-rubric"),
+    "hedged quote graded expert_statement": Fault(set_cell("cell_conditions", "cc0009", "evidence_level_id", "expert_statement"),
+                                                  "cell_conditions: row cc0009: column evidence_level_id: value 'expert_statement': grade-rubric: the quote holds the cue phrase 'might'"),
+    "quote naming models graded hypothesis": Fault(set_cells("treatment_conditions", "tc0015", evidence_level_id="hypothesis", evidence_source="not stated"),
+                                                   "treatment_conditions: row tc0015: column evidence_level_id: value 'hypothesis': grade-rubric: the quote holds the cue phrase 'models'"),
+    "preclinical row said to be gathered in patients": Fault(set_cell("treatment_conditions", "tc0015", "evidence_source", "human clinical"),
+                                                             "treatment_conditions: row tc0015: column evidence_source: value 'human clinical': evidence-source-rubric"),
+    "two identifiers swapped between rows": Fault(swap_cells("mediators", "hgnc_id", "tnf", "il1b"),
+                                                  "mediators: row tnf: column hgnc_id: value 'HGNC:5992': xref-label"),
+    "sentence neither quoted nor listed": Fault(remove_row("not_encoded", "ne0035"),
+                                                "sources: row calvo2012: column text: value 'An important challenge for the future"),
+    "accepted mention no row uses": Fault(map_cell("cell_types", "mast_cell", "mentions", lambda v: v + "|granulocyte"),
+                                          "cell_types: row mast_cell: column mentions: value 'granulocyte': mention-unused"),
+    "one name for two entities": Fault(map_cell("cell_types", "t_cell", "synonyms", lambda v: v + "|Treg"),
+                                       "name-ambiguous"),
+    "withdrawn id given to a new row": Fault(copy_row("cell_conditions", "cc0001", id="cc0019", relation="is involved in"),
+                                             "withdrawn_rows: row cc0019: column id: value 'cc0019': withdrawn-row"),
+    "rubric level without cues not tried last": Fault(set_cell("evidence_levels", "expert_statement", "decision_order", "0"),
+                                                      "evidence_levels: column cue_phrases: rubric-invalid"),
     "a new hedge cue in the rubric applies at once": Fault(map_cell("evidence_levels", "hypothesis", "cue_phrases", lambda v: v + "|successfully"),
                                                            "treatment_conditions: row tc0001: column evidence_level_id: value 'established_clinical'"),
 }

@@ -133,7 +133,7 @@ def test_resource_paths_outside_the_package_are_refused(package_copy, path):
 def test_a_truncated_table_is_refused_not_padded_with_missing_values(package_copy):
     path = package_copy / "tables" / "mediators.csv"
     path.write_bytes(path.read_bytes()[:-40])
-    with pytest.raises(pim.DataError, match=r"mediators: line 23: .*truncated"):
+    with pytest.raises(pim.DataError, match=r"mediators: line 25: .*truncated"):
         pim.load("mediators", package_copy, verify=False)
 
 

@@ -62,13 +62,14 @@ def add_cell_interactions(package: Path) -> None:
     descriptor_path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     # The columns are the composed schema's: the throwaway rows fill the shared ones as any row does.
     header = field_names(compose(schema, shared_definitions(DataPackage(package))))
+    start = (package / "sources" / "tannenbaum.txt").read_text(encoding="utf-8").index(QUOTE)
     common = {"relation": "recruits", "object_cell_type_id": "immune_cell", "source_id": "tannenbaum", "quote": QUOTE,
-              "cited_refs": "tannenbaum_ref3", "evidence_level_id": "expert_statement", "direction": "supports",
-              "evidence_source": "not stated", "note": ""}
-    rows = [{**common, "id": "ci0001", "subject_cell_type_id": "macrophage"},
-            {**common, "id": "ci0002", "subject_cell_type_id": "neutrophil"}]
+              "quote_start": str(start), "object_mention": "immune cells", "cited_refs": "tannenbaum_ref3",
+              "evidence_level_id": "expert_statement", "direction": "supports", "evidence_source": "not stated", "note": ""}
+    rows = [{**common, "id": "ci0001", "subject_cell_type_id": "macrophage", "subject_mention": "macrophages"},
+            {**common, "id": "ci0002", "subject_cell_type_id": "neutrophil", "subject_mention": "Neutrophils"}]
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, header, lineterminator="\n")
+    writer = csv.DictWriter(buffer, header, lineterminator="\n", restval="")
     writer.writeheader()
     writer.writerows(rows)
     (package / "tables" / "cell_interactions.csv").write_text(buffer.getvalue(), encoding="utf-8")
@@ -142,7 +143,8 @@ def test_the_exports_carry_the_new_table(extended, tmp_path):
 
 def test_the_report_and_the_figure_show_the_new_table(extended):
     report = (extended / "docs" / "curation-report.md").read_text(encoding="utf-8")
-    assert "| cell_interactions |" in report and "194 assertions in 7 relationship tables" in report
+    before = len(pim.assertions().explode("row_ids"))
+    assert "| cell_interactions |" in report and f"{before + 2} assertions in 7 relationship tables" in report
     figure = (extended / "docs" / "network.svg").read_text(encoding="utf-8")
     assert "cell interactions" in figure
 
@@ -151,4 +153,4 @@ def test_tests_parametrised_by_role_cover_every_table_of_that_role():
     """Tests that run once per table of a role take the list from the package, never from a list of their own."""
     package = DataPackage()
     assert set(package.entity_tables) | set(package.relationship_tables) | set(package.lookup_tables) == set(package.table_names)
-    assert package.lookup_tables == ["evidence_levels", "sources"]
+    assert package.lookup_tables == ["evidence_levels", "directions", "sources", "not_encoded", "withdrawn_rows"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from painimmune.validation import validate
 from painimmune.validation.problems import Problem
 from painimmune.validation.rules import RULES, repaired_by_build
@@ -130,9 +132,9 @@ def test_pandera_reports_a_duplicate_assertion(package_copy):
 
 def test_pandera_reports_a_value_outside_the_enum(package_copy):
     with edit_rows(package_copy, "treatment_conditions") as rows:
-        rows.set(rows.where(direction="refutes")[0]["id"], direction="disputes")
+        rows.set(rows.where(direction="refutes")[0]["id"], evidence_source="anecdote")
     found = problems_by_rule(package_copy, "pandera", "enum")
-    assert found and found[0].table == "treatment_conditions" and found[0].column == "direction" and found[0].value == "disputes"
+    assert found and found[0].table == "treatment_conditions" and found[0].column == "evidence_source" and found[0].value == "anecdote"
 
 
 # ---- layer 3: package rules ----------------------------------------------------------------------
@@ -174,18 +176,33 @@ def test_unknown_cited_reference_is_reported(package_copy):
     assert found and found[0].column == "cited_refs" and found[0].value == "tannenbaum_ref33"
 
 
-def test_hedged_quote_graded_clinical_is_reported(package_copy):
+def test_a_grade_the_rubric_does_not_give_is_reported(package_copy):
     with edit_rows(package_copy, "cell_conditions") as rows:
-        rows.set(PRECLINICAL_ROW, evidence_level_id="established_clinical")
-    found = problems_by_rule(package_copy, "package", "hedge-graded-clinical")
+        rows.set(PRECLINICAL_ROW, evidence_level_id="established_clinical", evidence_source="human clinical")
+    found = problems_by_rule(package_copy, "package", "grade-rubric")
     assert len(found) == 1 and found[0].column == "evidence_level_id"
+    assert "the quote holds the cue phrase 'Preclinical': the rubric grades it preclinical" in found[0].message
 
 
 def test_version_disagreement_is_reported(package_copy):
-    path = package_copy / "CITATION.cff"
-    path.write_text(re.sub(r"(?m)^version: .*$", 'version: "9.9.9"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    path = package_copy / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^## \[\d+\.\d+\.\d+\]", "## [9.9.9]", text, count=1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
     found = problems_by_rule(package_copy, "package", "version-mismatch")
-    assert len(found) == 1 and "CITATION.cff" in found[0].message
+    assert len(found) == 1 and "CHANGELOG.md top entry '9.9.9'" in found[0].message
+
+
+def test_a_stale_citation_is_reported_and_repaired_by_the_build(package_copy):
+    path = package_copy / "CITATION.cff"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^version: .*$", 'version: "9.9.9"', original), encoding="utf-8")
+    found = problems_by_rule(package_copy, "package", "citation-stale")
+    assert len(found) == 1 and "CITATION.cff version '9.9.9'" in found[0].message
+    build = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package_copy)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
+    assert path.read_text(encoding="utf-8") == original
 
 
 def test_unsorted_table_is_reported(package_copy):
@@ -225,7 +242,8 @@ def test_a_problem_outside_the_catalogue_cannot_be_made():
 def test_the_rules_page_lists_every_rule_and_the_build_repairs_only_what_it_derives():
     page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert all(f"`{rule_id}`" in page for rule_id in RULES)
-    assert repaired_by_build() == {"hash-missing", "hash-count", "byte-count", "row-count", "not-normalised", "shared-field-drift"}
+    assert repaired_by_build() == {"hash-missing", "hash-count", "byte-count", "row-count", "not-normalised", "shared-field-drift",
+                                   "citation-stale"}
 
 
 def test_rules_can_be_chosen_and_skipped(package_copy):

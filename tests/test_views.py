@@ -68,7 +68,10 @@ def test_assertions_view_holds_each_assertion_once_with_support_counts():
     negative = view[(view["subject_id"] == "cox_inhibitor") & (view["object_id"] == "neuropathic_pain")].iloc[0]
     assert (negative["supporting_sources"], negative["refuting_sources"]) == (0, 1)
     assert negative["strongest_evidence_level"] == "clinical_observation"
-    both = view[(view["subject_id"] == "immune_cell") & (view["object_id"] == "nociception")].iloc[0]
-    assert (both["supporting_sources"], both["refuting_sources"]) == (1, 1)
+    acute = view[(view["subject_id"] == "immune_cell") & (view["object_id"] == "nociception")].iloc[0]
+    assert (acute["supporting_sources"], acute["refuting_sources"]) == (0, 1)  # 'does not seem to have an active role'
+    chronic = view[(view["subject_id"] == "immune_cell") & (view["object_id"] == "chronic_pain") & (view["relation"] == "contributes to")
+                   & (view["qualifiers"] == "")].iloc[0]
+    assert chronic["supporting_sources"] == 2 and chronic["refuting_sources"] == 0  # the review and the physician's article
     target = view[view["row_ids"].map(lambda ids: "tt0001" in ids)].iloc[0]
     assert (target["subject_type"], target["object_type"], target["object_id"]) == ("treatments", "mediators", "tnf")

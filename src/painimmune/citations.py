@@ -4,8 +4,9 @@ Everything is derived from ``datapackage.json`` (title, version, release date, c
 and the ``sources`` table, so the citation of an installed release always names that release.
 ``CITATION.cff`` and ``.zenodo.json`` are generated from the same facts by ``scripts/build.py``.
 
+>>> from painimmune import __version__
 >>> from painimmune.citations import citation
->>> "(Version 0.1.0) [Data set]" in citation("apa")
+>>> f"(Version {__version__}) [Data set]" in citation("apa")
 True
 """
 

@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 
 import click
 
+from painimmune import __version__
+
 PATH_HELP = "data package directory or datapackage.json (default: the installed data)"
 
 
@@ -49,7 +51,7 @@ def _fail(message: str, status: int) -> NoReturn:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=None, package_name="painimmune", message="%(prog)s %(version)s")
+@click.version_option(version=__version__, prog_name="painimmune", message="%(prog)s %(version)s")
 def main() -> None:
     """painimmune: the immune system's role in chronic pain, as a curated data package."""
 

@@ -1,8 +1,9 @@
 """Everything the data says about one entity: ``painimmune about crps``.
 
-An entity is found by its id, name or any synonym, ignoring case, accents, spaces and
-punctuation (``crps``, ``CRPS``, ``complex regional pain syndrome``, ``TNF-alpha``, ``tnfa``,
-``TNF-α``). Its assertions are grouped by relation, strongest evidence first, each with its
+An entity is found by its id, name, any synonym or accepted mention, compared by
+:func:`painimmune.curation.folding.fold` (case, accents, spaces, punctuation and plurals ignored:
+``crps``, ``CRPS``, ``complex regional pain syndrome``, ``TNF-alpha``, ``tnfa``, ``TNF-α``,
+``macrophages``). Its assertions are grouped by relation, strongest evidence first, each with its
 evidence level, direction, source and verbatim quote.
 
 >>> import painimmune as pim
@@ -14,12 +15,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from painimmune.curation.folding import fold
 from painimmune.descriptor import DataPackage
 from painimmune.errors import PainimmuneError
 from painimmune.graph import assertion_rows
@@ -36,13 +37,6 @@ class UnknownEntityError(PainimmuneError, LookupError):
         return self.args[0]
 
 
-def match_key(text: str) -> str:
-    """The form names are compared in: accents removed, case folded, only letters and digits kept."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return "".join(char for char in bare.casefold() if char.isalnum())
-
-
 def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
     """The entity (table, id, name, synonyms) that *query* names.
 
@@ -57,9 +51,9 @@ def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
             entity = {"table": table, "kind": entity_labels(package.schema(table)).singular,
                       "id": row.id, "name": row.name, "synonyms": list(row.synonyms)}
             entities[(table, row.id)] = entity
-            for label in (row.id, row.name, *row.synonyms):
-                names.setdefault(match_key(label), set()).add((table, row.id))
-    key = match_key(query)
+            for label in (row.id, row.name, *row.synonyms, *row.mentions):
+                names.setdefault(fold(label), set()).add((table, row.id))
+    key = fold(query)
     found = names.get(key, set())
     if len(found) == 1:
         return entities[next(iter(found))]

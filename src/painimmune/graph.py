@@ -22,6 +22,7 @@ from painimmune.descriptor import DataPackage
 from painimmune.loader import load
 from painimmune.schemas import AssertionColumns, assertion_columns, foreign_keys
 
+MENTION_COLUMNS = ["quote_start", "subject_mention", "subject_mention_start", "object_mention", "object_mention_start"]
 COLUMNS = ["subject_type", "subject_id", "relation", "object_type", "object_id", "qualifiers", "table",
            "supporting_sources", "refuting_sources", "strongest_evidence_level", "sources", "row_ids"]
 
@@ -41,7 +42,9 @@ def assertion_rows(path: str | Path | None = None) -> pd.DataFrame:
 
     Columns: ``subject_type``, ``subject_id``, ``relation``, ``object_type``, ``object_id``,
     ``qualifiers`` (``"location=spinal cord; phase=initiation"``, empty when none), ``table``,
-    ``row_id``, ``source_id``, ``quote``, ``evidence_level_id``, ``direction``, ``evidence_source``.
+    ``row_id``, ``source_id``, ``quote``, ``quote_start``, ``subject_mention``,
+    ``subject_mention_start``, ``object_mention``, ``object_mention_start``, ``evidence_level_id``,
+    ``direction``, ``evidence_source``, ``note``.
     """
     package = DataPackage(path)
     parts = []
@@ -62,9 +65,11 @@ def assertion_rows(path: str | Path | None = None) -> pd.DataFrame:
             "row_id": frame["id"],
             "source_id": frame["source_id"],
             "quote": frame["quote"],
+            **{column: frame[column] for column in MENTION_COLUMNS},
             "evidence_level_id": frame["evidence_level_id"].astype(str),
             "direction": frame["direction"].astype(str),
             "evidence_source": frame["evidence_source"].astype(str),
+            "note": frame["note"],
         }))
     return pd.concat(parts, ignore_index=True)
 

@@ -87,10 +87,24 @@ def list_delimiter(field: Field) -> str:
     return field.get("delimiter", ",")
 
 
-def xref_columns(schema: Schema) -> dict[str, str]:
-    """Cross-reference columns (CURIEs of an ontology) and the verified table each must come from:
-    the fields that declare a ``referenceTable`` (a path such as ``reference/ontologies/hgnc.tsv``)."""
+EXACT_MATCH = "skos:exactMatch"
+
+
+def reference_columns(schema: Schema) -> dict[str, str]:
+    """Columns of CURIEs and the verified table (or the folder of tables) each must come from: the
+    fields that declare a ``referenceTable`` (such as ``reference/ontologies/hgnc.tsv``)."""
     return {field["name"]: field["referenceTable"] for field in schema["fields"] if "referenceTable" in field}
+
+
+def mapping_columns(schema: Schema) -> dict[str, str]:
+    """Columns of CURIEs that map the row's entity to ontology terms, with the SKOS predicate of the
+    mapping: ``skos:exactMatch`` unless the field declares another ``mappingPredicate``."""
+    return {field["name"]: field.get("mappingPredicate", EXACT_MATCH) for field in schema["fields"] if "referenceTable" in field}
+
+
+def xref_columns(schema: Schema) -> list[str]:
+    """The exact-match cross-reference columns (one CURIE each, e.g. ``hgnc_id``)."""
+    return [column for column, predicate in mapping_columns(schema).items() if predicate == EXACT_MATCH]
 
 
 def foreign_keys(schema: Schema) -> list[tuple[str, str, str]]:

@@ -1,7 +1,9 @@
-"""The exact-match cross-references as an SSSOM mapping set (TSV with its YAML metadata block).
+"""The cross-references as an SSSOM mapping set (TSV with its YAML metadata block).
 
-Each entity's ontology columns hold exact matches only (close matches are named in the notes and
-left out), so every mapping is ``skos:exactMatch`` by manual curation.
+Each entity's CURIE columns hold exact matches (``skos:exactMatch``); its ``close_matches`` and
+``broad_matches`` hold close and broader terms, each exported with its own predicate
+(``skos:closeMatch``, ``skos:broadMatch``, declared by the field's ``mappingPredicate``). Every
+mapping is a manual curation.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from painimmune.descriptor import DataPackage
 from painimmune.export.kgx import node_id
 from painimmune.loader import load
-from painimmune.schemas import xref_columns
+from painimmune.schemas import mapping_columns
 
 LOCAL_PREFIX = "painimmune"
 # A URN, not a web address: the package has no registered namespace, and a made-up URL would
@@ -26,6 +28,7 @@ PREFIXES = {
     "semapv": "https://w3id.org/semapv/vocab/",
     "CL": "http://purl.obolibrary.org/obo/CL_",
     "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_",
+    "GO": "http://purl.obolibrary.org/obo/GO_",
     "HP": "http://purl.obolibrary.org/obo/HP_",
     "MAXO": "http://purl.obolibrary.org/obo/MAXO_",
     "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
@@ -43,12 +46,13 @@ def write_sssom(package: DataPackage, out: Path) -> list[Path]:
     """Write ``painimmune.sssom.tsv``: the metadata block (``#``-prefixed YAML), then the mappings."""
     rows = []
     for table in package.entity_tables:
-        columns = xref_columns(package.schema(table))
+        columns = mapping_columns(package.schema(table))
         for entity in load(table, package.root).to_dict("records"):
-            for column in columns:
-                if isinstance(entity[column], str):
+            for column, predicate in columns.items():
+                value = entity[column]
+                for curie in (value if isinstance(value, list) else [value] if isinstance(value, str) else []):
                     rows.append({"subject_id": node_id(table, entity["id"]), "subject_label": entity["name"],
-                                 "predicate_id": "skos:exactMatch", "object_id": entity[column],
+                                 "predicate_id": predicate, "object_id": curie,
                                  "mapping_justification": "semapv:ManualMappingCuration", "subject_category": table})
     licence = package.descriptor["licenses"][0]["path"]
     header = [
@@ -56,7 +60,7 @@ def write_sssom(package: DataPackage, out: Path) -> list[Path]:
         *[f"  {prefix}: {json.dumps(iri)}" for prefix, iri in PREFIXES.items()],
         f"mapping_set_id: {json.dumps(f'urn:painimmune:mappings:{package.version}')}",
         f"mapping_set_version: {json.dumps(package.version)}",
-        f"mapping_set_title: {json.dumps('exact-match cross-references of the painimmune entities')}",
+        f"mapping_set_title: {json.dumps('cross-references of the painimmune entities (exact, close and broad matches)')}",
         f"license: {json.dumps(licence)}",
     ]
     body = io.StringIO(newline="")

@@ -1,8 +1,9 @@
 """Layer 3: rules about the package as a whole.
 
-- every quote occurs verbatim (whitespace aside) in ``sources/<source_id>.txt``, whose sha256 is
-  the one recorded in ``sources``; documents and the references they cite are told apart;
-- a hedged quote is never graded as clinical evidence, and the evidence ranks run 1, 2, 3, ...;
+- every document has its text ``sources/<source_id>.txt``, whose sha256 is the one recorded in
+  ``sources``; documents and the references they cite are told apart;
+- rows are grounded in their source and every sentence is accounted for (:mod:`.grounding`), and
+  grades and directions follow the rubric (:mod:`.rubric_rules`);
 - every cited reference exists, is a cited reference, and is listed by the row's own source;
 - every entity and every source is used, and an entity with a Unicode name has an ASCII synonym;
 - the version agrees across datapackage.json, CITATION.cff and CHANGELOG.md;
@@ -23,18 +24,12 @@ from painimmune import csvio, schemas
 from painimmune.descriptor import DataPackage
 from painimmune.normalise import canonical
 from painimmune.schemas import foreign_keys, list_delimiter
+from painimmune.validation import grounding, rubric_rules
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
 LAYER = "package"
-CLINICAL_LEVELS = ("established_clinical", "clinical_trial", "clinical_observation")
-HEDGE_LEVEL = "hypothesis"
 CITED_REFERENCE = "cited reference"
-
-
-def squash(text: str) -> str:
-    """*text* with every run of whitespace turned into one space (the only freedom a quote has)."""
-    return " ".join(text.split())
 
 
 def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -52,13 +47,12 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
     relations = {name: frames[name] for name in package.relationship_tables}
     rows = list(_rows(relations))
     problems += _source_kinds(frames["sources"])
-    texts, found = _source_texts(package, frames["sources"], notes)
+    sources, found = source_texts(package, frames["sources"], notes)
     problems += found
-    problems += _quotes(texts, rows)
-    problems += _not_encoded(package, texts)
-    problems += _ranks(frames["evidence_levels"])
-    problems += _hedges(frames["evidence_levels"], rows)
+    problems += grounding.check(package, frames, sources)
+    problems += rubric_rules.check(package, frames)
     problems += _cited_references(frames["sources"], rows)
+    problems += _withdrawn(package, frames)
     problems += _usage(package, frames, relations)
     for table in package.entity_tables:
         problems += _ascii_synonyms(table, frames[table])
@@ -96,7 +90,8 @@ def normal_form(package: DataPackage, name: str, table: RawTable) -> list[Proble
 
 
 def _versions(package: DataPackage) -> Iterator[Problem]:
-    """The version and release date of datapackage.json, repeated in CITATION.cff and CHANGELOG.md."""
+    """The version and release date of datapackage.json, repeated in CITATION.cff (which the build
+    generates) and in the top entry of CHANGELOG.md (which a person writes)."""
     expected = {"version": package.version, "date": str(package.descriptor.get("created", ""))[:10] or None}
     patterns = {
         "CITATION.cff": {"version": r"^version:\s*['\"]?([^'\"\s]+)", "date": r"^date-released:\s*['\"]?([^'\"\s]+)"},
@@ -110,10 +105,16 @@ def _versions(package: DataPackage) -> Iterator[Problem]:
         for what, pattern in checks.items():
             match = re.search(pattern, text, re.MULTILINE)
             found = match.group(1) if match else None
-            if found != expected[what]:
-                where = "top entry" if file == "CHANGELOG.md" else what
-                rule, field = ("version-mismatch", "version") if what == "version" else ("release-date-mismatch", "created date")
-                yield Problem(LAYER, rule, f"{file} {where} {found!r} differs from datapackage.json {field} {expected[what]!r}", value=found)
+            if found == expected[what]:
+                continue
+            field = "version" if what == "version" else "created date"
+            if file == "CITATION.cff":
+                rule = "citation-stale"
+                message = f"CITATION.cff {what} {found!r} differs from datapackage.json {field} {expected[what]!r}; run `python scripts/build.py`"
+            else:
+                rule = "version-mismatch" if what == "version" else "release-date-mismatch"
+                message = f"CHANGELOG.md top entry {found!r} differs from datapackage.json {field} {expected[what]!r}"
+            yield Problem(LAYER, rule, message, value=found)
 
 
 class Row(NamedTuple):
@@ -134,9 +135,9 @@ def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[Row]:
             yield Row(name, *values)
 
 
-def _source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) -> tuple[dict[str, str], list[Problem]]:
-    """The text of every source document with its whitespace squashed, by source id, and the
-    problems of the texts themselves (missing, or changed since their sha256 was recorded)."""
+def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) -> tuple[dict[str, str], list[Problem]]:
+    """The text of every source document, by source id, and the problems of the texts themselves
+    (missing, or changed since their sha256 was recorded)."""
     folder = package.root / "sources"
     texts: dict[str, str] = {}
     problems: list[Problem] = []
@@ -153,22 +154,8 @@ def _source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str])
         if digest != source.sha256:
             problems.append(Problem(LAYER, "source-text-changed", f"sha256 of {path.name} is {digest}; a source text must never be "
                                     "edited", "sources", source.id, "sha256", source.sha256))
-        texts[source.id] = squash(data.decode("utf-8"))
+        texts[source.id] = data.decode("utf-8")
     return texts, problems
-
-
-def _quotes(texts: dict[str, str], rows: list[Row]) -> Iterator[Problem]:
-    found: dict[tuple[str, str], bool] = {}  # many rows share a quote: search each (source, quote) once
-    for row in rows:
-        text = texts.get(row.source_id)
-        if text is None:
-            continue
-        key = (row.source_id, row.quote)
-        if key not in found:
-            found[key] = squash(row.quote) in text
-        if not found[key]:
-            yield Problem(LAYER, "quote-not-found", f"quote does not occur in sources/{row.source_id}.txt",
-                          row.table, row.id, "quote", row.quote)
 
 
 def _source_kinds(sources: pd.DataFrame) -> Iterator[Problem]:
@@ -187,14 +174,6 @@ def _source_kinds(sources: pd.DataFrame) -> Iterator[Problem]:
                           "sources", source.id, "sha256")
 
 
-def _ranks(levels: pd.DataFrame) -> Iterator[Problem]:
-    ranks = pd.to_numeric(levels["rank"], errors="coerce")
-    if sorted(ranks.dropna().astype(int)) != list(range(1, len(levels) + 1)):
-        shown = ", ".join(str(rank) for rank in sorted(levels["rank"].dropna()))
-        yield Problem(LAYER, "rank-order", f"ranks are {shown}; they must be 1 to {len(levels)}, each once",
-                      "evidence_levels", None, "rank", shown)
-
-
 def _ascii_synonyms(table: str, frame: pd.DataFrame) -> Iterator[Problem]:
     for entity, name, synonyms in zip(frame["id"], frame["name"], frame["synonyms"]):
         if isinstance(name, str) and not name.isascii() and not any(synonym.isascii() for synonym in synonyms):
@@ -202,41 +181,19 @@ def _ascii_synonyms(table: str, frame: pd.DataFrame) -> Iterator[Problem]:
                           table, entity, "synonyms")
 
 
-NOT_ENCODED = "curation/not_encoded.csv"
+WITHDRAWN = "withdrawn_rows"
 
 
-def _not_encoded(package: DataPackage, texts: dict[str, str]) -> Iterator[Problem]:
-    """The list of statements deliberately not encoded: each quote verbatim in its source, each with a reason."""
-    path = package.root / NOT_ENCODED
-    if not path.is_file() or not texts:
+def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    """A withdrawn row names a relationship table, and its id is in no table again."""
+    if WITHDRAWN not in frames:
         return
-    header, rows = csvio.parse(csvio.decode(csvio.read_bytes(path, NOT_ENCODED), NOT_ENCODED), NOT_ENCODED)
-    for line, row in enumerate(rows, start=2):
-        entry = dict(zip(header, row))
-        where = f"line {line}"
-        if entry.get("source_id") not in texts:
-            yield Problem(LAYER, "not-encoded-invalid", f"{NOT_ENCODED}: no source text for source_id {entry.get('source_id')!r}",
-                          row=where, column="source_id", value=entry.get("source_id"))
-        elif squash(entry.get("quote", "")) not in texts[entry["source_id"]]:
-            yield Problem(LAYER, "not-encoded-invalid", f"{NOT_ENCODED}: the quote does not occur in sources/{entry['source_id']}.txt",
-                          row=where, column="quote", value=entry.get("quote"))
-        if not entry.get("reason", "").strip():
-            yield Problem(LAYER, "not-encoded-invalid", f"{NOT_ENCODED}: a statement not encoded says why", row=where, column="reason")
-
-
-def _hedges(levels: pd.DataFrame, rows: list[Row]) -> Iterator[Problem]:
-    cues = levels.loc[levels["id"] == HEDGE_LEVEL, "cue_phrases"]
-    phrases = cues.iloc[0] if len(cues) else []
-    if not phrases:
-        return
-    pattern = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b", re.IGNORECASE)
-    for row in rows:
-        if row.evidence_level_id not in CLINICAL_LEVELS:
-            continue
-        match = pattern.search(row.quote)
-        if match:
-            yield Problem(LAYER, "hedge-graded-clinical", f"quote hedges ({match.group(0)!r}) but is graded {row.evidence_level_id}",
-                          row.table, row.id, "evidence_level_id", row.evidence_level_id)
+    live = {name: set(frames[name]["id"]) for name in package.relationship_tables}
+    for row, table in zip(frames[WITHDRAWN]["id"], frames[WITHDRAWN]["table"]):
+        if table not in live:
+            yield Problem(LAYER, "withdrawn-row", f"{table!r} is not a relationship table", WITHDRAWN, row, "table", table)
+        elif any(row in ids for ids in live.values()):
+            yield Problem(LAYER, "withdrawn-row", "a withdrawn id is in use again; ids are never reused", WITHDRAWN, row, "id", row)
 
 
 def _cited_references(sources: pd.DataFrame, rows: list[Row]) -> Iterator[Problem]:

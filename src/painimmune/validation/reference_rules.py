@@ -1,6 +1,12 @@
 """Layer 3: identifiers checked against the verified reference tables (:mod:`painimmune.reference`).
 
-- every CURIE in a column that declares a ``referenceTable`` is a term of that table;
+- every CURIE in a column that declares a ``referenceTable`` is a term of that table (or, where the
+  column names the folder ``reference/ontologies``, of one of its tables);
+- the official label (or an exact synonym) of each exact-match CURIE of an entity is the entity's
+  name, a synonym or an accepted mention, compared as bags of folded words (so the inverted MeSH
+  heading ``Arthritis, Rheumatoid`` names rheumatoid arthritis); a term verified without a label
+  (UniProt) must name another identifier of the same row in its note. Two identifiers swapped
+  between rows therefore fail;
 - each evidence level's ECO term carries its official label.
 
 A copy without ``reference/ontologies`` (an installed package) is not checked, and the report says so.
@@ -9,32 +15,47 @@ A copy without ``reference/ontologies`` (an installed package) is not checked, a
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 
+from painimmune.curation.folding import fold
 from painimmune.descriptor import DataPackage
 from painimmune.reference import Term, read_terms
-from painimmune.schemas import primary_key, xref_columns
+from painimmune.schemas import mapping_columns, primary_key, reference_columns, EXACT_MATCH
 from painimmune.validation.problems import Problem
 
 LAYER = "package"
+ECO = "reference/ontologies/eco.tsv"
 
 
 def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]) -> list[Problem]:
     """Problems with the identifiers of every table read (*texts*: frames of raw strings)."""
     problems: list[Problem] = []
     missing: set[str] = set()
+    tables: dict[str, dict[str, Term] | None] = {}
+
+    def terms_of(reference: str) -> dict[str, Term] | None:
+        if reference not in tables:
+            tables[reference] = _terms(package.root, reference)
+        if tables[reference] is None:
+            missing.add(reference)
+        return tables[reference]
+
     for name, frame in texts.items():
         table_schema = package.schema(name)
         key = primary_key(table_schema)
-        for column, reference in xref_columns(table_schema).items():
-            terms = read_terms(package.root, reference)
+        predicates = mapping_columns(table_schema)
+        lists = {field["name"]: field.get("delimiter", ",") for field in table_schema["fields"] if field.get("type") == "list"}
+        for column, reference in reference_columns(table_schema).items():
+            terms = terms_of(reference)
             if terms is None:
-                missing.add(reference)
                 continue
-            problems += _unverified(name, frame, key, column, reference, terms)
+            problems += _unverified(name, frame, key, column, reference, terms, lists.get(column))
+            if package.role(name) == "entity" and predicates[column] == EXACT_MATCH:
+                problems += _labels(name, frame, column, terms, list(reference_columns(table_schema)))
     if "evidence_levels" in texts:
-        eco = read_terms(package.root, "reference/ontologies/eco.tsv")
+        eco = terms_of(ECO)
         if eco is not None:
             problems += _eco_labels(texts["evidence_levels"], eco)
     if missing:
@@ -42,13 +63,63 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
     return problems
 
 
-def _unverified(table: str, frame: pd.DataFrame, key: list[str], column: str, reference: str,
-                terms: dict[str, Term]) -> Iterator[Problem]:
-    present = frame[column].notna()
-    for index in frame.index[present & ~frame[column].isin(list(terms))]:
-        row = ", ".join(str(frame.at[index, k]) for k in key)
-        yield Problem(LAYER, "xref-unverified", f"not an identifier of the verified table {reference}; never type an identifier "
-                      "from memory", table, row, column, frame.at[index, column])
+def _terms(root: Path, reference: str) -> dict[str, Term] | None:
+    """The terms of one reference table, or of every table in a reference folder."""
+    folder = root / reference
+    if reference.endswith(".tsv") or not folder.is_dir():
+        return read_terms(root, reference)
+    merged: dict[str, Term] = {}
+    for path in sorted(folder.glob("*.tsv")):
+        with path.open(encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split("\t")
+        if header[:2] == ["curie", "label"]:  # term tables; the crosswalk and prefix tables are not
+            merged.update(read_terms(root, path.relative_to(root).as_posix()) or {})
+    return merged
+
+
+def _unverified(table: str, frame: pd.DataFrame, key: list[str], column: str, reference: str, terms: dict[str, Term],
+                delimiter: str | None) -> Iterator[Problem]:
+    for index, value in frame[column].items():
+        if pd.isna(value):
+            continue
+        items = value.split(delimiter) if delimiter else [value]
+        for item in items:
+            if item and item not in terms:
+                row = ", ".join(str(frame.at[index, k]) for k in key)
+                yield Problem(LAYER, "xref-unverified", f"not an identifier of the verified table(s) {reference}; never type "
+                              "an identifier from memory", table, row, column, item)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """*text* as a sorted bag of folded words, so that word order does not matter."""
+    return tuple(sorted(fold(word) for word in text.replace(",", " ").split() if fold(word)))
+
+
+def _labels(table: str, frame: pd.DataFrame, column: str, terms: dict[str, Term], columns: list[str]) -> Iterator[Problem]:
+    for index in frame.index[frame[column].notna()]:
+        curie = frame.at[index, column]
+        term = terms.get(curie)
+        if term is None:
+            continue  # reported as unverified
+        entity = frame.at[index, "id"]
+        if not term.label:
+            others = [frame.at[index, c] for c in columns if c != column and isinstance(frame.at[index, c], str)]
+            if not any(other in term.note for other in others):
+                yield Problem(LAYER, "xref-label", f"{curie} has no verified label, and its note names no other identifier of "
+                              "this row", table, entity, column, curie)
+            continue
+        names = [frame.at[index, "name"], *_items(frame.at[index, "synonyms"]), *_items(frame.at[index, "mentions"])]
+        bags = {words(name) for name in names if isinstance(name, str)}
+        labels = [term.label, *term.exact_synonyms]
+        if not any(words(label) in bags for label in labels):
+            yield Problem(LAYER, "xref-label", f"the official label of {curie} is {term.label!r}, which is not the name, a "
+                          f"synonym or an accepted mention of {table}.{entity}", table, entity, column, curie)
+
+
+def _items(value: object) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return value.split("|") if isinstance(value, str) else []
 
 
 def _eco_labels(levels: pd.DataFrame, eco: dict[str, Term]) -> Iterator[Problem]:

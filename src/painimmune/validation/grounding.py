@@ -1,0 +1,246 @@
+"""Layer 3: every row grounded in the words of its source, and every sentence accounted for.
+
+- **Pinned quotes.** A relationship row's quote, and every span of ``not_encoded``, begins at its
+  ``quote_start`` in ``sources/<source_id>.txt`` (whitespace may differ, as in
+  :func:`painimmune.curation.text.span`).
+- **Mentions.** A relationship row names the words of the source that name its subject and its
+  object (``subject_mention``, ``object_mention``). A mention lies inside the quote, or, when its
+  ``*_mention_start`` is given, at that place: inside the quote, or earlier in the quote's paragraph
+  (an antecedent, such as the cells that "These cells" refers to). It must be the entity's name, a
+  synonym or one of the entity's accepted ``mentions``, compared by
+  :func:`painimmune.curation.folding.fold`.
+- **Accepted mentions are used.** Each accepted mention of an entity names it in some row.
+- **Names are unambiguous.** No two entities share a name, synonym or accepted mention (folded).
+- **Sentence accounting.** Every sentence of every source text
+  (:func:`painimmune.curation.sentences.sentences`) is quoted, wholly or in part, by a row, or lies
+  wholly inside a span of ``not_encoded``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from painimmune.curation.folding import fold
+from painimmune.curation.sentences import Sentence, paragraphs, sentences
+from painimmune.curation.text import span, starts
+from painimmune.descriptor import DataPackage
+from painimmune.schemas import assertion_columns, foreign_keys
+from painimmune.validation.problems import Problem
+
+LAYER = "package"
+NOT_ENCODED = "not_encoded"
+ROLES = ("subject", "object")
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """Where a row's quote lies in its source: its span, or the problem that stops it being found."""
+
+    start: int
+    end: int
+    problem: tuple[str, str] | None = None  # (rule, message)
+
+
+def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
+    """Grounding, pinning and accounting problems of the package (*frames*: tables of raw strings
+    with lists split; *texts*: the source texts by source id, as read)."""
+    if not texts:
+        return []
+    accepted = _accepted_names(package, frames)
+    problems = list(_ambiguous_names(accepted))
+    pin = _Pinner(texts)
+    used: set[tuple[str, str, str]] = set()
+    for table in package.relationship_tables:
+        problems += _rows(package, table, frames[table], texts, pin, accepted, used)
+    if NOT_ENCODED in frames:
+        frame = frames[NOT_ENCODED]
+        for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"]):
+            pinned = pin.find(source, quote, start)
+            if pinned is not None and pinned.problem:
+                problems.append(_unpinned(pinned, NOT_ENCODED, key, quote, start))
+    problems += _unused_mentions(package, frames, used)
+    for source, found in accounting(package, frames, texts, pin).items():
+        for sentence, status in found:
+            if status == UNACCOUNTED:
+                problems.append(Problem(LAYER, "sentence-unaccounted", f"the sentence at {sentence.start} of sources/{source}.txt "
+                                        "is quoted by no row and lies in no span of not_encoded", "sources", source, "text", sentence.text))
+    return problems
+
+
+QUOTED, LISTED, UNACCOUNTED = "quoted", "not encoded", "unaccounted"
+
+
+def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str],
+               pin: _Pinner | None = None) -> dict[str, list[tuple[Sentence, str]]]:
+    """Every sentence of every source text with how it is accounted for: ``quoted`` (a row quotes
+    it, wholly or in part), ``not encoded`` (it lies wholly in a span of ``not_encoded``) or
+    ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing."""
+    pin = pin or _Pinner(texts)
+    quoted: dict[str, list[Pinned]] = {source: [] for source in texts}
+    listed: dict[str, list[Pinned]] = {source: [] for source in texts}
+    for spans, tables in ((quoted, package.relationship_tables), (listed, [NOT_ENCODED] if NOT_ENCODED in frames else [])):
+        for table in tables:
+            frame = frames[table]
+            for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"]):
+                pinned = pin.find(source, quote, start)
+                if pinned is not None and not pinned.problem:
+                    spans[source].append(pinned)
+    result = {}
+    for source, text in texts.items():
+        found = []
+        for sentence in sentences(text):
+            if any(p.start < sentence.end and sentence.start < p.end for p in quoted[source]):
+                status = QUOTED
+            elif any(p.start <= sentence.start and sentence.end <= p.end for p in listed[source]):
+                status = LISTED
+            else:
+                status = UNACCOUNTED
+            found.append((sentence, status))
+        result[source] = found
+    return result
+
+
+def _integer(value: object) -> int | None:
+    """An offset written as text, or None where it is missing or not a number (the type rule reports those)."""
+    try:
+        return int(str(value)) if not pd.isna(value) else None
+    except ValueError:
+        return None
+
+
+class _Pinner:
+    """Finds quotes at their offsets, once for each distinct (source, quote, start)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.cache: dict[tuple[str, str, int], Pinned] = {}
+
+    def find(self, source: object, quote: object, start: object) -> Pinned | None:
+        """Where *quote* lies, or None when the row cannot be pinned at all (unknown source, no
+        quote, no offset: other rules report those)."""
+        offset = _integer(start)
+        if source not in self.texts or not isinstance(quote, str) or offset is None:
+            return None
+        key = (str(source), quote, offset)
+        if key not in self.cache:
+            self.cache[key] = self._pin(self.texts[str(source)], quote, offset, str(source))
+        return self.cache[key]
+
+    @staticmethod
+    def _pin(text: str, quote: str, start: int, source: str) -> Pinned:
+        found = span(quote, text, start)
+        if found:
+            return Pinned(*found)
+        elsewhere = starts(quote, text)
+        if not elsewhere:
+            return Pinned(0, 0, ("quote-not-found", f"the quote occurs nowhere in sources/{source}.txt"))
+        places = ", ".join(map(str, elsewhere[:3]))
+        return Pinned(0, 0, ("quote-offset", f"the quote begins at {places} in sources/{source}.txt, not at {start}"))
+
+
+def _unpinned(pinned: Pinned, table: str, row: object, quote: object, start: object) -> Problem:
+    """The problem of a quote that is not where its row says: named on the quote when it occurs
+    nowhere, on quote_start when it occurs elsewhere."""
+    rule, message = pinned.problem or ("", "")
+    column, value = ("quote", quote) if rule == "quote-not-found" else ("quote_start", start)
+    return Problem(LAYER, rule, message, table, str(row), column, str(value))
+
+
+def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], set[str]]:
+    """The folded names, synonyms and accepted mentions of every entity, by (table, id)."""
+    accepted = {}
+    for table in package.entity_tables:
+        frame = frames[table]
+        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"]):
+            labels = [name] if isinstance(name, str) else []
+            accepted[(table, entity)] = {fold(label) for label in [*labels, *synonyms, *mentions]}
+    return accepted
+
+
+def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Problem]:
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for entity, keys in accepted.items():
+        for key in keys:
+            owners.setdefault(key, []).append(entity)
+    for key, entities in sorted(owners.items()):
+        if len(entities) > 1:
+            (table, entity), others = entities[0], entities[1:]
+            named = ", ".join(f"{t}.{e}" for t, e in others)
+            yield Problem(LAYER, "name-ambiguous", f"a name, synonym or accepted mention that folds to {key!r} also names {named}",
+                          table, entity, "synonyms", key)
+
+
+def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str, str], pin: _Pinner,
+          accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+    roles = assertion_columns(package.schema(table))
+    entity_table = {column: resource for column, resource, _ in foreign_keys(package.schema(table))}
+    paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
+    objects = frame[roles.objects].bfill(axis=1).iloc[:, 0]
+    object_tables = pd.Series(None, index=frame.index, dtype=object)
+    for column in roles.objects:
+        object_tables[frame[column].notna()] = entity_table[column]
+    columns = ["id", "source_id", "quote", "quote_start", roles.subject, *(f"{role}_{part}" for role in ROLES
+                                                                          for part in ("mention", "mention_start"))]
+    for values in zip(*(frame[column] for column in columns), object_tables, objects):
+        row = dict(zip(columns, values[:-2]))
+        pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
+        if pinned is None:
+            continue
+        if pinned.problem:
+            yield _unpinned(pinned, table, row["id"], row["quote"], row["quote_start"])
+            continue
+        source = str(row["source_id"])
+        ends = {"subject": (entity_table[roles.subject], row[roles.subject]), "object": (values[-2], values[-1])}
+        for role in ROLES:
+            yield from _mention(table, row, role, ends[role], texts[source], pinned, paragraph_starts[source], accepted, used)
+
+
+def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned,
+             paragraph_starts: list[int], accepted: dict[tuple[str, str], set[str]],
+             used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+    mention, start = row[f"{role}_mention"], _integer(row[f"{role}_mention_start"])
+    column = f"{role}_mention"
+    if pd.isna(mention):
+        return  # the required rule reports it
+    if start is None:
+        if not starts(mention, text[quote.start:quote.end]):
+            yield Problem(LAYER, "mention-not-found", f"the {role} mention does not occur inside the quote; for an antecedent "
+                          f"outside it, give {role}_mention_start", table, row["id"], column, mention)
+            return
+    else:
+        found = span(mention, text, start)
+        if found is None:
+            yield Problem(LAYER, "mention-not-found", f"the {role} mention does not begin at {role}_mention_start {start}",
+                          table, row["id"], f"{role}_mention_start", str(start))
+            return
+        inside = quote.start <= found[0] and found[1] <= quote.end
+        if not inside and not (found[1] <= quote.start and _paragraph(paragraph_starts, found[0]) == _paragraph(paragraph_starts, quote.start)):
+            yield Problem(LAYER, "mention-outside-quote", f"the {role} mention lies outside the quote and is not an antecedent "
+                          "earlier in the quote's paragraph", table, row["id"], f"{role}_mention_start", str(start))
+    key = fold(mention)
+    if entity not in accepted:
+        return  # no such entity: the foreign-key rule reports it
+    if key not in accepted[entity]:
+        yield Problem(LAYER, "mention-not-a-name", f"{mention!r} is not the name, a synonym or an accepted mention of "
+                      f"{entity[0]}.{entity[1]}", table, row["id"], column, mention)
+    else:
+        used.add((entity[0], entity[1], key))
+
+
+def _paragraph(paragraph_starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(paragraph_starts, offset) - 1
+
+
+def _unused_mentions(package: DataPackage, frames: dict[str, pd.DataFrame], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+    for table in package.entity_tables:
+        frame = frames[table]
+        for entity, mentions in zip(frame["id"], frame["mentions"]):
+            for mention in mentions:
+                if (table, entity, fold(mention)) not in used:
+                    yield Problem(LAYER, "mention-unused", f"no row names {table}.{entity} by the accepted mention {mention!r}; "
+                                  "remove it or use it", table, entity, "mentions", mention)
+
