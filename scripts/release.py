@@ -26,7 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # release this checkout's code, never an installed copy
 
-from painimmune.descriptor import DataPackage  # noqa: E402
+from painimmune.errors import PainimmuneError  # noqa: E402
+from painimmune.output import OutputFolder  # noqa: E402
+from painimmune.package.descriptor import DataPackage  # noqa: E402
 from painimmune.validation import validate  # noqa: E402
 
 DATA_FILES = ("datapackage.json", "CITATION.cff", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA")
@@ -90,29 +92,31 @@ def build_data_zip(root: Path, target: Path, version: str, moment: datetime) -> 
     return target
 
 
-def write_checksums(files: list[Path], out: Path) -> Path:
+def write_checksums(files: list[Path], out: OutputFolder) -> Path:
     """``SHA256SUMS`` in the format ``sha256sum -c`` reads, sorted by file name."""
     lines = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted(files, key=lambda p: p.name)]
-    target = out / "SHA256SUMS"
-    target.write_text("".join(lines), encoding="utf-8")
-    return target
+    return out.write_text("SHA256SUMS", "".join(lines))
 
 
 def release(root: Path, out: Path) -> list[Path]:
-    """Build every artefact of the release of *root* into *out*; returns the files written."""
+    """Build every artefact of the release of *root* into *out*; returns the files written.
+
+    Each artefact is built in a scratch folder and then written into *out* atomically (a
+    temporary file renamed into place, never through a symbolic link).
+    """
     check_ready(root)
     package = DataPackage(root)
     moment = release_time(package)
-    out.mkdir(parents=True, exist_ok=True)
+    folder = OutputFolder(out)
     with tempfile.TemporaryDirectory() as scratch:
         built = build_python_artefacts(root, Path(scratch), moment)
         built.append(build_data_zip(root, Path(scratch) / f"painimmune-{package.version}-data.zip", package.version, moment))
         artefacts = []
         for path in built:
-            target = out / path.name
-            shutil.copyfile(path, target)
-            artefacts.append(target)
-    return [*artefacts, write_checksums(artefacts, out)]
+            with folder.writing(path.name) as temporary:
+                shutil.copyfile(path, temporary)
+            artefacts.append(folder.target(path.name))
+    return [*artefacts, write_checksums(artefacts, folder)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         written = release(args.root.resolve(), args.out)
-    except ReleaseError as exc:
+    except (ReleaseError, PainimmuneError) as exc:
         print(f"release: refused: {exc}", file=sys.stderr)
         return 1
     for path in written:

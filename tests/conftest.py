@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -28,9 +29,39 @@ def package_copy(tmp_path: Path) -> Path:
     return target
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float | None = 300) -> subprocess.CompletedProcess[str]:
     """Run the ``painimmune`` command as a user would, in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "painimmune", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "painimmune", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=timeout)
+
+
+NO_NETWORK = """
+import os, socket
+_LOG = os.environ["PAINIMMUNE_NETWORK_LOG"]
+def _refuse(*args, **kwargs):
+    with open(_LOG, "a") as log:
+        log.write(repr(args[:2]) + "\\n")
+    raise OSError("networking is disabled in this test")
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+"""
+
+
+@pytest.fixture
+def offline(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment for :func:`run_cli` in which every network connection fails and is logged,
+    and the log it is written to (a ``sitecustomize`` module, imported by Python at start-up)."""
+    folder = tmp_path / "offline"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    log = tmp_path / "network.log"
+    log.touch()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")]),
+           "PAINIMMUNE_NETWORK_LOG": str(log)}
+    return env, log
 
 
 def tool_venv(tmp_path_factory: pytest.TempPathFactory, *requirements: str) -> Path:

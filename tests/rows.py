@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from painimmune.descriptor import DataPackage
-from painimmune.schemas import primary_key
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import primary_key
 
 
 class Rows:

@@ -68,3 +68,20 @@ def test_public_names_stay_functions_once_every_module_is_imported():
         importlib.import_module(name)
     for name in painimmune.__all__:
         assert not inspect.ismodule(getattr(painimmune, name)), name
+
+
+def test_the_readme_states_the_limits_in_force():
+    """The Security section's table of limits is the code's: a changed limit must change the README."""
+    from painimmune.package import files, jsonfile, structure, zipped
+
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", README.read_text(encoding="utf-8"), flags=re.MULTILINE))
+    mib = files.MIB
+    assert rows["one table"] == f"{files.LIMITS['table'] // mib} MiB"
+    assert rows["all tables of a package together"] == f"{files.TABLES_LIMIT // mib} MiB"
+    assert rows["`datapackage.json`, a Table Schema"] == f"{files.LIMITS['json'] // mib} MiB"
+    assert rows["a source text, `CITATION.cff`, `CHANGELOG.md`, a reference table"] == f"{files.LIMITS['text'] // mib} MiB"
+    assert rows["JSON nesting"] == f"{jsonfile.MAX_DEPTH} levels"
+    assert rows["resources; fields of a Table Schema; values of an `enum`; length of a `pattern`"] == (
+        f"{structure.MAX_RESOURCES:,}; {structure.MAX_FIELDS:,}; {structure.MAX_ENUM:,}; {structure.MAX_PATTERN:,} characters")
+    assert rows["zip: members; uncompressed size; compression ratio of a member over 1 MiB"] == (
+        f"{zipped.MAX_MEMBERS:,}; {zipped.MAX_TOTAL // 2**30} GiB; {zipped.MAX_RATIO}")

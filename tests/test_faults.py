@@ -270,7 +270,7 @@ FAULTS: dict[str, Fault] = {
     "hash stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(hash="sha256:" + "0" * 64)),
                                             "conditions"),
     "hash with an unknown algorithm": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(hash="sha999:abc")),
-                                           "conditions: column hash: value 'sha999:abc'"),
+                                           "conditions: column hash: value 'sha999:abc': descriptor-invalid"),
     "bytes stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(bytes=1)), "conditions"),
     "version differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(version="9.0.0")),
                                                  "version-mismatch: CHANGELOG.md top entry"),
@@ -287,7 +287,7 @@ FAULTS: dict[str, Fault] = {
     "resource without a hash": Fault(edit_descriptor(lambda d: resource(d, "conditions").pop("hash")), "conditions: column hash: hash-missing"),
     # the package's own schema properties
     "biolinkPredicates renamed": Fault(edit_schema("cell_mediators", lambda s: s["assertion"].update(biolinkPredicate=s["assertion"].pop("biolinkPredicates"))),
-                                       "cell_mediators: column assertion: schema-extension-invalid"),
+                                       "cell_mediators: column assertion.biolinkPredicates: schema-extension-invalid"),
     "exactlyOneOf misspelt": Fault(edit_schema("treatment_targets", lambda s: s.update(exactlyOnOf=s.pop("exactlyOneOf"))),
                                    "treatment_targets: schema-extension-invalid: $: Additional properties are not allowed ('exactlyOnOf'"),
     "Biolink category misspelt": Fault(edit_schema("cell_types", lambda s: s.update(biolinkCategory="biolink:Celll")),
@@ -300,7 +300,7 @@ FAULTS: dict[str, Fault] = {
         "cell_mediators: column assertion.biolinkPredicates: schema-extension-invalid"),
     "assertion naming a column that does not exist": Fault(
         edit_schema("cell_conditions", lambda s: s["assertion"].update(qualifiers=["phase", "site"])),
-        "cell_conditions: column assertion.qualifiers: schema-extension-invalid: $.assertion.qualifiers: column 'site'"),
+        "cell_conditions: column assertion.qualifiers: schema-extension-invalid: $.assertion.qualifiers: column 'site' is not a field"),
     "shared field changed in one schema": Fault(edit_schema("cell_conditions", lambda s: field(s, "quote")["constraints"].update(maxLength=400)),
                                                 "cell_conditions: column quote: shared-field-drift"),
     # curation rules that were once only in the tests

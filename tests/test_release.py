@@ -16,6 +16,7 @@ import pytest
 
 import painimmune as pim
 from conftest import ROOT, run_cli
+from rows import edit_rows
 
 BIN = Path(sys.executable).parent
 
@@ -36,15 +37,26 @@ def release(checkout: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The release built twice from the same checkout, into two directories."""
+    """The release built twice from the same checkout, into two directories; the second already holds
+    a symbolic link named like an artefact, pointing at a file outside it."""
     base = tmp_path_factory.mktemp("release")
     checkout = copy_checkout(base / "checkout")
+    (base / "second").mkdir()
+    (base / "victim.txt").write_text("keep me")
+    (base / "second" / "SHA256SUMS").symlink_to(base / "victim.txt")
     outs = []
     for name in ("first", "second"):
         result = release(checkout, base / name)
         assert result.returncode == 0, result.stderr
         outs.append(base / name)
     return outs[0], outs[1]
+
+
+def test_a_release_replaces_a_symlink_in_its_folder_and_never_writes_through_it(releases):
+    second = releases[1]
+    assert (second.parent / "victim.txt").read_text() == "keep me"
+    assert not (second / "SHA256SUMS").is_symlink()
+    assert not list(second.glob(".*.part")), "a temporary file was left behind"
 
 
 def test_two_runs_give_byte_identical_artefacts_and_checksums(releases):
@@ -83,7 +95,7 @@ def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp
     python = env / "bin" / "python"
     install = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-2000:]
-    code = ("import painimmune as pim, painimmune.locate as l;"
+    code = ("import painimmune as pim, painimmune.package.locate as l;"
             "frames = pim.load_all(); assert all(len(f) > 0 for f in frames.values());"
             "assert 'site-packages' in str(l.default_root());"
             "print(pim.__version__, sum(len(f) for f in frames.values()))")
@@ -137,18 +149,22 @@ def test_diff_shows_a_real_difference_between_two_builds(releases, package_copy)
 def test_diff_lists_added_and_removed_rows(tmp_path, package_copy):
     old = tmp_path / "old"
     shutil.copytree(package_copy, old)
-    path = package_copy / "tables" / "mediator_interactions.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    removed = lines.pop(1)
-    lines.append(removed.replace(removed[:6], "mi9000", 1))
-    path.write_text("".join(lines), encoding="utf-8")
+    with edit_rows(package_copy, "mediator_interactions") as rows:
+        removed = rows.keys()[0]
+        rows.copy(removed, id="mi9000")
+        rows.remove(removed)
+    unbuilt = run_cli("diff", old, package_copy)
+    assert unbuilt.returncode == 1 and "Traceback" not in unbuilt.stderr
+    assert "mediator_interactions: tables/mediator_interactions.csv: the file does not match the sha256 hash" in unbuilt.stderr
+    build = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package_copy)], capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr
     result = run_cli("diff", old, package_copy, "--format", "json")
     table = json.loads(result.stdout)["tables"]["mediator_interactions"]
-    assert table["added"] == ["mi9000"] and table["removed"] == [removed[:6]] and table["changed"] == []
+    assert table["added"] == ["mi9000"] and table["removed"] == [removed] and table["changed"] == []
 
 
 def test_diff_of_something_that_is_not_a_package_is_one_clear_line(tmp_path):
     with zipfile.ZipFile(tmp_path / "x.zip", "w") as archive:
         archive.writestr("notes.txt", "not a data package")
     result = run_cli("diff", tmp_path / "x.zip", ROOT)
-    assert result.returncode == 1 and "holds no datapackage.json" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "x.zip: holds no package" in result.stderr and "Traceback" not in result.stderr

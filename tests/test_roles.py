@@ -21,9 +21,9 @@ import pytest
 
 import painimmune as pim
 from conftest import ROOT, run_cli
-from painimmune.composition import compose, shared_definitions
-from painimmune.descriptor import DataPackage
-from painimmune.schemas import field_names
+from painimmune.package.composition import compose, shared_definitions
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import field_names
 
 QUOTE = "Neutrophils and macrophages release chemokines (e.g. CCL2) that recruit more immune cells"
 

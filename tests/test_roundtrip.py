@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import painimmune as pim
-from painimmune.descriptor import DataPackage
+from painimmune.package.descriptor import DataPackage
 
 
 @pytest.mark.parametrize("name", pim.tables())
@@ -45,3 +45,14 @@ def test_a_value_that_cannot_be_written_faithfully_is_refused():
     levels.at[0, "rank"] = 1.5
     with pytest.raises(pim.DataError, match="column rank: value 1.5 is not an integer"):
         pim.to_csv("evidence_levels", levels)
+
+
+def test_the_normal_form_check_compares_every_chunk_of_a_table():
+    from painimmune.package import csvio
+
+    header, rows = ["id", "text"], [[f"r{i:05d}", f"cell {i}"] for i in range(25)]
+    data = csvio.format_rows(header, rows)
+    assert csvio.is_formatted(header, rows, data, chunk=10)
+    for changed in (data.replace(b"cell 3\n", b"cell 3 \n"), data.replace(b"cell 24\n", b"cell 24"), data + b"r9,x\n",
+                    data.replace(b"id,text", b"id,Text")):
+        assert not csvio.is_formatted(header, rows, changed, chunk=10)

@@ -15,8 +15,8 @@ are imported on first use, so pandas is imported by the first ``load``, and vali
 from importlib import import_module
 from typing import Any
 
-from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
+from painimmune.package.descriptor import DataPackage
 
 __version__: str = DataPackage().version
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage
 from painimmune.errors import PainimmuneError
 from painimmune.loader import load
+from painimmune.package.descriptor import DataPackage
 
 FORMATS = ("apa", "bibtex", "cff")
 CITED_REFERENCE = "cited reference"

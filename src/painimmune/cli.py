@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -29,8 +30,11 @@ class _Group(click.Group):
 
         try:
             status = super().main(*args, standalone_mode=False, **kwargs)
-        except click.ClickException as exc:
-            _fail(exc.format_message(), exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `painimmune` alone: the help, as asked for
+            click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
+            sys.exit(0)
+        except click.ClickException as exc:  # (click lists choices on lines of their own: one line here)
+            _fail(" ".join(exc.format_message().split()), exc.exit_code)
         except click.Abort:
             _fail("aborted", 1)
         except PainimmuneError as exc:
@@ -42,7 +46,23 @@ class _Group(click.Group):
             _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), 1)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except RecursionError:
+            _fail("input nested too deeply; refused", 1)
+        except Exception as exc:  # a fault of painimmune's own: one line, and the traceback only when asked for
+            if os.environ.get("PAINIMMUNE_TRACEBACK"):
+                raise
+            _fail(f"internal error ({type(exc).__name__}: {exc}); please report it, with the traceback that "
+                  "PAINIMMUNE_TRACEBACK=1 shows", 1)
         sys.exit(status if isinstance(status, int) else 0)
+
+
+class _PathArgument(click.Path):
+    """A path on the command line; one holding a NUL character is refused (click would crash on it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail("a path cannot hold a NUL character", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -57,10 +77,10 @@ def main() -> None:
 
 
 @main.command("list")
-@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
 def list_tables(path: Path | None) -> None:
     """List the tables with their row counts and titles."""
-    from painimmune.descriptor import DataPackage
+    from painimmune.package.descriptor import DataPackage
 
     package = DataPackage(path)
     for name in package.table_names:
@@ -70,7 +90,7 @@ def list_tables(path: Path | None) -> None:
 
 @main.command()
 @click.argument("table")
-@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
 @click.option("--rows", "max_rows", type=click.IntRange(min=1), default=20, show_default=True, help="rows to show")
 @click.option("--no-verify", is_flag=True, help="skip the hash check (for a curator's unbuilt edits)")
 def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
@@ -83,7 +103,7 @@ def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
 
 
 @main.command()
-@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.argument("path", required=False, type=_PathArgument(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--rule", "only", multiple=True, metavar="ID", help="check only this rule (repeatable)")
 @click.option("--skip-rule", "skip", multiple=True, metavar="ID", help="do not check this rule (repeatable)")
@@ -94,7 +114,8 @@ def validate(path: Path | None, fmt: str, only: tuple[str, ...], skip: tuple[str
     PATH is a package directory or its datapackage.json (default: the installed data).
     Exits 1 when any problem is found. The rules are listed in docs/rules.md and by --list-rules.
     """
-    from painimmune.validation import selected_rules, validate as run
+    from painimmune.validation import selected_rules
+    from painimmune.validation import validate as run
     from painimmune.validation.rules import RULES
 
     if list_rules:
@@ -121,7 +142,7 @@ def validate(path: Path | None, fmt: str, only: tuple[str, ...], skip: tuple[str
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["apa", "bibtex", "cff"]), default="apa", show_default=True)
-@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
 def cite(fmt: str, path: Path | None) -> None:
     """Print the citation of this release and of the source documents its rows come from."""
     from painimmune.citations import citation
@@ -130,8 +151,8 @@ def cite(fmt: str, path: Path | None) -> None:
 
 
 @main.command("diff")
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=_PathArgument(path_type=Path))
+@click.argument("new", type=_PathArgument(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def diff_releases(old: Path, new: Path, fmt: str) -> None:
     """Rows added, removed and changed per table between two releases.
@@ -150,18 +171,19 @@ def diff_releases(old: Path, new: Path, fmt: str) -> None:
 @main.command()
 @click.argument("entity")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
 def about(entity: str, fmt: str, path: Path | None) -> None:
     """Every assertion about ENTITY (an id, name or synonym of a mediator, cell type, condition or treatment)."""
-    from painimmune.entities import about as find, render
+    from painimmune.entities import about as find
+    from painimmune.entities import render
 
     click.echo(render(find(entity, path), fmt), nl=False)
 
 
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet", "sqlite", "kgx", "sssom"]), required=True)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="directory to write into")
-@click.option("--path", type=click.Path(path_type=Path), help=PATH_HELP)
+@click.option("--out", type=_PathArgument(path_type=Path, file_okay=False), required=True, help="directory to write into")
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
 def export_data(fmt: str, out: Path, path: Path | None) -> None:
     """Write the data in a format other tools read (parquet needs painimmune[parquet])."""
     from painimmune.export import export

@@ -1,7 +1,9 @@
 """What changed between two releases: rows added, removed and changed per table, by primary key.
 
-Either side is a package directory, its ``datapackage.json``, or a release data zip. Values are
-compared as written in the files, so a change is never hidden or invented by type conversion.
+Either side is a package directory, its ``datapackage.json``, or a release data zip (read within
+limits: :mod:`painimmune.package.zipped`). Both sides are verified against the hashes they record
+before anything is compared. Values are compared as written in the files, so a change is never
+hidden or invented by type conversion.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from painimmune import csvio
-from painimmune.descriptor import DataPackage
-from painimmune.errors import DataError, PackageNotFoundError
-from painimmune.loader import checked_rows
-from painimmune.locate import DESCRIPTOR
-from painimmune.schemas import primary_key
+from painimmune.errors import DataError
+from painimmune.loader import checked_rows, verify_hash
+from painimmune.package import csvio
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import primary_key
+from painimmune.package.zipped import extract_package
 
 
 @dataclass
@@ -70,7 +72,8 @@ def diff(old: str | Path, new: str | Path) -> PackageDiff:
     """Compare two releases (package directories, ``datapackage.json`` files or release data zips).
 
     Raises:
-        PackageNotFoundError: a side is neither a package nor a zip holding one.
+        PackageNotFoundError: a side is neither a package nor a zip.
+        DataError: a zip is unsafe or holds no single package, or a side does not match its hashes.
         DataError: a table of either side cannot be read; the message names it.
     """
     old_version, old_tables = _read_release(Path(old))
@@ -87,21 +90,20 @@ Table = tuple[list[str], dict[str, dict[str, str]]]  # (columns, {key: {column: 
 def _read_release(path: Path) -> tuple[str, dict[str, Table]]:
     if path.is_file() and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory() as folder:
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(folder)  # zipfile drops absolute paths and '..' from member names
-            descriptors = sorted(Path(folder).glob(DESCRIPTOR)) + sorted(Path(folder).glob(f"*/{DESCRIPTOR}"))
-            if not descriptors:
-                raise PackageNotFoundError(f"{path}: the zip holds no {DESCRIPTOR} (at its top or one folder down)")
-            return _read_package(DataPackage(descriptors[0]))
+            return _read_package(DataPackage(extract_package(path, Path(folder))))
     return _read_package(DataPackage(path))
 
 
 def _read_package(package: DataPackage) -> tuple[str, dict[str, Table]]:
+    """The version and the tables of *package*, each verified against the hashes the package records."""
+    package.check_size()
     tables = {}
     for name in package.table_names:
         table_schema = package.schema(name)
-        text = csvio.decode(csvio.read_bytes(package.table_path(name), name), name)
-        header, rows = checked_rows(name, text, table_schema)
+        package.verify_file(package.resource(name)["schema"], package.schema_bytes(name))
+        data = csvio.read_bytes(package.table_path(name), name)
+        verify_hash(package, name, data)
+        header, rows = checked_rows(name, csvio.decode(data, name), table_schema)
         positions = [header.index(column) for column in primary_key(table_schema)]
         if not positions:
             raise DataError(f"{name}: the table has no primary key, so its rows cannot be matched")

@@ -21,11 +21,11 @@ from typing import Any
 import pandas as pd
 
 from painimmune.curation.folding import fold
-from painimmune.descriptor import DataPackage
-from painimmune.errors import PainimmuneError
+from painimmune.errors import DataError, PainimmuneError
 from painimmune.graph import assertion_rows
 from painimmune.loader import load
-from painimmune.schemas import entity_labels
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import entity_labels
 
 FORMATS = ("text", "markdown", "json")
 
@@ -87,6 +87,7 @@ def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
     titles = load("sources", package.root).set_index("id")["title"]
     as_subject = (rows["subject_type"] == found["table"]) & (rows["subject_id"] == found["id"])
     as_object = (rows["object_type"] == found["table"]) & (rows["object_id"] == found["id"])
+    _refuse_dangling(rows[as_subject | as_object], names, levels.index, titles.index)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for role, mask in (("subject", as_subject), ("object", as_object)):
         for row in rows[mask].itertuples(index=False):
@@ -108,6 +109,19 @@ def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
         ordered.append({"relation": relation, "description": description, "assertions": items})
     ordered.sort(key=lambda group: (group["assertions"][0]["evidence_rank"], group["description"]))
     return {"entity": found, "groups": ordered}
+
+
+def _refuse_dangling(rows: pd.DataFrame, names: dict[tuple[str, str], str], levels: pd.Index, sources: pd.Index) -> None:
+    """Raise :class:`DataError` when one of *rows* refers to an entity, level or source that does not
+    exist (a package that does not validate), rather than fail on it later."""
+    for row in rows.itertuples(index=False):
+        missing = [f"{table} {entity!r}" for table, entity in ((row.subject_type, row.subject_id), (row.object_type, row.object_id))
+                   if (table, entity) not in names]
+        missing += [f"evidence level {row.evidence_level_id!r}"] if row.evidence_level_id not in levels else []
+        missing += [f"source {row.source_id!r}"] if row.source_id not in sources else []
+        if missing:
+            raise DataError(f"{row.table}: row {row.row_id} refers to {', '.join(missing)}, which does not exist; "
+                            "`painimmune validate` names every such problem")
 
 
 def render(result: dict[str, Any], format: str = "text") -> str:  # noqa: A002 (the user-facing word)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage
 from painimmune.loader import load
-from painimmune.schemas import AssertionColumns, assertion_columns, foreign_keys
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import AssertionColumns, assertion_columns, foreign_keys
 
 MENTION_COLUMNS = ["quote_start", "subject_mention", "subject_mention_start", "object_mention", "object_mention_start"]
 COLUMNS = ["subject_type", "subject_id", "relation", "object_type", "object_id", "qualifiers", "table",

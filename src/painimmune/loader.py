@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from painimmune import csvio, schemas
-from painimmune.descriptor import DataPackage, file_hash
 from painimmune.errors import DataError, IntegrityError
-from painimmune.schemas import Field, Schema, enum, list_delimiter, primary_key
+from painimmune.package import csvio, schemas
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.integrity import file_hash
+from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
 
 _BOOLEANS = {"true": True, "false": False}
 
@@ -92,6 +93,7 @@ def _load(package: DataPackage, name: str, verify: bool) -> pd.DataFrame:
     data = csvio.read_bytes(path, name)
     if verify:
         verify_hash(package, name, data)
+        package.verify_file(package.resource(name)["schema"], package.schema_bytes(name))
     text = csvio.decode(data, name)
     frame = typed_frame(name, read_text_frame(name, text, table_schema), table_schema)
     if verify and stamp is not None:  # only verified data is served from the cache, to any caller

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from painimmune import csvio
-from painimmune.descriptor import DataPackage
 from painimmune.loader import checked_rows
-from painimmune.schemas import Schema, primary_key
+from painimmune.package import csvio
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import Schema, primary_key
 
 
 def canonical(header: list[str], rows: list[list[str]], table_schema: Schema) -> bytes:
@@ -21,6 +21,24 @@ def canonical(header: list[str], rows: list[list[str]], table_schema: Schema) ->
     else:
         ordered = sorted(rows, key=lambda row: [row[i] for i in positions])
     return csvio.format_rows(header, ordered)
+
+
+def is_canonical(header: list[str], rows: list[list[str]], table_schema: Schema, data: bytes) -> bool:
+    """Whether *data*, the bytes of a table whose rows are *rows*, is already its canonical form:
+    rows in primary-key order and written in the package's dialect. Checked in one pass and a
+    chunk of rows at a time, without building the canonical bytes.
+
+    Raises:
+        UnicodeEncodeError: a cell holds text that cannot be encoded as UTF-8.
+    """
+    positions = [header.index(column) for column in primary_key(table_schema)]
+    keys = (tuple(row[i] for i in positions) for row in rows)
+    previous = None
+    for key in keys:
+        if previous is not None and key < previous:
+            return False
+        previous = key
+    return csvio.is_formatted(header, rows, data)
 
 
 def normalised_table(package: DataPackage, name: str) -> tuple[bytes, int]:

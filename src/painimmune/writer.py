@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from painimmune import csvio, schemas
-from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
 from painimmune.loader import refuse_header, row_key
-from painimmune.schemas import Field, list_delimiter, primary_key
+from painimmune.package import csvio, schemas
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import Field, list_delimiter, primary_key
 
 
 def to_csv(name: str, frame: pd.DataFrame, out: str | Path | None = None, *, path: str | Path | None = None) -> bytes:

@@ -6,9 +6,11 @@
 The build owns every derived file:
 
 - each Table Schema, with the shared fields of its role written in (``schemas/shared/fields.json``,
-  see :mod:`painimmune.composition`);
+  see :mod:`painimmune.package.composition`);
 - each table in normal form (UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
   primary key), and its ``hash``, ``bytes`` and ``rows`` in datapackage.json;
+- ``fileHashes`` in datapackage.json: the hash of every Table Schema, of the shared field
+  definitions and of ``CITATION.cff``;
 - docs/data-dictionary.md, docs/rules.md, docs/curation-report.md and docs/network.svg (the figure
   needs matplotlib: ``pip install ".[figure]"``; without it the figure is neither drawn nor checked,
   and the build says so);
@@ -23,7 +25,6 @@ named and nothing written.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from dataclasses import dataclass
@@ -32,11 +33,13 @@ from typing import Any
 
 from painimmune import citations
 from painimmune.build import curation_report, data_dictionary, figure, rules_page
-from painimmune.composition import compose, shared_definitions
-from painimmune.descriptor import DataPackage
 from painimmune.errors import PainimmuneError
-from painimmune.locate import DESCRIPTOR
 from painimmune.normalise import normalised_table
+from painimmune.output import OutputFolder
+from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.integrity import sha256
+from painimmune.package.locate import DESCRIPTOR
 from painimmune.validation import Problem, validate
 from painimmune.validation.rules import repaired_by_build
 
@@ -58,32 +61,36 @@ def json_bytes(document: Any) -> bytes:
 
 
 def composed_package(root: Path) -> tuple[DataPackage, list[Output]]:
-    """The package at *root* with its schemas composed in memory, and the schema files that change."""
+    """The package at *root* with its schemas composed in memory, and the schema files (each as
+    composed, in the build's JSON form)."""
     package = DataPackage(root)
     shared = shared_definitions(package)
     outputs = []
-    if shared is not None:
-        for name in package.table_names:
-            composed = compose(package.schema(name), shared)
-            path = package.schema_path(name)
-            if path is not None:
-                outputs.append(Output(path, json_bytes(composed)))
-            package.use_schema(name, composed)
+    for name in package.table_names:
+        composed = compose(package.schema(name), shared) if shared is not None else package.schema(name)
+        outputs.append(Output(package.schema_path(name), json_bytes(composed)))
+        package.use_schema(name, composed)
     return package, outputs
 
 
-def metadata(package: DataPackage) -> list[Output]:
-    """The tables in normal form and datapackage.json recording their hash, bytes and rows."""
+def tables(package: DataPackage) -> list[Output]:
+    """The tables in normal form, their hash, bytes and rows recorded on their resources."""
     outputs = []
     for name in package.table_names:
         content, rows = normalised_table(package, name)
         outputs.append(Output(package.table_path(name), content))
         resource = package.resource(name)
-        resource["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
+        resource["hash"] = sha256(content)
         resource["bytes"] = len(content)
         resource["rows"] = rows
-    outputs.append(Output(package.root / DESCRIPTOR, json_bytes(package.descriptor)))
     return outputs
+
+
+def descriptor(package: DataPackage, hashed: list[Output]) -> Output:
+    """datapackage.json, its ``fileHashes`` recording the hash of every file in *hashed*."""
+    hashes = {output.path.relative_to(package.root).as_posix(): sha256(output.content) for output in hashed}
+    package.descriptor["fileHashes"] = dict(sorted(hashes.items()))
+    return Output(package.root / DESCRIPTOR, json_bytes(package.descriptor))
 
 
 def documents(root: Path, notes: list[str]) -> list[Output]:
@@ -129,7 +136,14 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             print(f"build: refused: the package has {len(blocking)} problem(s) that a build cannot fix; "
                   "nothing was written", file=sys.stderr)
             return 1
-        stale = _stale(outputs + metadata(package), root, args.check)
+        stale = _stale(outputs + tables(package), root, args.check)
+        # The files the package's meaning depends on, besides its tables, are hashed in the
+        # descriptor: the schemas, the shared field definitions and the citation.
+        hashed = list(outputs)
+        if (root / SHARED_FIELDS).exists():
+            hashed.append(Output(root / SHARED_FIELDS, package.file(SHARED_FIELDS, "json")))
+        hashed.append(Output(root / "CITATION.cff", citations.cff(citations.release(root, verify=False)).encode("utf-8")))
+        stale += _stale([descriptor(package, hashed)], root, args.check)
         # The documents are derived from the built tables: in --check mode they are checked only
         # once the tables and their metadata are current.
         if not (args.check and stale):
@@ -152,12 +166,12 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
 def _stale(outputs: list[Output], root: Path, check: bool) -> list[Output]:
     """The *outputs* whose file differs from their content; each is written unless *check*."""
     stale = [output for output in outputs if output.is_stale()]
+    folder = None if check else OutputFolder(root)
     for output in stale:
         relative = output.path.relative_to(root)
-        if check:
+        if folder is None:
             print(f"stale: {relative}")
         else:
-            output.path.parent.mkdir(parents=True, exist_ok=True)
-            output.path.write_bytes(output.content)
+            folder.write_bytes(relative.as_posix(), output.content)
             print(f"wrote: {relative}")
     return stale

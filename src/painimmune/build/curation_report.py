@@ -16,10 +16,10 @@ import pandas as pd
 from painimmune.build import markdown
 from painimmune.build.reliability import reliability_section
 from painimmune.curation.folding import fold
-from painimmune.descriptor import DataPackage
 from painimmune.graph import assertion_rows
 from painimmune.loader import load_all
-from painimmune.schemas import mapping_columns
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import mapping_columns
 from painimmune.validation.grounding import LISTED, QUOTED, UNACCOUNTED, accounting
 from painimmune.validation.package_rules import source_texts, used_ids
 

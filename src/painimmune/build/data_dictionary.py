@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from painimmune.build import markdown
-from painimmune.descriptor import DataPackage
 from painimmune.loader import load
-from painimmune.schemas import Field, constraints, foreign_keys, is_required, primary_key, unique_keys
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import Field, constraints, foreign_keys, is_required, primary_key, unique_keys
 
 
 def render(package: DataPackage) -> str:

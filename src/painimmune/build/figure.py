@@ -19,10 +19,12 @@ import io
 import sys
 from pathlib import Path
 
-from painimmune.descriptor import DataPackage
+from painimmune.errors import PainimmuneError
 from painimmune.graph import assertions, entity_type
 from painimmune.loader import load
-from painimmune.schemas import assertion_columns, entity_labels
+from painimmune.output import OutputFolder
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import assertion_columns, entity_labels
 
 FIGURE = "docs/network.svg"
 # Colour-blind-safe qualitative palettes (ColorBrewer Dark2 for nodes, Set2-like for edges), taken in order.
@@ -144,9 +146,12 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     args = parser.parse_args(argv)
     try:
         content = render(DataPackage(args.root), args.out.suffix.lstrip(".") or "svg")
+        OutputFolder(args.out.parent).write_bytes(args.out.name, content)
     except ImportError as exc:
         print(f"figure: {exc}; install it with pip install '.[figure]'", file=sys.stderr)
         return 1
-    args.out.write_bytes(content)
+    except PainimmuneError as exc:
+        print(f"figure: {exc}", file=sys.stderr)
+        return 1
     print(f"wrote: {args.out}")
     return 0

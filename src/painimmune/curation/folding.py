@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -32,6 +33,7 @@ def singular(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """The form names are compared in: accents removed, case folded, plurals made singular, and
     only letters and digits kept."""

@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+
 def _pattern(phrases: list[str]) -> re.Pattern[str] | None:
     """One regular expression matching any of *phrases* as whole words (longest first)."""
     if not phrases:

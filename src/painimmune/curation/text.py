@@ -31,9 +31,19 @@ def span(quote: str, text: str, start: int) -> tuple[int, int] | None:
     words = quote.split()
     if not words or start < 0 or start >= len(text) or text[start].isspace():
         return None
-    pattern = r"\s+".join(re.escape(word) for word in words)
-    match = re.compile(pattern).match(text, start)
-    return (start, match.end()) if match else None
+    position = start
+    for number, word in enumerate(words):
+        if number:  # at least one whitespace character between words
+            gap = position
+            while gap < len(text) and text[gap].isspace():
+                gap += 1
+            if gap == position:
+                return None
+            position = gap
+        if not text.startswith(word, position):
+            return None
+        position += len(word)
+    return (start, position)
 
 
 def starts(quote: str, text: str) -> list[int]:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError, PainimmuneError
+from painimmune.output import OutputFolder
+from painimmune.package.descriptor import DataPackage
 
 FORMATS = {"csv": "tabular", "json": "tabular", "parquet": "tabular", "sqlite": "sqlite", "kgx": "kgx", "sssom": "sssom"}
 
@@ -30,34 +31,34 @@ class MissingDependencyError(PainimmuneError, ImportError):
 def export(format: str, out: str | Path, path: str | Path | None = None) -> list[Path]:  # noqa: A002 (the user-facing word)
     """Write the package at *path* (installed data by default) in *format* into directory *out*.
 
-    Returns the files written.
+    Returns the files written. Each file is written atomically (:class:`~painimmune.output.OutputFolder`):
+    a symbolic link standing where a file goes is replaced, never followed, and a failed export
+    leaves no partial file.
 
     Raises:
         ValueError: unknown *format*.
-        DataError: the Table Schemas' own properties are malformed.
+        DataError: the package does not validate (nothing is written).
         MissingDependencyError: the format's optional dependency is missing (the message says
             which extra to install).
     """
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     package = DataPackage(path)
-    refuse_malformed_schemas(package)
-    target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
+    refuse_invalid(package)
     writer = import_module(f"painimmune.export.{FORMATS[format]}")
-    return getattr(writer, f"write_{format}")(package, target)
+    return getattr(writer, f"write_{format}")(package, OutputFolder(out))
 
 
-def refuse_malformed_schemas(package: DataPackage) -> None:
-    """Raise :class:`DataError` when the package's own schema properties (which say what the
-    writers write: roles, categories, predicates) are malformed, naming the first problems."""
-    from painimmune.validation import extensions
+def refuse_invalid(package: DataPackage) -> None:
+    """Raise :class:`DataError` unless the package validates: an export passes on no value that
+    validation refuses (a formula, a control character, a dangling key, a malformed schema)."""
+    from painimmune.validation import validate
 
-    problems = extensions.check(package, [])
+    problems = validate(package).problems
     if problems:
-        shown = "\n".join(str(problem) for problem in problems[:5])
-        raise DataError(f"{package.root}: refused: the Table Schemas' own properties are malformed "
-                        f"(`painimmune validate` lists every problem):\n{shown}")
+        broken = ", ".join(dict.fromkeys(problem.rule for problem in problems))
+        raise DataError(f"{package.root}: refused: the package does not validate, so nothing was exported "
+                        f"({len(problems)} problem(s), rules {broken}; `painimmune validate` lists them)")
 
 
 def require(module: str, extra: str) -> object:

@@ -12,14 +12,16 @@ verbatim quotes as ``supporting_text``, its evidence codes (ECO) as ``has_eviden
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage
 from painimmune.graph import assertion_rows, relationship_tables
 from painimmune.loader import load
-from painimmune.schemas import xref_columns
+from painimmune.output import OutputFolder
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import xref_columns
 
 PREFIX = "painimmune"
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "provided_by"]
@@ -33,13 +35,10 @@ def node_id(table: str, entity: str) -> str:
     return f"{PREFIX}:{table}.{entity}"
 
 
-def write_kgx(package: DataPackage, out: Path) -> list[Path]:
+def write_kgx(package: DataPackage, out: OutputFolder) -> list[Path]:
     """Write ``nodes.tsv`` and ``edges.tsv`` (KGX TSV, multi-valued cells joined by ``|``)."""
-    nodes = out / "nodes.tsv"
-    edges = out / "edges.tsv"
-    _write(nodes, NODE_COLUMNS, _nodes(package))
-    _write(edges, EDGE_COLUMNS, _edges(package))
-    return [nodes, edges]
+    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, _nodes(package))),
+            out.write_text("edges.tsv", _tsv(EDGE_COLUMNS, _edges(package)))]
 
 
 def _nodes(package: DataPackage) -> list[dict[str, str]]:
@@ -96,8 +95,9 @@ def _publication_ids(sources: pd.DataFrame) -> dict[str, str]:
     return ids
 
 
-def _write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writeheader()
-        writer.writerows(rows)
+def _tsv(columns: list[str], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

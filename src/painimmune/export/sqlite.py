@@ -9,22 +9,30 @@ from typing import Any
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage
 from painimmune.errors import DataError
 from painimmune.loader import load
-from painimmune.schemas import Field, foreign_keys, list_delimiter, primary_key
+from painimmune.output import OutputFolder
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import Field, foreign_keys, list_delimiter, primary_key
 
 DATABASE = "painimmune.db"
 _SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
 
 
-def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
+def write_sqlite(package: DataPackage, out: OutputFolder) -> list[Path]:
     """``painimmune.db`` (tables in descriptor order, keys declared and enforced while loading) and
     ``metadata.json`` giving Datasette the title, licence and every table and column description.
 
     Booleans are stored as 0/1, list fields as text joined by their delimiter (as in the CSV).
     """
-    target = out / DATABASE
+    with out.writing(DATABASE) as temp:
+        _fill(package, temp)
+    metadata = out.write_text("metadata.json", json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n")
+    return [out.target(DATABASE), metadata]
+
+
+def _fill(package: DataPackage, target: Path) -> None:
+    """Create the tables of *package* in the (new, empty) SQLite file *target*."""
     target.unlink(missing_ok=True)
     with sqlite3.connect(target) as connection:
         connection.execute("PRAGMA foreign_keys = ON")
@@ -41,9 +49,6 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
         if violations:
             raise DataError(f"foreign keys violated in the SQLite export: {violations[:5]}")
     connection.close()
-    metadata = out / "metadata.json"
-    metadata.write_text(json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return [target, metadata]
 
 
 def datasette_metadata(package: DataPackage) -> dict[str, Any]:

@@ -13,10 +13,11 @@ import io
 import json
 from pathlib import Path
 
-from painimmune.descriptor import DataPackage
 from painimmune.export.kgx import node_id
 from painimmune.loader import load
-from painimmune.schemas import mapping_columns
+from painimmune.output import OutputFolder
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import mapping_columns
 
 LOCAL_PREFIX = "painimmune"
 # A URN, not a web address: the package has no registered namespace, and a made-up URL would
@@ -42,7 +43,7 @@ COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_
 FILE = "painimmune.sssom.tsv"
 
 
-def write_sssom(package: DataPackage, out: Path) -> list[Path]:
+def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
     """Write ``painimmune.sssom.tsv``: the metadata block (``#``-prefixed YAML), then the mappings."""
     rows = []
     for table in package.entity_tables:
@@ -67,6 +68,4 @@ def write_sssom(package: DataPackage, out: Path) -> list[Path]:
     writer = csv.DictWriter(body, COLUMNS, delimiter="\t", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    target = out / FILE
-    target.write_text("".join(f"#{line}\n" for line in header) + body.getvalue(), encoding="utf-8")
-    return [target]
+    return [out.write_text(FILE, "".join(f"#{line}\n" for line in header) + body.getvalue())]

@@ -3,39 +3,36 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage
-from painimmune.locate import DESCRIPTOR
 from painimmune.loader import load
+from painimmune.output import OutputFolder
+from painimmune.package.composition import SHARED_FIELDS
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.locate import DESCRIPTOR
 
 
-def write_csv(package: DataPackage, out: Path) -> list[Path]:
-    """A copy of the data package: ``datapackage.json``, ``tables/``, ``schemas/``, byte for byte."""
-    written = [out / DESCRIPTOR]
-    shutil.copyfile(package.root / DESCRIPTOR, written[0])
+def write_csv(package: DataPackage, out: OutputFolder) -> list[Path]:
+    """A copy of the data package: ``datapackage.json``, ``tables/``, ``schemas/`` (with the shared
+    field definitions), byte for byte."""
+    written = [out.write_bytes(DESCRIPTOR, package.descriptor_bytes)]
     for name in package.table_names:
-        for source in (package.table_path(name), package.schema_path(name)):
-            if source is None:
-                continue
-            target = out / source.relative_to(package.root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
-            written.append(target)
+        resource = package.resource(name)
+        written.append(out.write_bytes(resource["path"], package.file(resource["path"], "table")))
+        written.append(out.write_bytes(resource["schema"], package.schema_bytes(name)))
+    if (package.root / SHARED_FIELDS).exists():
+        written.append(out.write_bytes(SHARED_FIELDS, package.file(SHARED_FIELDS, "json")))
     return written
 
 
-def write_json(package: DataPackage, out: Path) -> list[Path]:
+def write_json(package: DataPackage, out: OutputFolder) -> list[Path]:
     """``painimmune.json``: ``{"name", "version", "tables": {table: [record, ...]}}`` with typed values."""
     tables = {name: [_record(row) for row in load(name, package.root).to_dict("records")] for name in package.table_names}
     document = {"name": package.descriptor.get("name"), "version": package.version, "tables": tables}
-    target = out / "painimmune.json"
-    target.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return [target]
+    return [out.write_text("painimmune.json", json.dumps(document, indent=1, ensure_ascii=False) + "\n")]
 
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +49,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def write_parquet(package: DataPackage, out: Path) -> list[Path]:
+def write_parquet(package: DataPackage, out: OutputFolder) -> list[Path]:
     """One Parquet file per table: enums as dictionaries, nullable integers and booleans, lists as
     ``list<string>``; column descriptions and the release version in the file metadata."""
     from painimmune.export import require
@@ -67,7 +64,7 @@ def write_parquet(package: DataPackage, out: Path) -> list[Path]:
         fields = [field.with_metadata({"description": descriptions[field.name]}) for field in table.schema]
         metadata = {b"painimmune_version": package.version.encode(), b"painimmune_table": name.encode()}
         table = table.cast(pa.schema(fields, metadata={**(table.schema.metadata or {}), **metadata}))
-        target = out / f"{name}.parquet"
-        parquet.write_table(table, target)
-        written.append(target)
+        with out.writing(f"{name}.parquet") as temp:
+            parquet.write_table(table, temp)
+        written.append(out.target(f"{name}.parquet"))
     return written

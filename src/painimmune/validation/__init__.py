@@ -12,13 +12,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from painimmune.descriptor import DataPackage, as_package
 from painimmune.errors import PackageNotFoundError, PainimmuneError
+from painimmune.package.descriptor import DataPackage, as_package
+from painimmune.package.structure import StructureError
 from painimmune.validation import extensions, frictionless_layer, package_rules, pandera_layer, reference_rules
 from painimmune.validation.problems import Problem, Report
 from painimmune.validation.raw import read
@@ -58,21 +59,50 @@ def validate(path: str | Path | DataPackage | None = None, *, rules: Iterable[st
     report = Report()
     try:
         package = as_package(path)
-        for name in package.table_names:
-            package.schema(name)
+        package.check_size()
     except PackageNotFoundError:
         raise
     except PainimmuneError as exc:
-        report.problems.append(Problem("frictionless", "unreadable-package", str(exc)))
+        report.problems = _refusal(exc)
+        return report
+    for name in package.table_names:  # every Table Schema that cannot be used, each fault named
+        try:
+            package.schema(name)
+        except PainimmuneError as exc:
+            report.problems += _refusal(exc, name)
+    if report.problems:
+        report.notes.append("no other rule was checked: the descriptor and Table Schemas must be usable first")
         return report
     # The package's own schema properties are checked whatever rules are chosen: every other check
     # relies on them, so none runs while they are malformed.
-    report.problems = extensions.check(package, report.notes)
+    report.problems = _guarded(lambda: extensions.check(package, report.notes))
     if report.problems:
         report.notes.append("no other rule was checked: the schema properties they rely on are malformed")
         return report
     report.problems = [problem for problem in _check(package, enabled, report.notes) if problem.rule in enabled]
     return report
+
+
+# Lookup tables that the package rules read by name.
+REQUIRED_TABLES = ("sources", "evidence_levels", "directions")
+
+
+def _refusal(error: PainimmuneError, table: str | None = None) -> list[Problem]:
+    """The problems of a file the trust boundary refused: each structural fault under its own rule
+    and place, anything else (unreadable, too large, outside the package) as ``unreadable-package``."""
+    if isinstance(error, StructureError):
+        return [Problem("frictionless", fault.rule, fault.message, fault.table, None, fault.column, fault.value)
+                for fault in error.faults]
+    return [Problem("frictionless", "unreadable-package", str(error), table)]
+
+
+def _guarded(check: Callable[[], list[Problem]]) -> list[Problem]:
+    """The problems *check* finds, or, when a file it reads cannot be read safely (the trust boundary
+    refuses it), that refusal as a problem: a check never stops validation with an exception."""
+    try:
+        return check()
+    except PainimmuneError as exc:
+        return _refusal(exc)
 
 
 def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Problem]:
@@ -81,10 +111,13 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
         return bool(enabled & set(layer_rules(layer)))
 
     problems: list[Problem] = []
+    missing = [name for name in REQUIRED_TABLES if name not in package.resources]
+    problems += [Problem("frictionless", "required-table", f"the package declares no table {name!r}, which the package "
+                         "rules read", name) for name in missing]
     if wanted("frictionless"):
-        problems += frictionless_layer.check(package)
-        problems += frictionless_layer.undeclared_files(package)
-        problems += frictionless_layer.shared_field_drift(package)
+        for check in (frictionless_layer.check, frictionless_layer.undeclared_files, frictionless_layer.file_hashes,
+                      frictionless_layer.shared_field_drift):
+            problems += _guarded(lambda check=check: check(package))
     # Each file is read and parsed once, and its raw rows are dropped as soon as they are a frame,
     # so that memory holds one table's raw text at a time (see benchmarks/results.md).
     texts: dict[str, pd.DataFrame] = {}
@@ -96,8 +129,10 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
         if frame is not None:
             texts[name] = frame
     if wanted("pandera"):
-        problems += pandera_layer.check(package, texts)
-    if wanted("package"):
-        problems += package_rules.check(package, notes, texts)
-        problems += reference_rules.check(package, notes, texts)
+        problems += _guarded(lambda: pandera_layer.check(package, texts))
+    if wanted("package") and not missing:
+        problems += _guarded(lambda: package_rules.check(package, notes, texts))
+        problems += _guarded(lambda: reference_rules.check(package, notes, texts))
+    elif missing:
+        notes.append("package rules skipped: the tables they read are missing (see the problems above)")
     return problems

@@ -18,9 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from painimmune.descriptor import DataPackage
-from painimmune.reference import BIOLINK_CATEGORIES, BIOLINK_PREDICATES, read_terms
-from painimmune.schemas import Schema, enum, field_names, foreign_keys, table_role
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import BIOLINK_CATEGORIES, BIOLINK_PREDICATES, read_terms
+from painimmune.package.schemas import Schema, enum, field_names, foreign_keys, table_role
 from painimmune.validation.problems import Problem
 
 LAYER = "frictionless"

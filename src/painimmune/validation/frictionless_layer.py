@@ -12,10 +12,11 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 
 from __future__ import annotations
 
-from painimmune.composition import compose, shared_definitions
-from painimmune.descriptor import DataPackage, file_hash
 from painimmune.errors import DataError
-from painimmune.locate import DESCRIPTOR
+from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.integrity import file_hash, mismatch
+from painimmune.package.locate import DESCRIPTOR
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
@@ -26,8 +27,11 @@ def check(package: DataPackage) -> list[Problem]:
     """Frictionless's errors in the descriptor and in every Table Schema."""
     from frictionless import FrictionlessException, Package, Schema
 
-    problems = [Problem(LAYER, "descriptor-invalid", f"{error.type}: {error.note or error.message}")
-                for error in Package.metadata_validate(package.descriptor)]
+    try:
+        errors = list(Package.metadata_validate(package.descriptor))
+    except FrictionlessException as exc:
+        errors = [exc.error]
+    problems = [Problem(LAYER, "descriptor-invalid", f"{error.type}: {error.note or error.message}") for error in errors]
     for name in package.table_names:
         try:
             errors = list(Schema.metadata_validate(package.schema(name)))
@@ -57,6 +61,30 @@ def undeclared_files(package: DataPackage) -> list[Problem]:
                 relative = path.relative_to(package.root).as_posix()
                 problems.append(Problem(LAYER, "undeclared-file", f"{relative} is not the path or schema of any resource "
                                         f"in {DESCRIPTOR}; declare it, or remove it", value=relative))
+    return problems
+
+
+def file_hashes(package: DataPackage) -> list[Problem]:
+    """The files whose hash ``fileHashes`` records (each Table Schema, the shared field definitions,
+    CITATION.cff): each recorded, and matching."""
+    expected = [package.resource(name)["schema"] for name in package.table_names]
+    expected += [relative for relative in (SHARED_FIELDS, "CITATION.cff") if (package.root / relative).exists()]
+    recorded = package.descriptor.get("fileHashes", {})
+    problems = []
+    for relative in dict.fromkeys(expected):
+        try:
+            data = package.file(relative, "json" if relative.endswith(".json") else "text")
+        except DataError as exc:
+            problems.append(Problem(LAYER, "file-hash", str(exc), column="fileHashes", value=relative))
+            continue
+        if relative not in recorded:
+            problems.append(Problem(LAYER, "file-hash", f"datapackage.json records no hash of {relative}; run `python scripts/build.py`",
+                                    column="fileHashes", value=relative))
+            continue
+        fault = mismatch(recorded[relative], data)
+        if fault:
+            problems.append(Problem(LAYER, "file-hash", f"{relative} changed after the package was built ({fault}); "
+                                    "run `python scripts/build.py`", column="fileHashes", value=relative))
     return problems
 
 

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import bisect
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,8 +28,8 @@ import pandas as pd
 from painimmune.curation.folding import fold
 from painimmune.curation.sentences import Sentence, paragraphs, sentences
 from painimmune.curation.text import span, starts
-from painimmune.descriptor import DataPackage
-from painimmune.schemas import assertion_columns, foreign_keys
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem
 
 LAYER = "package"
@@ -62,7 +63,9 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
             pinned = pin.find(source, quote, start)
             if pinned is not None and pinned.problem:
                 problems.append(_unpinned(pinned, NOT_ENCODED, key, quote, start))
-    problems += _unused_mentions(package, frames, used)
+    sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna()}
+    if sources <= set(texts):  # every row could be checked, so an accepted mention no row used is unused
+        problems += _unused_mentions(package, frames, used)
     for source, found in accounting(package, frames, texts, pin).items():
         for sentence, status in found:
             if status == UNACCOUNTED:
@@ -91,11 +94,12 @@ def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
                     spans[source].append(pinned)
     result = {}
     for source, text in texts.items():
+        overlaps, within = _Spans(quoted[source]), _Spans(listed[source])
         found = []
         for sentence in sentences(text):
-            if any(p.start < sentence.end and sentence.start < p.end for p in quoted[source]):
+            if overlaps.overlap(sentence.start, sentence.end):
                 status = QUOTED
-            elif any(p.start <= sentence.start and sentence.end <= p.end for p in listed[source]):
+            elif within.cover(sentence.start, sentence.end):
                 status = LISTED
             else:
                 status = UNACCOUNTED
@@ -104,10 +108,39 @@ def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
     return result
 
 
+class _Spans:
+    """Spans sorted by start with the furthest end reached so far, so that whether any span
+    overlaps, or covers, a range is one binary search (accounting stays linear in rows and
+    sentences rather than their product)."""
+
+    def __init__(self, spans: list[Pinned]) -> None:
+        ordered = sorted({(pinned.start, pinned.end) for pinned in spans})
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []
+        for _, end in ordered:
+            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def _furthest(self, count: int) -> int:
+        """The furthest end of the first *count* spans (-1 when there are none)."""
+        return self.reach[count - 1] if count else -1
+
+    def overlap(self, start: int, end: int) -> bool:
+        """Whether a span begins before *end* and ends after *start*."""
+        return self._furthest(bisect.bisect_left(self.starts, end)) > start
+
+    def cover(self, start: int, end: int) -> bool:
+        """Whether a span begins at or before *start* and ends at or after *end*."""
+        return self._furthest(bisect.bisect_right(self.starts, start)) >= end
+
+
 def _integer(value: object) -> int | None:
     """An offset written as text, or None where it is missing or not a number (the type rule reports those)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)  # (a loaded table holds numbers)
+    if not isinstance(value, str):
+        return None  # missing (None, NaN or NA: the tables are read as text)
     try:
-        return int(str(value)) if not pd.isna(value) else None
+        return int(value)
     except ValueError:
         return None
 
@@ -169,7 +202,7 @@ def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Prob
     for key, entities in sorted(owners.items()):
         if len(entities) > 1:
             (table, entity), others = entities[0], entities[1:]
-            named = ", ".join(f"{t}.{e}" for t, e in others)
+            named = ", ".join(f"{t}.{e}" for t, e in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
             yield Problem(LAYER, "name-ambiguous", f"a name, synonym or accepted mention that folds to {key!r} also names {named}",
                           table, entity, "synonyms", key)
 
@@ -179,13 +212,15 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
     roles = assertion_columns(package.schema(table))
     entity_table = {column: resource for column, resource, _ in foreign_keys(package.schema(table))}
     paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
-    objects = frame[roles.objects].bfill(axis=1).iloc[:, 0]
+    objects = frame[roles.objects[0]]
+    for column in roles.objects[1:]:  # the first object given (a row gives one)
+        objects = objects.combine_first(frame[column])
     object_tables = pd.Series(None, index=frame.index, dtype=object)
     for column in roles.objects:
         object_tables[frame[column].notna()] = entity_table[column]
     columns = ["id", "source_id", "quote", "quote_start", roles.subject, *(f"{role}_{part}" for role in ROLES
                                                                           for part in ("mention", "mention_start"))]
-    for values in zip(*(frame[column] for column in columns), object_tables, objects):
+    for values in zip(*(frame[column].tolist() for column in columns), object_tables.tolist(), objects.tolist()):
         row = dict(zip(columns, values[:-2]))
         pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
         if pinned is None:
@@ -204,10 +239,10 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
              used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     mention, start = row[f"{role}_mention"], _integer(row[f"{role}_mention_start"])
     column = f"{role}_mention"
-    if pd.isna(mention):
-        return  # the required rule reports it
+    if not isinstance(mention, str):
+        return  # missing: the required rule reports it
     if start is None:
-        if not starts(mention, text[quote.start:quote.end]):
+        if mention not in text[quote.start:quote.end] and not starts(mention, text[quote.start:quote.end]):
             yield Problem(LAYER, "mention-not-found", f"the {role} mention does not occur inside the quote; for an antecedent "
                           f"outside it, give {role}_mention_start", table, row["id"], column, mention)
             return

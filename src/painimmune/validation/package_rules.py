@@ -15,15 +15,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
-from painimmune import csvio, schemas
-from painimmune.descriptor import DataPackage
-from painimmune.normalise import canonical
-from painimmune.schemas import foreign_keys, list_delimiter
+from painimmune.errors import DataError
+from painimmune.normalise import is_canonical
+from painimmune.package import csvio
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import foreign_keys, list_delimiter
 from painimmune.validation import grounding, rubric_rules
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
@@ -77,10 +77,10 @@ def normal_form(package: DataPackage, name: str, table: RawTable) -> list[Proble
     are reported by the pandera layer instead.
     """
     table_schema = package.schema(name)
-    if table.error or schemas.header_problems(table.header, table_schema) or csvio.ragged_rows(table.header, table.rows):
+    if table.error or table.header_faults or csvio.ragged_rows(table.header, table.rows):
         return []
     try:
-        normal = canonical(table.header, table.rows, table_schema) == table.data
+        normal = table.data is not None and is_canonical(table.header, table.rows, table_schema, table.data)
     except UnicodeEncodeError:  # bytes that are not UTF-8: reported cell by cell by the pandera layer
         return []
     if table.faults or not normal:
@@ -98,10 +98,13 @@ def _versions(package: DataPackage) -> Iterator[Problem]:
         "CHANGELOG.md": {"version": r"^## \[?(\d+\.\d+\.\d+[^\]\s]*)", "date": r"^## \[?\d+\.\d+\.\d+[^\]\s]*\]? - (\d{4}-\d{2}-\d{2})"},
     }
     for file, checks in patterns.items():
-        path = package.root / file
-        if not path.is_file():
+        if not (package.root / file).exists():
             continue
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = package.file(file).decode("utf-8")
+        except (DataError, UnicodeDecodeError) as exc:
+            yield Problem(LAYER, "file-unreadable", _reason(file, exc), value=file)
+            continue
         for what, pattern in checks.items():
             match = re.search(pattern, text, re.MULTILINE)
             found = match.group(1) if match else None
@@ -145,17 +148,30 @@ def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) 
         notes.append("quotes not checked: this copy has no sources/ folder (installed packages do not ship the source texts)")
         return texts, problems
     for source in sources[sources["type"] != CITED_REFERENCE].itertuples(index=False):
-        path: Path = folder / f"{source.id}.txt"
-        if not path.is_file():
-            problems.append(Problem(LAYER, "source-text-missing", f"no text file {path.name} in sources/", "sources", source.id))
+        relative = f"sources/{source.id}.txt"
+        if not (package.root / relative).exists():
+            problems.append(Problem(LAYER, "source-text-missing", f"no text file {source.id}.txt in sources/", "sources", source.id))
             continue
-        data = path.read_bytes()
+        try:
+            data = package.file(relative)
+            text = data.decode("utf-8")
+        except (DataError, UnicodeDecodeError) as exc:
+            problems.append(Problem(LAYER, "file-unreadable", _reason(relative, exc), "sources", source.id, "sha256"))
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != source.sha256:
-            problems.append(Problem(LAYER, "source-text-changed", f"sha256 of {path.name} is {digest}; a source text must never be "
+            problems.append(Problem(LAYER, "source-text-changed", f"sha256 of {source.id}.txt is {digest}; a source text must never be "
                                     "edited", "sources", source.id, "sha256", source.sha256))
-        texts[source.id] = data.decode("utf-8")
+            continue  # quotes are checked only against the text whose fingerprint is recorded
+        texts[source.id] = text
     return texts, problems
+
+
+def _reason(relative: str, exc: Exception) -> str:
+    """Why the package file *relative* could not be read, in words."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{relative} is not UTF-8 (byte {exc.start}); save it as UTF-8"
+    return str(exc)
 
 
 def _source_kinds(sources: pd.DataFrame) -> Iterator[Problem]:

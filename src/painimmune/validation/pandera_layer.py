@@ -18,11 +18,11 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from painimmune.descriptor import DataPackage
-from painimmune.errors import DataError
-from painimmune import csvio, loader, schemas
+from painimmune import loader
 from painimmune.loader import row_key
-from painimmune.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
+from painimmune.package import csvio
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
 
@@ -53,7 +53,7 @@ def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Pr
     table_schema = package.schema(name)
     text, header, rows = raw.text, raw.header, raw.rows
     problems += [Problem(LAYER, rule, message, name, f"line {line}") for rule, line, message in raw.faults]
-    header_faults = schemas.header_problems(header, table_schema)
+    header_faults = raw.header_faults
     problems += [Problem(LAYER, "header", message, name, "line 1", column) for column, message in header_faults]
     if header_faults:
         return None
@@ -125,20 +125,37 @@ def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
     if "maximum" in cons:
         item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: ~(pd.to_numeric(v, errors="coerce") > n)))
     item_checks.append(("whitespace", lambda v: (v == v.str.strip()) & ~v.str.contains(r"  |\n", regex=True)))
+    if kind not in csvio.TEXT_SYNTAX:  # text: what a spreadsheet would run, or a terminal or editor would act on
+        item_checks.append(("spreadsheet-formula", lambda v: ~v.str.match(FORMULA_START)))
+        item_checks.append(("control-character", lambda v: ~v.str.contains(CONTROL, regex=True)))
     item_checks.append(("mojibake", lambda v: ~_suspects(v, _is_mojibake)))
-    item_checks.append(("unicode-nfc", lambda v: v.str.normalize("NFC") == v))
+    item_checks.append(("unicode-nfc", _is_nfc))
     delimiter = list_delimiter(field) if kind == "list" else None
     checks = [_vector_check(rule, test, delimiter) for rule, test in item_checks]
     return pa.Column(str, nullable=not (is_required(field) or in_primary_key), unique=bool(cons.get("unique")), checks=checks, required=True)
 
 
 ItemTest = Callable[[pd.Series], pd.Series]
+# A cell a spreadsheet would read as a formula (=, +, -, @) or that begins with a tab or carriage return.
+FORMULA_START = r"[=+\-@\t\r]"
+# C0 and C1 control characters (a line break is the whitespace rule's), and the bidirectional
+# marks, embeddings, overrides and isolates that make text display other than it reads.
+CONTROL = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
 
 
 # Read as Windows-1252 or Latin-1, the lead byte of every multi-byte UTF-8 sequence becomes one of
 # these characters: text without them cannot be mojibake.
 _MOJIBAKE_LEAD = "[\u00c2-\u00f4]"
+
+
+def _is_nfc(values: pd.Series) -> pd.Series:
+    """Whether each value is in Unicode normal form C (ASCII always is: only the rest is normalised)."""
+    result = pd.Series(True, index=values.index)
+    wide = ~values.str.isascii().fillna(True).astype(bool)
+    if wide.any():
+        result[wide] = values[wide].str.normalize("NFC") == values[wide]
+    return result
 
 
 def _suspects(values: pd.Series, test: Callable[[str], bool]) -> pd.Series:
@@ -271,6 +288,8 @@ _MESSAGES = {
     "missing-column": "column of the schema is missing",
     "column-order": "columns are not in schema order",
     "pandera-check": "a pandera check failed",
+    "spreadsheet-formula": "text begins with =, +, -, @, a tab or a carriage return, which a spreadsheet runs as a formula; reword it",
+    "control-character": "text holds a control character or a bidirectional override (it would display other than it reads)",
 }
 
 
@@ -281,6 +300,10 @@ def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame])
         key = primary_key(table_schema)
         for column, resource, ref_column in foreign_keys(table_schema):
             if resource not in frames or column not in frame:
+                continue
+            if ref_column not in frames[resource]:
+                problems.append(Problem(LAYER, "foreign-key", f"the foreign key of column {column} references column "
+                                        f"{ref_column!r}, which {resource} does not have", name, None, column))
                 continue
             values = frame[column]
             dangling = values.notna() & ~values.isin(set(frames[resource][ref_column].dropna()))

@@ -1,4 +1,4 @@
-"""Layer 3: identifiers checked against the verified reference tables (:mod:`painimmune.reference`).
+"""Layer 3: identifiers checked against the verified reference tables (:mod:`painimmune.package.reference`).
 
 - every CURIE in a column that declares a ``referenceTable`` is a term of that table (or, where the
   column names the folder ``reference/ontologies``, of one of its tables);
@@ -15,14 +15,13 @@ A copy without ``reference/ontologies`` (an installed package) is not checked, a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 
 from painimmune.curation.folding import fold
-from painimmune.descriptor import DataPackage
-from painimmune.reference import Term, read_terms
-from painimmune.schemas import mapping_columns, primary_key, reference_columns, EXACT_MATCH
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import Term, read_terms
+from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns
 from painimmune.validation.problems import Problem
 
 LAYER = "package"
@@ -37,7 +36,7 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
 
     def terms_of(reference: str) -> dict[str, Term] | None:
         if reference not in tables:
-            tables[reference] = _terms(package.root, reference)
+            tables[reference] = read_terms(package.root, reference)
         if tables[reference] is None:
             missing.add(reference)
         return tables[reference]
@@ -61,20 +60,6 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
     if missing:
         notes.append(f"cross-references not checked against {', '.join(sorted(missing))}: this copy does not hold them")
     return problems
-
-
-def _terms(root: Path, reference: str) -> dict[str, Term] | None:
-    """The terms of one reference table, or of every table in a reference folder."""
-    folder = root / reference
-    if reference.endswith(".tsv") or not folder.is_dir():
-        return read_terms(root, reference)
-    merged: dict[str, Term] = {}
-    for path in sorted(folder.glob("*.tsv")):
-        with path.open(encoding="utf-8") as handle:
-            header = handle.readline().rstrip("\n").split("\t")
-        if header[:2] == ["curie", "label"]:  # term tables; the crosswalk and prefix tables are not
-            merged.update(read_terms(root, path.relative_to(root).as_posix()) or {})
-    return merged
 
 
 def _unverified(table: str, frame: pd.DataFrame, key: list[str], column: str, reference: str, terms: dict[str, Term],

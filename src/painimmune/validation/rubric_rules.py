@@ -21,7 +21,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from painimmune.curation.rubric import Rubric
-from painimmune.descriptor import DataPackage
+from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem
 
 LAYER = "package"
@@ -42,8 +42,8 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
     directions: dict[str, tuple[str, str | None]] = {}
     for table in package.relationship_tables:
         frame = frames[table]
-        for row, quote, level, direction, note, gathered in zip(frame["id"], frame["quote"], frame["evidence_level_id"],
-                                                                frame["direction"], frame["note"], frame["evidence_source"]):
+        columns = ("id", "quote", "evidence_level_id", "direction", "note", "evidence_source")
+        for row, quote, level, direction, note, gathered in zip(*(frame[column].tolist() for column in columns)):
             if sources_allowed.get(level) and gathered not in sources_allowed[level]:
                 problems.append(Problem(LAYER, "evidence-source-rubric", f"a row graded {level} has its evidence gathered in "
                                         f"{' or '.join(sorted(sources_allowed[level]))}", table, row, "evidence_source", gathered))
@@ -51,8 +51,10 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
                 continue
             if quote not in grades:
                 grades[quote], directions[quote] = rubric.grade(quote), rubric.direction(quote)
-            problems += _grade(table, row, level, grades[quote])
-            problems += _direction(table, row, direction, note, directions[quote], rubric.default_direction)
+            if level != grades[quote][0]:
+                problems += _grade(table, row, level, grades[quote])
+            if direction != directions[quote][0]:
+                problems += _direction(table, row, direction, note, directions[quote], rubric.default_direction)
     return problems
 
 

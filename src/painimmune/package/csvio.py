@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 
 from painimmune.errors import DataError
+from painimmune.package import files
 
 BOM = "\ufeff"
 # The one text form of typed values: no sign on positives, no leading zeros, lower-case booleans.
@@ -59,7 +62,7 @@ def parse(text: str, where: str) -> tuple[list[str], list[list[str]]]:
         DataError: the text is not well-formed CSV (e.g. a quoted cell never closed); the message
             names *where* and the line.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:
@@ -69,14 +72,46 @@ def parse(text: str, where: str) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of *text*, each with its line feed, one at a time: no copy of the whole text
+    (``io.StringIO`` would hold one at four bytes per character)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end + 1]
+        start = end + 1
+
+
 def read_bytes(path: Path, where: str) -> bytes:
-    """The bytes of the file at *path*, or a :class:`DataError` naming *where* when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DataError(f"{where}: file {path} is missing") from exc
-    except OSError as exc:
-        raise DataError(f"{where}: cannot read {path}: {exc.strerror}") from exc
+    """The bytes of the table file at *path* (a regular file within the table size limit), or a
+    :class:`DataError` naming *where*."""
+    return files.read_bytes(path, "table", where)
+
+
+def is_formatted(header: list[str], rows: list[list[str]], data: bytes, chunk: int = 10_000) -> bool:
+    """Whether *data* is exactly :func:`format_rows` of *header* and *rows*, compared a chunk of rows
+    at a time, so that no second copy of a large table is made.
+
+    Raises:
+        UnicodeEncodeError: a cell holds text that cannot be encoded as UTF-8.
+    """
+    parts = itertools.chain([_format([header])], (_format(rows[start:start + chunk]) for start in range(0, len(rows), chunk)))
+    offset = 0
+    for part in parts:
+        if data[offset:offset + len(part)] != part:
+            return False
+        offset += len(part)
+    return offset == len(data)
+
+
+def _format(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def format_rows(header: list[str], rows: list[list[str]]) -> bytes:

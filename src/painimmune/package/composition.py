@@ -11,7 +11,7 @@ A relationship table's primary key, foreign keys of the shared fields, unique ke
 of an assertion by one source: subject, predicate, objects, qualifiers, source, quote) and, where
 it has several object columns, its ``exactlyOneOf`` group all follow from its ``assertion``.
 
->>> from painimmune.descriptor import DataPackage
+>>> from painimmune.package.descriptor import DataPackage
 >>> package = DataPackage()
 >>> compose(package.schema("cell_mediators"), shared_definitions(package)) == package.schema("cell_mediators")
 True
@@ -22,16 +22,18 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from painimmune.descriptor import DataPackage, read_json
-from painimmune.schemas import Schema, assertion_columns, entity_labels, table_role
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.files import inside
+from painimmune.package.jsonfile import read_json
+from painimmune.package.schemas import Schema, assertion_columns, entity_labels, table_role
 
 SHARED_FIELDS = "schemas/shared/fields.json"
 
 
 def shared_definitions(package: DataPackage) -> dict[str, Any] | None:
     """The package's shared field definitions, or None when it has none (an installed copy may not)."""
-    path = package.root / SHARED_FIELDS
-    return read_json(path) if path.is_file() else None
+    path = inside(package.root, SHARED_FIELDS, "the shared field definitions")
+    return read_json(path, SHARED_FIELDS) if path.exists() else None
 
 
 def compose(schema: Schema, shared: dict[str, Any]) -> Schema:

@@ -9,6 +9,9 @@ from typing import Any
 Schema = dict[str, Any]
 Field = dict[str, Any]
 
+# At most this many extra header columns are named one by one; the rest are counted.
+MAX_REPORTED = 20
+
 # A table's role follows from the properties its Table Schema declares.
 ROLES = ("entity", "relationship", "lookup")
 
@@ -128,27 +131,38 @@ def header_problems(header: list[str], schema: Schema) -> list[tuple[str | None,
     """How a CSV header differs from the schema's columns, as (column, message) pairs; empty when it matches.
 
     Names each missing, extra, renamed or duplicated column, a wrong order, and a header row that
-    is missing altogether (no label of the schema in the first line).
+    is missing altogether (no label of the schema in the first line). Linear in the header's length.
     """
     expected = field_names(schema)
     if header == expected:
         return []
-    if not set(header) & set(expected):
+    labels, columns = set(header), set(expected)
+    if not labels & columns:
         shown = ", ".join(repr(label) for label in header[:3])
         return [(None, f"no header row: the first line ({shown}, ...) names none of the schema's columns")]
     found: list[tuple[str | None, str]] = []
-    duplicated = sorted({label for label in header if header.count(label) > 1})
-    found += [(label, "column appears more than once in the header") for label in duplicated]
-    missing = [column for column in expected if column not in header]
-    extra = [label for label in header if label not in expected]
+    if len(labels) < len(header):  # some label repeats: find which (a second pass only then)
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for label in header:
+            if label in seen:
+                repeated.add(label)
+            seen.add(label)
+        found += [(label, "column appears more than once in the header") for label in sorted(repeated)]
+    missing = [column for column in expected if column not in labels]
+    extra = list(dict.fromkeys(label for label in header if label not in columns))
+    renamed = {}
     if len(missing) == len(extra):
-        renamed = {label: column for label, column in zip(extra, missing)
-                   if header.index(label) == expected.index(column)}
-    else:
-        renamed = {}
+        header_position = {label: position for position, label in reversed(list(enumerate(header)))}
+        expected_position = {column: position for position, column in enumerate(expected)}
+        renamed = {label: column for label, column in zip(extra, missing) if header_position[label] == expected_position[column]}
     found += [(column, f"column is named {label!r} in the header (renamed?)") for label, column in renamed.items()]
-    found += [(column, "column of the schema is missing from the header") for column in missing if column not in renamed.values()]
-    found += [(label, "column is not in the schema") for label in extra if label not in renamed]
+    renamed_columns = set(renamed.values())
+    found += [(column, "column of the schema is missing from the header") for column in missing if column not in renamed_columns]
+    shown_extra = [label for label in extra if label not in renamed]
+    found += [(label, "column is not in the schema") for label in shown_extra[:MAX_REPORTED]]
+    if len(shown_extra) > MAX_REPORTED:
+        found.append((None, f"and {len(shown_extra) - MAX_REPORTED:,} more columns that are not in the schema"))
     if not found:
         position = next(i for i, (got, want) in enumerate(zip(header, expected)) if got != want)
         found.append((expected[position], f"columns are out of order: column {position + 1} is {header[position]!r}, "

@@ -7,7 +7,7 @@ from pathlib import Path
 from painimmune.errors import PackageNotFoundError
 
 DESCRIPTOR = "datapackage.json"
-_MODULE_DIR = Path(__file__).resolve().parent
+_MODULE_DIR = Path(__file__).resolve().parent.parent  # src/painimmune
 _INSTALLED_DATA = _MODULE_DIR / "_data"
 
 

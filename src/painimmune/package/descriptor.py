@@ -1,0 +1,168 @@
+"""A data package on disk: :class:`DataPackage`, its descriptor, resources and Table Schemas.
+
+Everything here is read through the trust boundary (:mod:`painimmune.package.files`,
+:mod:`~painimmune.package.jsonfile`) and checked for structure (:mod:`~painimmune.package.structure`)
+before it is used. JSON only: no heavy imports.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from painimmune.errors import DataError, IntegrityError, UnknownTableError
+from painimmune.package.files import check_total_size, inside, read_bytes
+from painimmune.package.integrity import mismatch
+from painimmune.package.jsonfile import loads
+from painimmune.package.locate import DESCRIPTOR, resolve_root
+from painimmune.package.schemas import ROLES, table_role
+from painimmune.package.structure import StructureError, check_descriptor, check_table_schema
+
+
+def as_package(path: str | Path | DataPackage | None) -> DataPackage:
+    """*path* itself when it is a :class:`DataPackage`, else the package at *path* (see :class:`DataPackage`)."""
+    return path if isinstance(path, DataPackage) else DataPackage(path)
+
+
+class DataPackage:
+    """A data package on disk: its descriptor, resources and Table Schemas."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        """Read and check the descriptor of the package at *path* (a directory or its
+        ``datapackage.json``; the installed data by default).
+
+        Raises:
+            PackageNotFoundError: there is no package at *path*.
+            DataError: the descriptor cannot be read, is not JSON, or its structure is not usable
+                (the message names every fault).
+        """
+        self.root: Path = resolve_root(path)
+        where = str(self.root / DESCRIPTOR)
+        self.descriptor_bytes = read_bytes(inside(self.root, DESCRIPTOR, "the descriptor"), "json", where)
+        try:
+            text = self.descriptor_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{where}: not UTF-8 (byte {exc.start})") from exc
+        self.descriptor: dict[str, Any] = loads(text, where)
+        faults = check_descriptor(self.descriptor)
+        if faults:
+            raise StructureError(where, faults)
+        self._schemas: dict[str, dict[str, Any]] = {}
+        self._schema_bytes: dict[str, bytes] = {}
+
+    @property
+    def version(self) -> str:
+        """The data release version, the one version number of the project."""
+        return str(self.descriptor.get("version", ""))
+
+    @cached_property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        """Resource descriptors by name, in descriptor order (names are unique: checked on reading)."""
+        return {resource["name"]: resource for resource in self.descriptor["resources"]}
+
+    @property
+    def table_names(self) -> list[str]:
+        """Names of the tables, in descriptor order."""
+        return list(self.resources)
+
+    def role(self, name: str) -> str:
+        """The role of table *name*, read from its Table Schema: ``entity`` (it declares a
+        ``biolinkCategory``), ``relationship`` (it declares an ``assertion``) or ``lookup``."""
+        return table_role(self.schema(name))
+
+    def tables_of_role(self, role: str) -> list[str]:
+        """Names of the tables with *role* (see :meth:`role`), in descriptor order."""
+        if role not in ROLES:
+            raise ValueError(f"unknown table role {role!r}; roles are {', '.join(ROLES)}")
+        return [name for name in self.table_names if self.role(name) == role]
+
+    @property
+    def entity_tables(self) -> list[str]:
+        """The entity tables (mediators, cell types, ...), in descriptor order."""
+        return self.tables_of_role("entity")
+
+    @property
+    def relationship_tables(self) -> list[str]:
+        """The relationship tables (one assertion per row), in descriptor order."""
+        return self.tables_of_role("relationship")
+
+    @property
+    def lookup_tables(self) -> list[str]:
+        """The lookup tables (evidence levels, sources), in descriptor order."""
+        return self.tables_of_role("lookup")
+
+    def resource(self, name: str) -> dict[str, Any]:
+        """The resource descriptor of table *name*; raises :class:`UnknownTableError` for any other name."""
+        if not isinstance(name, str) or name not in self.resources:
+            raise UnknownTableError(str(name), self.table_names)
+        return self.resources[name]
+
+    def table_path(self, name: str) -> Path:
+        """Path of the CSV file of table *name*, which must lie inside the package directory."""
+        return inside(self.root, self.resource(name)["path"], f"{name}: resource path")
+
+    def check_size(self) -> None:
+        """Refuse a package whose tables together exceed the size limit
+        (:data:`painimmune.package.files.TABLES_LIMIT`), before any table is read.
+
+        Raises:
+            DataError: the tables are too large together, or a resource path leads outside the package.
+        """
+        check_total_size({name: self.table_path(name) for name in self.table_names})
+
+    def schema(self, name: str) -> dict[str, Any]:
+        """The Table Schema of table *name* (read from ``schemas/`` once, checked, then cached).
+
+        Raises:
+            DataError: the schema cannot be read or its structure is not usable.
+        """
+        if name not in self._schemas:
+            where = f"{name}: {self.resource(name)['schema']}"
+            data = read_bytes(self.schema_path(name), "json", where)
+            try:
+                table_schema = loads(data.decode("utf-8"), where)
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{where}: not UTF-8 (byte {exc.start})") from exc
+            self._schema_bytes[name] = data
+            faults = check_table_schema(table_schema, set(self.resources), name)
+            if faults:
+                raise StructureError(f"{name}: Table Schema {self.resource(name)['schema']}", faults)
+            self._schemas[name] = table_schema
+        return self._schemas[name]
+
+    def schema_bytes(self, name: str) -> bytes:
+        """The bytes of the Table Schema file of table *name*, as read for :meth:`schema`."""
+        self.schema(name)
+        return self._schema_bytes.get(name) or read_bytes(self.schema_path(name), "json", name)
+
+    def use_schema(self, name: str, schema: dict[str, Any]) -> None:
+        """Use *schema* as the Table Schema of table *name* instead of its file (the build validates
+        the schemas it composes before it writes them)."""
+        self.resource(name)
+        self._schemas[name] = schema
+
+    def schema_path(self, name: str) -> Path:
+        """Path of the Table Schema file of table *name*, inside the package directory."""
+        return inside(self.root, self.resource(name)["schema"], f"{name}: resource schema")
+
+    def file(self, relative: str, kind: str = "text") -> bytes:
+        """The bytes of another file of the package (``CITATION.cff``, ``sources/<id>.txt``, ...),
+        read through the trust boundary."""
+        return read_bytes(inside(self.root, relative, "file"), kind, relative)
+
+    def verify_file(self, relative: str, data: bytes) -> None:
+        """Check *data*, the content of the package file *relative*, against its hash in
+        ``fileHashes``.
+
+        Raises:
+            IntegrityError: no hash is recorded for the file, or the content does not match it.
+        """
+        recorded = self.descriptor.get("fileHashes", {}).get(relative)
+        if recorded is None:
+            raise IntegrityError(f"{relative}: datapackage.json records no hash of this file, so it cannot be verified; "
+                                 "run `python scripts/build.py`")
+        fault = mismatch(recorded, data)
+        if fault:
+            raise IntegrityError(f"{relative}: the file changed after the package was built ({fault}); "
+                                 "run `python scripts/build.py`")

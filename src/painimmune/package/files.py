@@ -1,0 +1,121 @@
+"""Opening a file of a package safely: inside the package, a regular file, within its size limit.
+
+Every file of a package is reached through :func:`inside` (a relative path that stays inside the
+package, whether through ``..`` or through a symbolic link) and read through :func:`read_bytes`
+(a regular file, never a FIFO, device or directory, whose size is within the limit for its kind).
+The limits are documented in the README's Security section and measured in ``benchmarks/``.
+
+>>> import tempfile, pathlib
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> inside(root, "../etc/passwd", "resource path")
+Traceback (most recent call last):
+...
+painimmune.errors.DataError: resource path '../etc/passwd' leads outside the package; refused
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path, PurePosixPath
+
+from painimmune.errors import DataError
+
+MIB = 1024 * 1024
+# Size limits by kind of file; larger files are refused before they are read. benchmarks/limits.py
+# measures what validating tables of these sizes takes (benchmarks/limits.md).
+LIMITS = {
+    "table": 256 * MIB,
+    "json": 8 * MIB,  # datapackage.json, Table Schemas, shared field definitions
+    "text": 16 * MIB,  # source texts, CITATION.cff, CHANGELOG.md, reference tables
+}
+# Validation holds every table in memory at once (foreign keys join them), at about 4.3 bytes of
+# memory per byte of CSV (benchmarks/limits.md): all tables together are limited so that it stays
+# within about 2.3 GiB.
+TABLES_LIMIT = 512 * MIB
+
+
+def inside(root: Path, relative: object, what: str) -> Path:
+    """The path *relative* names inside the package at *root*, resolved.
+
+    Raises:
+        DataError: *relative* is not a non-empty relative path, is a URL or other remote reference,
+            or leads outside the package (through ``..`` or a symbolic link); the message names
+            *what* it is.
+    """
+    if not isinstance(relative, str) or not relative.strip():
+        raise DataError(f"{what} must be a relative path inside the package, not {relative!r}")
+    if "://" in relative or relative.startswith(("//", "\\\\")) or ":" in relative.split("/", 1)[0]:
+        raise DataError(f"{what} {relative!r} is a remote or absolute reference; only files inside the package are read")
+    if PurePosixPath(relative).is_absolute() or Path(relative).is_absolute() or "\x00" in relative:
+        raise DataError(f"{what} {relative!r} is an absolute path; only files inside the package are read")
+    base = root.resolve()
+    path = (base / relative).resolve()
+    if not path.is_relative_to(base):
+        raise DataError(f"{what} {relative!r} leads outside the package; refused")
+    return path
+
+
+def read_bytes(path: Path, kind: str, where: str) -> bytes:
+    """The bytes of the regular file at *path*, at most ``LIMITS[kind]`` of them.
+
+    Raises:
+        DataError: the file is missing, is not a regular file (a FIFO, a device, a directory), is
+            larger than the limit, or cannot be read; the message names *where*.
+    """
+    limit = LIMITS[kind]
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as exc:
+        raise DataError(f"{where}: file {path} is missing") from exc
+    except OSError as exc:
+        raise DataError(f"{where}: cannot read {path}: {exc.strerror}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise DataError(f"{where}: {path} is not a regular file (a directory, FIFO or device); refused")
+    if info.st_size > limit:
+        raise DataError(f"{where}: {path} has {info.st_size:,} bytes, more than the limit of {limit:,} for a {kind} file; refused")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise DataError(f"{where}: cannot read {path}: {exc.strerror}") from exc
+    if len(data) > limit:  # grew since it was measured
+        raise DataError(f"{where}: {path} is larger than the limit of {limit:,} bytes for a {kind} file; refused")
+    return data
+
+
+def check_total_size(paths: dict[str, Path], limit: int = TABLES_LIMIT) -> None:
+    """Refuse files (by name) whose sizes add up to more than *limit*, before any is read.
+
+    Raises:
+        DataError: together they hold more than *limit* bytes; the message names the largest.
+    """
+    sizes = {}
+    for name, path in paths.items():
+        try:
+            sizes[name] = os.stat(path).st_size
+        except OSError:
+            sizes[name] = 0  # a missing or unreadable file is reported when it is read
+    total = sum(sizes.values())
+    if total > limit:
+        largest = sorted(sizes, key=sizes.__getitem__, reverse=True)[:3]
+        named = ", ".join(f"{name} ({sizes[name]:,} bytes)" for name in largest)
+        raise DataError(f"the tables hold {total:,} bytes together, more than the limit of {limit:,}; refused (largest: {named})")
+
+
+def read_text(path: Path, kind: str, where: str) -> str:
+    """The text of the regular file at *path*: strict UTF-8 (see :func:`read_bytes` for the checks)."""
+    data = read_bytes(path, kind, where)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(f"{where}: {path} is not UTF-8 (byte {data[exc.start]:#04x} on line {line})") from exc
+
+
+def is_regular_file(path: Path) -> bool:
+    """Whether *path* is a regular file (following links), without opening it."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False

@@ -1,0 +1,71 @@
+"""The verified reference tables in ``reference/ontologies/``: official identifiers and their labels.
+
+Each table (``hgnc.tsv``, ``cl.tsv``, ``eco.tsv``, ``biolink.tsv``, ...) has the columns ``curie``,
+``label``, ``exact_synonyms`` (``|``-separated), ``source`` and ``note``, and was read from a named
+ontology release (see ``reference/ontologies/README.md``). A Table Schema field that holds CURIEs
+names its table in ``referenceTable``, or the folder ``reference/ontologies`` for any of them.
+Source checkouts hold these tables; installed copies do not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from painimmune.errors import DataError
+from painimmune.package.files import inside, read_text
+
+BIOLINK_PREDICATES = "reference/ontologies/biolink.tsv"
+BIOLINK_CATEGORIES = "reference/ontologies/biolink_categories.tsv"
+TERM_COLUMNS = ["curie", "label"]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One verified term."""
+
+    curie: str
+    label: str
+    exact_synonyms: tuple[str, ...]
+    note: str
+
+
+def _rows(root: Path, relative: str) -> list[dict[str, str]] | None:
+    path = inside(root, relative, "reference table")
+    if not path.exists():
+        return None
+    text = read_text(path, "text", relative)
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
+    except csv.Error as exc:
+        raise DataError(f"{relative}: cannot be read as a reference table: {exc}") from exc
+
+
+def read_terms(root: Path, relative: str) -> dict[str, Term] | None:
+    """The terms of the reference table at *relative* (a file inside the package at *root*) by
+    CURIE, or of every term table of the folder *relative*; None when the package holds neither.
+
+    Raises:
+        DataError: the path leads outside the package, or a file is not a readable reference table.
+    """
+    folder = inside(root, relative, "reference table")
+    if folder.is_dir():
+        merged: dict[str, Term] = {}
+        for path in sorted(folder.glob("*.tsv")):
+            rows = _rows(root, path.relative_to(root.resolve()).as_posix())
+            if rows and list(rows[0])[:2] == TERM_COLUMNS:  # the crosswalk and prefix tables hold no terms
+                merged.update(_terms(rows))
+        return merged
+    rows = _rows(root, relative)
+    if rows is None:
+        return None
+    if rows and list(rows[0])[:2] != TERM_COLUMNS:
+        raise DataError(f"{relative}: a reference table needs the columns curie and label first")
+    return _terms(rows)
+
+
+def _terms(rows: list[dict[str, str]]) -> dict[str, Term]:
+    return {row["curie"]: Term(row["curie"], row["label"] or "", tuple(filter(None, (row.get("exact_synonyms") or "").split("|"))),
+                               row.get("note") or "") for row in rows}
