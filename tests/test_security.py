@@ -1,0 +1,370 @@
+"""Untrusted packages, zips and output folders: no network, no writes outside, no traceback, no
+formula reaches a spreadsheet. Each test hands painimmune something crafted, as an attacker would,
+and checks what a user sees: one line naming the file, a non-zero exit, nothing else done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import painimmune as pim
+from conftest import ROOT, run_cli
+from rows import edit_rows
+
+
+def edit_json(path: Path, change) -> None:  # noqa: ANN001
+    document = json.loads(path.read_text(encoding="utf-8"))
+    before = json.dumps(document)
+    change(document)
+    assert json.dumps(document) != before, f"{path.name}: the edit changed nothing"
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def rebuild(package: Path) -> None:
+    """Refresh hash and bytes, as an attacker would, so that the integrity check alone cannot stop the fault."""
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("painimmune: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+# ---- no network -----------------------------------------------------------------------------------
+
+def test_no_command_opens_a_network_connection(package_copy, tmp_path, offline):
+    env, log = offline
+    commands = [("list",), ("show", "mediators"), ("validate", package_copy), ("about", "crps"), ("cite", "--format", "bibtex"),
+                ("diff", package_copy, package_copy), *[("export", "--format", f, "--out", tmp_path / f) for f in
+                                                        ("csv", "json", "parquet", "sqlite", "kgx", "sssom")]]
+    for command in commands:
+        result = run_cli(*command, env=env)
+        assert result.returncode == 0, (command, result.stderr)
+    assert log.read_text() == ""
+
+
+def test_a_remote_profile_is_refused_at_once_without_a_request(package_copy, offline):
+    env, log = offline
+    edit_json(package_copy / "datapackage.json", lambda d: d.update(profile="http://203.0.113.9/profile.json"))
+    result = run_cli("validate", package_copy, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "'profile' is refused" in result.stderr and log.read_text() == ""
+
+
+@pytest.mark.parametrize("change, needle", [
+    (lambda d: d.update({"$schema": "https://example.org/evil.json"}), "'$schema' must be"),
+    (lambda d: d["resources"][0].update(path="https://example.org/mediators.csv"), "is a remote or absolute reference"),
+    (lambda d: d["resources"][0].update(schema="http://example.org/schema.json"), "is a remote or absolute reference"),
+    (lambda d: d["resources"][0].update(dialect="http://example.org/dialect.json"), "'dialect' must be an inline object"),
+])
+def test_remote_references_of_any_kind_are_refused(package_copy, offline, change, needle):
+    env, log = offline
+    edit_json(package_copy / "datapackage.json", change)
+    result = run_cli("validate", package_copy, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and needle in result.stderr
+    assert log.read_text() == ""
+
+
+# ---- no formula, no control character -------------------------------------------------------------
+
+@pytest.mark.parametrize("value, rule", [
+    ('=HYPERLINK("http://203.0.113.9","click")', "spreadsheet-formula"), ("+1 (555) 0100", "spreadsheet-formula"),
+    ("-2+3", "spreadsheet-formula"), ("@SUM(A1:A9)", "spreadsheet-formula"), ("\tindented", "spreadsheet-formula"),
+    ("nul\x00byte", "control-character"), ("escape \x1b[31mred", "control-character"),
+    ("right\u202eto left", "control-character"), ("bell\x07", "control-character"),
+])
+def test_formulas_and_control_characters_are_refused_in_text_cells_and_list_items(package_copy, tmp_path, value, rule):
+    with edit_rows(package_copy, "mediators") as mediators:
+        mediators.change("tnf", "synonyms", lambda v: v + "|" + value)
+    rebuild_refused = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package_copy)],
+                                     capture_output=True, text=True)
+    assert rebuild_refused.returncode == 1 and rule in rebuild_refused.stderr
+    result = run_cli("validate", package_copy, "--format", "json")
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == rule]
+    assert [(p["table"], p["row"], p["column"]) for p in problems] == [("mediators", "tnf", "synonyms")]
+    export = run_cli("export", "--format", "csv", "--out", tmp_path / "out", "--path", package_copy)
+    one_line_refusal(export, "refused: the package does not validate", rule)
+    assert not (tmp_path / "out" / "tables").exists()
+
+
+def test_negative_numbers_in_numeric_columns_are_fine():
+    from painimmune.validation import validate
+
+    assert validate(rules=["spreadsheet-formula", "control-character"]).valid
+
+
+# ---- safe outputs --------------------------------------------------------------------------------
+
+def test_an_export_replaces_a_symlink_in_its_folder_and_never_writes_through_it(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    (out / "nodes.tsv").symlink_to(precious)
+    assert run_cli("export", "--format", "kgx", "--out", out).returncode == 0
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    assert not (out / "nodes.tsv").is_symlink() and (out / "nodes.tsv").read_text(encoding="utf-8").startswith("id\t")
+
+
+def test_a_symlinked_folder_inside_the_output_folder_is_refused(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "tables").symlink_to(elsewhere, target_is_directory=True)
+    result = run_cli("export", "--format", "csv", "--out", out)
+    one_line_refusal(result, "a symbolic link stands where an output folder goes")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_failed_export_leaves_nothing_partial(tmp_path, monkeypatch):
+    from painimmune.export import export, sqlite
+
+    def fail(package, target):  # noqa: ANN001
+        target.write_bytes(b"half a database")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sqlite, "_fill", fail)
+    with pytest.raises(OSError):
+        export("sqlite", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_exports_into_one_folder_both_succeed_and_leave_a_valid_database(tmp_path):
+    command = [sys.executable, "-m", "painimmune", "export", "--format", "sqlite", "--out", str(tmp_path)]
+    first, second = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2))
+    assert first.wait(300) == 0 and second.wait(300) == 0
+    with sqlite3.connect(tmp_path / "painimmune.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM mediators").fetchone() == (len(pim.load("mediators")),)
+    db.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.json", "painimmune.db"]
+
+
+# ---- safe zips -----------------------------------------------------------------------------------
+
+def release_zip(package: Path, target: Path, extra: dict[str, bytes] | None = None, prefix: str = "painimmune-x/") -> Path:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and path.relative_to(package).parts[0] in ("datapackage.json", "tables", "schemas"):
+                archive.write(path, prefix + path.relative_to(package).as_posix())
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_a_release_zip_diffs_like_its_folder(package_copy, tmp_path):
+    result = run_cli("diff", release_zip(package_copy, tmp_path / "a.zip"), package_copy)
+    assert result.returncode == 0 and "0 added, 0 removed, 0 changed" in result.stdout
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ({"second/datapackage.json": b"{}"}, "holds 2 packages"),
+    ({f"junk/{i}.txt": b"" for i in range(10_001)}, "more than the limit of 10,000"),
+])
+def test_unsafe_zips_are_refused_with_one_line(package_copy, tmp_path, extra, needle):
+    archive = release_zip(package_copy, tmp_path / "x.zip", extra)
+    one_line_refusal(run_cli("diff", archive, package_copy), needle)
+
+
+def test_a_zip_too_large_once_uncompressed_is_refused(package_copy, tmp_path, monkeypatch):
+    from painimmune.diff import diff
+    from painimmune.package import zipped
+
+    monkeypatch.setattr(zipped, "MAX_TOTAL", 2 * 1024 * 1024)
+    archive = release_zip(package_copy, tmp_path / "big.zip", {"padding.bin": bytes(3 * 1024 * 1024)})
+    with pytest.raises(pim.DataError, match="more than the limit of 2,097,152; refused"):
+        diff(archive, package_copy)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the crafted zip repeats a member on purpose
+def test_a_zip_bomb_member_is_refused(package_copy, tmp_path):
+    archive = tmp_path / "bomb.zip"
+    release_zip(package_copy, archive, prefix="")
+    with zipfile.ZipFile(archive, "a", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("tables/mediators.csv", bytes(100 * 1024 * 1024))  # a second, highly compressed member
+    with zipfile.ZipFile(archive) as zipped:  # (the last member of a name is the one read)
+        assert zipped.getinfo("tables/mediators.csv").compress_size < 1024 * 1024
+    one_line_refusal(run_cli("diff", archive, package_copy), "compressed more than 200 times")
+
+
+def test_corrupt_and_encrypted_members_are_refused(package_copy, tmp_path):
+    stored = tmp_path / "crc.zip"
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        for path in sorted(package_copy.rglob("*")):
+            if path.is_file() and path.relative_to(package_copy).parts[0] in ("datapackage.json", "tables", "schemas"):
+                archive.write(path, path.relative_to(package_copy).as_posix())
+    data = bytearray(stored.read_bytes())
+    where = data.index(b"tumour necrosis factor")
+    data[where] ^= 0x20  # one letter's case flipped inside the stored mediators table: its CRC no longer matches
+    stored.write_bytes(bytes(data))
+    one_line_refusal(run_cli("diff", stored, package_copy), "crc.zip: a corrupt zip")
+    locked = tmp_path / "locked.zip"
+    data = bytearray(release_zip(package_copy, locked, prefix="").read_bytes())
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            data[start + flags_at] |= 0x01  # 'encrypted'
+            start += 4
+    locked.write_bytes(bytes(data))
+    one_line_refusal(run_cli("diff", locked, package_copy), "encrypted")
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the crafted zip repeats a member on purpose
+def test_a_zip_naming_files_outside_the_package_is_refused(package_copy, tmp_path):
+    archive = release_zip(package_copy, tmp_path / "evil.zip", prefix="")
+    with zipfile.ZipFile(archive, "a") as zipped:
+        descriptor = json.loads(zipped.read("datapackage.json"))
+    descriptor["resources"][0]["path"] = "../../etc/passwd"
+    with zipfile.ZipFile(archive, "a") as zipped:
+        zipped.writestr("datapackage.json", json.dumps(descriptor))
+    result = run_cli("diff", archive, package_copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+# ---- everything that can be hashed is ------------------------------------------------------------
+
+def test_a_schema_changed_under_a_verified_load_is_refused(package_copy):
+    # A changed list delimiter would split every synonym wrongly: the schema's hash stops it.
+    edit_json(package_copy / "schemas" / "mediators.json",
+              lambda s: next(f for f in s["fields"] if f["name"] == "synonyms").update(delimiter=";"))
+    with pytest.raises(pim.IntegrityError, match="schemas/mediators.json: the file changed after the package was built"):
+        pim.load("mediators", package_copy)
+    result = run_cli("validate", package_copy)
+    assert "file-hash: schemas/mediators.json changed after the package was built" in result.stderr
+
+
+def test_a_changed_citation_is_caught(package_copy):
+    path = package_copy / "CITATION.cff"
+    path.write_text(path.read_text(encoding="utf-8").replace("painimmune curators", "Someone Else"), encoding="utf-8")
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1 and "file-hash: CITATION.cff changed after the package was built" in result.stderr
+
+
+def test_a_source_text_linked_from_outside_the_package_is_refused(package_copy, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes((package_copy / "sources" / "fmpm.txt").read_bytes())
+    (package_copy / "sources" / "fmpm.txt").unlink()
+    (package_copy / "sources" / "fmpm.txt").symlink_to(outside)
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "file 'sources/fmpm.txt' leads outside the package; refused" in result.stderr
+
+
+# ---- crafted content never ends in a traceback -----------------------------------------------------
+
+def schema_edit(table: str, change):  # noqa: ANN001, ANN201
+    return lambda package: edit_json(package / "schemas" / f"{table}.json", change)
+
+
+def descriptor_edit(change):  # noqa: ANN001, ANN201
+    return lambda package: edit_json(package / "datapackage.json", change)
+
+
+def write(relative: str, data: bytes):  # noqa: ANN201
+    return lambda package: (package / relative).write_bytes(data)
+
+
+CRAFTED = {
+    "a field without a name": (schema_edit("mediators", lambda s: s["fields"][3].pop("name")), "field 4 must be an object with a 'name'"),
+    "constraints given as a string": (schema_edit("mediators", lambda s: s["fields"][0].update(constraints="required")),
+                                      "'constraints' must be an object"),
+    "a foreign key without a reference": (schema_edit("cell_mediators", lambda s: s["foreignKeys"][0].pop("reference")),
+                                          "foreign key 1: must be an object with 'fields' and a 'reference'"),
+    "the sources resource removed": (descriptor_edit(lambda d: d["resources"].remove(next(r for r in d["resources"] if r["name"] == "sources"))),
+                                     "'reference.resource' must name a resource of the package"),
+    "a shake_128 hash": (descriptor_edit(lambda d: d["resources"][0].update(hash="shake_128:" + "0" * 32)),
+                         "is not md5, sha1, sha256 or sha512"),
+    "JSON nested 100,000 levels deep": (write("datapackage.json", b"[" * 100_000 + b"]" * 100_000), "nested more than 64 levels"),
+    "no licenses": (descriptor_edit(lambda d: d.pop("licenses")), "'licenses' must be a non-empty list"),
+    "duplicate JSON keys": (write("schemas/directions.json", b'{"fields": [], "fields": [{"name": "id"}]}'), "duplicate key 'fields'"),
+    "two resources for one table": (descriptor_edit(lambda d: d["resources"].append({**d["resources"][0], "name": "mediators_again"})),
+                                    "another resource has the path 'tables/mediators.csv'"),
+    "a pattern that takes exponential time": (schema_edit("mediators", lambda s: s["fields"][0]["constraints"].update(pattern="^(a+)+$")),
+                                              "which can take exponential time"),
+    "a descriptor that is not an object": (write("datapackage.json", b"[1, 2, 3]"), "the descriptor must be a JSON object"),
+    "a resource that is a string": (descriptor_edit(lambda d: d["resources"].append("mediators")), "must be a JSON object"),
+    "a non-UTF-8 CITATION.cff": (write("CITATION.cff", "title: caf\u00e9".encode("latin-1")), "CITATION.cff is not UTF-8"),
+    "a non-UTF-8 source text": (write("sources/fmpm.txt", "caf\u00e9".encode("latin-1")), "sources/fmpm.txt is not UTF-8"),
+    "an integer field given a list as its maximum": (schema_edit("evidence_levels", lambda s: next(f for f in s["fields"] if f["name"] == "rank")["constraints"].update(maximum=[9])),
+                                                     "constraint 'maximum' must be a number"),
+}
+
+
+@pytest.mark.parametrize("name", list(CRAFTED))
+def test_crafted_content_is_named_not_a_traceback(package_copy, name):
+    apply, needle = CRAFTED[name]
+    apply(package_copy)
+    for command in (("validate", package_copy), ("show", "mediators", "--path", package_copy), ("about", "crps", "--path", package_copy),
+                    ("cite", "--path", package_copy)):
+        result = run_cli(*command)
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (command, result.stderr)
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1 and needle in result.stderr, result.stderr
+
+
+def refresh_hash(package: Path, table: str) -> None:
+    """Record a table's new hash and size, as an attacker would (the build refuses an invalid package)."""
+    data = (package / "tables" / f"{table}.csv").read_bytes()
+    edit_json(package / "datapackage.json", lambda d: next(r for r in d["resources"] if r["name"] == table).update(
+        hash="sha256:" + hashlib.sha256(data).hexdigest(), bytes=len(data)))
+
+
+def test_a_dangling_key_stops_about_and_every_export_with_one_line(package_copy, tmp_path):
+    with edit_rows(package_copy, "treatment_conditions") as rows:
+        rows.set("tc0002", condition_id="no_such_condition")
+    refresh_hash(package_copy, "treatment_conditions")
+    one_line_refusal(run_cli("about", "cox inhibitors", "--path", package_copy), "tc0002")
+    one_line_refusal(run_cli("export", "--format", "sqlite", "--out", tmp_path, "--path", package_copy), "foreign-key")
+    assert not (tmp_path / "painimmune.db").exists()
+
+
+# ---- bounded ---------------------------------------------------------------------------------------
+
+def test_a_fifo_in_place_of_a_table_is_refused_not_waited_on(package_copy):
+    path = package_copy / "tables" / "directions.csv"
+    path.unlink()
+    os.mkfifo(path)
+    result = run_cli("validate", package_copy, timeout=120)
+    assert result.returncode == 1 and "is not a regular file" in result.stderr and "Traceback" not in result.stderr
+    one_line_refusal(run_cli("show", "directions", "--path", package_copy, timeout=120), "is not a regular file")
+
+
+def test_a_huge_header_is_named_in_linear_time(package_copy):
+    path = package_copy / "tables" / "directions.csv"
+    text = path.read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    path.write_text(header + "," + ",".join(f"c{i}" for i in range(100_000)) + "\n" + rest, encoding="utf-8")
+    result = run_cli("validate", package_copy)  # its time against the width: benchmarks/limits.py
+    assert result.returncode == 1 and "and 99,980 more columns that are not in the schema" in result.stderr
+
+
+def test_a_table_over_the_size_limit_is_refused_up_front(package_copy, monkeypatch):
+    from painimmune.package import files
+
+    monkeypatch.setitem(files.LIMITS, "table", 1000)
+    with pytest.raises(pim.DataError, match="more than the limit of 1,000 for a table file; refused"):
+        pim.load("mediators", package_copy, verify=False)
+
+
+def test_tables_over_the_size_limit_together_are_refused_before_any_is_read(package_copy):
+    for name in ("cell_conditions", "cell_mediators", "mediator_conditions"):
+        with (package_copy / "tables" / f"{name}.csv").open("r+b") as handle:
+            handle.truncate(200 * 1024 * 1024)  # sparse: each under the table limit, together over the package limit
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the tables hold" in result.stderr and "more than the limit of 536,870,912; refused" in result.stderr
+    one_line_refusal(run_cli("diff", ROOT, package_copy), "more than the limit of 536,870,912")
