@@ -1,10 +1,19 @@
 """Synthetic packages of any size, generated from the real package and its schemas.
 
-Relationship rows are copies of real rows whose subject is a synthetic entity (one per round
-through the real rows), so every row stays valid: foreign keys resolve, assertions stay unique,
-quotes stay verbatim in their source texts, and every synthetic entity is used. Rows are spread
-over the relationship tables in the real proportions. The result is in normal form with fresh
-hash, bytes and rows, so it validates exactly like the real package.
+Relationship rows are copies of real rows (templates) whose subject is a synthetic entity, so every
+row stays valid and grounded, as the real rows are:
+
+- each synthetic entity is named in its source: for every source and subject table, a paragraph is
+  appended to ``sources/<source_id>.txt`` that lists the synthetic entities on its first line (a
+  span of ``not_encoded``, so the sentence is accounted for) and repeats the templates' quotes on
+  the lines after it; a synthetic row quotes its template's sentence there and names its subject by
+  an antecedent in the list (``subject_mention_start``), as a curator names "these cells";
+- foreign keys resolve, assertions stay unique, every synthetic entity is used, and quotes, cues
+  and evidence are the real rows', so the rubric holds;
+- rows are spread over the relationship tables in the real proportions.
+
+The result is in normal form with fresh hashes (tables, and the source texts' ``sha256``), so it
+validates exactly like the real package.
 """
 
 from __future__ import annotations
@@ -15,12 +24,13 @@ import math
 import shutil
 from pathlib import Path
 
-from painimmune import csvio
-from painimmune.descriptor import DataPackage
 from painimmune.graph import entity_type, relationship_tables
-from painimmune.schemas import field_names, primary_key, unique_keys, xref_columns
+from painimmune.package import csvio
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import field_names, primary_key, unique_keys, xref_columns
 
 PARTS = ("datapackage.json", "tables", "schemas", "sources", "reference", "CITATION.cff", "CHANGELOG.md")
+LISTS = ("synonyms", "mentions", "close_matches", "broad_matches")
 
 
 def generate(root: Path, target: Path, relationship_rows: int) -> Path:
@@ -31,47 +41,110 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
     package = DataPackage(target)
     relations = relationship_tables(package)
     tables = {name: csvio.parse(package.table_path(name).read_text(encoding="utf-8"), name) for name in package.table_names}
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in sorted((target / "sources").glob("*.txt"))}
     real = sum(len(tables[name][1]) for name in relations)
-    new_entities: dict[str, int] = {}
+    counts: dict[str, int] = {}  # synthetic entities per entity table
+    planned: list[tuple[str, list[str], int]] = []  # (table, template row, synthetic subject number)
     for name, roles in relations.items():
         header, rows = tables[name]
         wanted = max(round(relationship_rows * len(rows) / real) - len(rows), 0)  # the real rows stay
-        subject = header.index(roles.subject)
         entities = entity_type(package, name, roles.subject)
-        first = new_entities.get(entities, 0)
-        prefix = roles.id_prefix
-        # Templates that differ in more than their subject, so one synthetic subject never repeats an assertion.
-        key = [header.index(c) for c in unique_keys(package.schema(name))[0] if c != roles.subject]
-        templates = list({tuple(row[k] for k in key): row for row in rows}.values())
-        made = list(rows)
-        for i in range(wanted):
-            row = list(templates[i % len(templates)])
-            row[0] = f"{prefix}{i + 1:07d}"
-            row[subject] = _entity_id(entities, first + i // len(templates))
-            made.append(row)
-        new_entities[entities] = first + math.ceil(wanted / len(templates))
-        tables[name] = (header, made)
-    for entities, count in new_entities.items():
+        templates = _templates(package, name, header, rows, roles.subject)
+        first = counts.get(entities, 0)
+        planned += [(name, templates[i % len(templates)], first + i // len(templates)) for i in range(wanted)]
+        counts[entities] = first + math.ceil(wanted / len(templates))
+    names = {table: [f"synthetic {table} {j}" for j in range(count)] for table, count in counts.items()}
+    places = _append_paragraphs(package, tables, texts, planned, names)
+    made = {name: 0 for name in relations}
+    for name, template, number in planned:
+        header, rows = tables[name]
+        roles = relations[name]
+        row = list(template)
+        made[name] += 1
+        row[0] = f"{roles.id_prefix}{made[name]:07d}"
+        entities = entity_type(package, name, roles.subject)
+        quote_at, name_at = places[(row[header.index("source_id")], entities, row[header.index("quote")])]
+        row[header.index(roles.subject)] = _entity_id(entities, number)
+        row[header.index("quote_start")] = str(quote_at)
+        row[header.index("subject_mention")] = names[entities][number]
+        row[header.index("subject_mention_start")] = str(name_at[number])
+        rows.append(row)
+    for entities, count in counts.items():
         header, rows = tables[entities]
         template = rows[0]
         for j in range(count):
-            xrefs = xref_columns(package.schema(entities))
-            row = ["" if column in xrefs else value for column, value in zip(header, template)]
+            blank = {*LISTS, *xref_columns(package.schema(entities))}
+            row = ["" if column in blank else value for column, value in zip(header, template)]
             row[header.index("id")] = _entity_id(entities, j)
-            row[header.index("name")] = f"synthetic {entities} {j}"
-            row[header.index("synonyms")] = ""
+            row[header.index("name")] = names[entities][j]
             rows.append(row)
-    descriptor = package.descriptor
+    _write(package, tables, texts)
+    return target
+
+
+def _templates(package: DataPackage, table: str, header: list[str], rows: list[list[str]], subject: str) -> list[list[str]]:
+    """The real rows that can carry a synthetic subject: mentions inside one paragraph's quote, and
+    differing in more than their subject, so one synthetic subject never repeats an assertion."""
+    key = [header.index(c) for c in unique_keys(package.schema(table))[0] if c != subject]
+    usable = [row for row in rows if not row[header.index("object_mention_start")] and "\n\n" not in row[header.index("quote")]]
+    return list({tuple(row[k] for k in key): row for row in usable}.values())
+
+
+def _append_paragraphs(package: DataPackage, tables: dict[str, tuple[list[str], list[list[str]]]], texts: dict[str, str],
+                       planned: list[tuple[str, list[str], int]], names: dict[str, list[str]]) -> dict[tuple[str, str, str], tuple[int, list[int]]]:
+    """Append one paragraph per (source, subject table) to the source texts; returns, for each
+    (source, entity table, quote), where the quote and each synthetic name begin."""
+    relations = relationship_tables(package)
+    quotes: dict[tuple[str, str], dict[str, None]] = {}
+    for name, template, _ in planned:
+        header = tables[name][0]
+        entities = entity_type(package, name, relations[name].subject)
+        quotes.setdefault((template[header.index("source_id")], entities), {})[template[header.index("quote")]] = None
+    not_encoded_header, not_encoded = tables["not_encoded"]
+    places = {}
+    for number, ((source, entities), listed) in enumerate(sorted(quotes.items())):
+        text = texts[source].rstrip("\n") + "\n\n"
+        first_line = f"Synthetic {entities}: "
+        name_at = []
+        parts = [first_line]
+        offset = len(text) + len(first_line)
+        for j, name in enumerate(names[entities]):
+            if j:
+                parts.append(", ")
+                offset += 2
+            name_at.append(offset)
+            parts.append(name)
+            offset += len(name)
+        parts.append(".")
+        list_line = "".join(parts)
+        row = dict.fromkeys(not_encoded_header, "")
+        row.update(id=f"ne9{number:05d}", source_id=source, quote=list_line, quote_start=str(len(text)),
+                   kind="no relation between entities", reason="A list of the synthetic entities of a benchmark package.")
+        not_encoded.append([row[column] for column in not_encoded_header])
+        text += list_line + "\n"
+        for quote in listed:
+            places[(source, entities, quote)] = (len(text), name_at)
+            text += quote + ("" if quote.rstrip()[-1:] in ".!?" else ".") + "\n"
+        texts[source] = text
+    return places
+
+
+def _write(package: DataPackage, tables: dict[str, tuple[list[str], list[list[str]]]], texts: dict[str, str]) -> None:
+    """The tables in normal form, the source texts, and every hash that covers them."""
+    header, rows = tables["sources"]
+    for row in rows:
+        if row[0] in texts:
+            content = texts[row[0]].encode("utf-8")
+            (package.root / "sources" / f"{row[0]}.txt").write_bytes(content)
+            row[header.index("sha256")] = hashlib.sha256(content).hexdigest()
     for name in package.table_names:
         header, rows = tables[name]
         keys = [header.index(column) for column in primary_key(package.schema(name))]
         rows.sort(key=lambda row: [row[i] for i in keys])
         content = csvio.format_rows(field_names(package.schema(name)), rows)
         package.table_path(name).write_bytes(content)
-        resource = package.resource(name)
-        resource.update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
-    (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return target
+        package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
+    (package.root / "datapackage.json").write_text(json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _entity_id(table: str, number: int) -> str:

@@ -50,7 +50,9 @@ def assertion_rows(path: str | Path | None = None) -> pd.DataFrame:
     parts = []
     for table, roles in relationship_tables(package).items():
         frame = load(table, package.root)
-        object_column = frame[roles.objects].bfill(axis=1).iloc[:, 0]
+        object_column = frame[roles.objects[0]]
+        for column in roles.objects[1:]:  # the one object a row gives
+            object_column = object_column.combine_first(frame[column])
         object_type = pd.Series("", index=frame.index, dtype=object)
         for column in roles.objects:
             object_type[frame[column].notna()] = entity_type(package, table, column)
