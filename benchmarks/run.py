@@ -11,16 +11,12 @@ shared and noisy. Nothing here is a test: targets are checked and reported, neve
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,21 +28,10 @@ import pandas as pd  # noqa: E402
 
 import painimmune as pim  # noqa: E402
 from painimmune import loader  # noqa: E402
-from painimmune.descriptor import DataPackage  # noqa: E402
-from painimmune.schemas import enum  # noqa: E402
+from painimmune.package.descriptor import DataPackage  # noqa: E402
+from painimmune.package.schemas import enum  # noqa: E402
+from report import ENV, PEAK_MB, Result, child_json, write  # noqa: E402
 from synthetic import generate  # noqa: E402
-
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-
-
-@dataclass
-class Result:
-    """One measured figure against its target."""
-
-    what: str
-    measured: str
-    target: str
-    met: bool | None  # None: reported, no target
 
 
 def median_seconds(run, repeat: int) -> float:
@@ -131,14 +116,13 @@ def measure_cli(repeat: int) -> list[Result]:
     return results
 
 
-VALIDATE = ("import json, resource, sys, time; from painimmune.validation import validate; t = time.perf_counter(); "
+VALIDATE = ("import json, sys, time; from painimmune.validation import validate; t = time.perf_counter(); "
             "r = validate(sys.argv[1]); print(json.dumps({'seconds': time.perf_counter() - t, 'valid': r.valid, "
-            "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))")
+            f"'peak_mb': {PEAK_MB}}}))")
 
 
 def validate_child(path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", VALIDATE, str(path)], capture_output=True, text=True, check=True, env=ENV).stdout
-    return json.loads(out)
+    return child_json(VALIDATE, str(path))
 
 
 def measure_validate(sizes: list[int], repeat: int) -> list[Result]:
@@ -170,32 +154,6 @@ def measure_validate(sizes: list[int], repeat: int) -> list[Result]:
     return results
 
 
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    memory = ""
-    if Path("/proc/meminfo").exists():
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
-    try:
-        import pyarrow
-        arrow = f", pyarrow {pyarrow.__version__}"
-    except ImportError:
-        arrow = ", no pyarrow"
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs{memory}; Python {platform.python_version()}, "
-            f"pandas {pd.__version__}{arrow}")
-
-
-def render(results: list[Result], description: str, started: str) -> str:
-    lines = ["# Benchmarks", "", f"Written by `python benchmarks/run.py` on {started}.", "", f"Machine: {description}", "",
-             "| measurement | result | target | met |", "|---|---|---|---|"]
-    mark = {True: "yes", False: "**no**", None: "-"}
-    lines += [f"| {r.what} | {r.measured} | {r.target} | {mark[r.met]} |" for r in results]
-    failed = [r for r in results if r.met is False]
-    lines += ["", "All targets met." if not failed else f"{len(failed)} target(s) not met: " + "; ".join(r.what for r in failed) + "."]
-    return "\n".join(lines) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="synthetic relationship rows")
@@ -205,9 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     results = measure_import(args.repeat) + measure_load(args.repeat) + measure_cli(max(args.repeat // 2, 3))
     results += measure_validate(args.sizes, 3)
-    text = render(results, machine(), started)
-    args.out.write_text(text, encoding="utf-8")
-    print(text)
+    write(args.out, "Benchmarks", "run.py", results, started)
     return 0
 
 
