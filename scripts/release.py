@@ -19,21 +19,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # release this checkout's code, never an installed copy
 
-from painimmune.errors import PainimmuneError  # noqa: E402
+from painimmune.errors import MissingDependencyError, PainimmuneError  # noqa: E402
+from painimmune.export.archive import ZIP_EPOCH_FLOOR, data_members, write_zip  # noqa: E402
 from painimmune.output import OutputFolder  # noqa: E402
 from painimmune.package.descriptor import DataPackage  # noqa: E402
-from painimmune.validation import validate  # noqa: E402
 
-DATA_FILES = ("datapackage.json", "CITATION.cff", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA")
-DATA_FOLDERS = ("tables", "schemas")
-ZIP_EPOCH_FLOOR = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can hold
+try:
+    from painimmune.validation import validate
+except MissingDependencyError as exc:  # a light install: one line saying what to install
+    sys.exit(f"release: {exc}")
 
 
 class ReleaseError(Exception):
@@ -77,19 +77,7 @@ def build_python_artefacts(root: Path, out: Path, moment: datetime) -> list[Path
 
 def build_data_zip(root: Path, target: Path, version: str, moment: datetime) -> Path:
     """The data zip: one top folder ``painimmune-<version>/``, entries sorted, fixed times and modes."""
-    members = [root / name for name in DATA_FILES]
-    for folder in DATA_FOLDERS:
-        members += sorted(path for path in (root / folder).rglob("*") if path.is_file())
-    prefix = f"painimmune-{version}"
-    stamp = moment.astimezone(timezone.utc).timetuple()[:6]
-    with zipfile.ZipFile(target, "w") as archive:
-        for path in sorted(members, key=lambda p: p.relative_to(root).as_posix()):
-            info = zipfile.ZipInfo(f"{prefix}/{path.relative_to(root).as_posix()}", date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o100644 << 16
-            info.create_system = 3  # Unix, whatever the building machine
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
-    return target
+    return write_zip(target, f"painimmune-{version}", data_members(DataPackage(root)), moment)
 
 
 def write_checksums(files: list[Path], out: OutputFolder) -> Path:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ class UnknownEntityError(PainimmuneError, LookupError):
     """A name that matches no entity (the message suggests the closest ones), or several."""
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
-        return self.args[0]
+        return str(self.args[0])
 
 
 def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
@@ -67,43 +69,75 @@ def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
     raise UnknownEntityError(f"no {', '.join(kinds[:-1])} or {kinds[-1]} is called {query!r}{hint}")
 
 
+@dataclass(frozen=True)
+class Context:
+    """What describing an entity needs, loaded once: every assertion row, the name of every entity,
+    the singular noun of every entity table, the evidence levels and the source titles and types."""
+
+    rows: pd.DataFrame
+    names: dict[tuple[str, str], str]
+    kinds: dict[str, str]
+    levels: pd.DataFrame
+    titles: pd.Series
+    source_types: pd.Series
+
+    @classmethod
+    def of(cls, package: DataPackage) -> Context:
+        """The context of *package* (its tables loaded and verified)."""
+        names = {(table, row.id): row.name for table in package.entity_tables for row in load(table, package.root).itertuples(index=False)}
+        sources = load("sources", package.root).set_index("id")
+        return cls(assertion_rows(package.root), names,
+                   {table: entity_labels(package.schema(table)).singular for table in package.entity_tables},
+                   load("evidence_levels", package.root).set_index("id"), sources["title"], sources["type"])
+
+    @cached_property
+    def touching(self) -> dict[tuple[str, str], list[tuple[str, Any]]]:
+        """The assertion rows touching each entity (table, id), each with the entity's role in it."""
+        index: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+        for row in self.rows.itertuples(index=False):
+            index.setdefault((row.subject_type, row.subject_id), []).append(("subject", row))
+            index.setdefault((row.object_type, row.object_id), []).append(("object", row))
+        return index
+
+
 def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
     """Every assertion touching *entity*, grouped by relation.
 
     Returns a dict: ``entity`` (table, id, name, synonyms) and ``groups``, a list of
-    ``{"relation", "direction_of_relation", "assertions": [...]}``; each assertion names the other
-    entity, the qualifiers, evidence level, direction, evidence source, source (id and title),
-    quote and row id. Groups and assertions are ordered by strongest evidence first.
+    ``{"relation", "description", "assertions": [...]}``; each assertion names the entity's role
+    (subject or object), the other entity, the qualifiers, evidence level, direction, evidence
+    source, source (id and title), quote, the words of the source naming subject and object, note
+    and row id. Groups and assertions are ordered by strongest evidence first.
 
     Raises:
         UnknownEntityError: see :func:`find_entity`.
     """
     package = DataPackage(path)
-    found = find_entity(entity, package.root)
-    rows = assertion_rows(package.root)
-    names = {(table, row.id): row.name for table in package.entity_tables for row in load(table, package.root).itertuples(index=False)}
-    kinds = {table: entity_labels(package.schema(table)).singular for table in package.entity_tables}
-    levels = load("evidence_levels", package.root).set_index("id")
-    titles = load("sources", package.root).set_index("id")["title"]
-    as_subject = (rows["subject_type"] == found["table"]) & (rows["subject_id"] == found["id"])
-    as_object = (rows["object_type"] == found["table"]) & (rows["object_id"] == found["id"])
-    _refuse_dangling(rows[as_subject | as_object], names, levels.index, titles.index)
+    return describe(find_entity(entity, package.root), Context.of(package))
+
+
+def describe(found: dict[str, Any], context: Context) -> dict[str, Any]:
+    """The result of :func:`about` for the entity *found* (as :func:`find_entity` returns it)."""
+    touching = context.touching.get((found["table"], found["id"]), [])
+    _refuse_dangling([row for _, row in touching], context.names, context.levels.index, context.titles.index)
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for role, mask in (("subject", as_subject), ("object", as_object)):
-        for row in rows[mask].itertuples(index=False):
-            other_type, other_id = (row.object_type, row.object_id) if role == "subject" else (row.subject_type, row.subject_id)
-            other_kind = kinds[other_type]
-            description = (f"{found['name']} —[{row.relation}]→ {other_kind}" if role == "subject"
-                           else f"{other_kind} —[{row.relation}]→ {found['name']}")
-            heading = (row.relation, description)
-            groups.setdefault(heading, []).append({
-                "other_type": other_type, "other_id": other_id, "other_name": names[(other_type, other_id)],
-                "qualifiers": row.qualifiers, "evidence_level": str(levels.at[row.evidence_level_id, "label"]),
-                "evidence_rank": int(levels.at[row.evidence_level_id, "rank"]), "direction": row.direction,
-                "evidence_source": row.evidence_source, "source_id": row.source_id, "source_title": str(titles[row.source_id]),
-                "quote": row.quote, "row_id": row.row_id,
-            })
-    ordered = []
+    for role, row in touching:
+        other_type, other_id = (row.object_type, row.object_id) if role == "subject" else (row.subject_type, row.subject_id)
+        other_kind = context.kinds[other_type]
+        description = (f"{found['name']} —[{row.relation}]→ {other_kind}" if role == "subject"
+                       else f"{other_kind} —[{row.relation}]→ {found['name']}")
+        groups.setdefault((row.relation, description), []).append({
+            "role": role, "relation": row.relation,
+            "other_type": other_type, "other_id": other_id, "other_name": context.names[(other_type, other_id)],
+            "qualifiers": row.qualifiers, "evidence_level_id": row.evidence_level_id,
+            "evidence_level": str(context.levels.at[row.evidence_level_id, "label"]),
+            "evidence_rank": int(context.levels.at[row.evidence_level_id, "rank"]), "direction": row.direction,
+            "evidence_source": row.evidence_source, "source_id": row.source_id, "source_title": str(context.titles[row.source_id]),
+            "source_type": str(context.source_types[row.source_id]),
+            "quote": row.quote, "subject_mention": row.subject_mention, "object_mention": row.object_mention,
+            "antecedent": _antecedent(row), "note": "" if pd.isna(row.note) else str(row.note), "row_id": row.row_id,
+        })
+    ordered: list[dict[str, Any]] = []
     for (relation, description), items in groups.items():
         items.sort(key=lambda item: (item["evidence_rank"], item["other_name"].casefold(), item["row_id"]))
         ordered.append({"relation": relation, "description": description, "assertions": items})
@@ -111,10 +145,17 @@ def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
     return {"entity": found, "groups": ordered}
 
 
-def _refuse_dangling(rows: pd.DataFrame, names: dict[tuple[str, str], str], levels: pd.Index, sources: pd.Index) -> None:
-    """Raise :class:`DataError` when one of *rows* refers to an entity, level or source that does not
-    exist (a package that does not validate), rather than fail on it later."""
-    for row in rows.itertuples(index=False):
+def _antecedent(row: Any) -> dict[str, str]:
+    """The mentions of *row* that lie outside its quote (an antecedent earlier in the paragraph,
+    given by ``*_mention_start``), by role."""
+    return {role: getattr(row, f"{role}_mention") for role in ("subject", "object")
+            if not pd.isna(getattr(row, f"{role}_mention_start")) and getattr(row, f"{role}_mention_start") < row.quote_start}
+
+
+def _refuse_dangling(rows: list[Any], names: dict[tuple[str, str], str], levels: pd.Index, sources: pd.Index) -> None:
+    """Raise :class:`DataError` when one of *rows* (assertion rows, as tuples) refers to an entity,
+    level or source that does not exist (a package that does not validate), rather than fail on it later."""
+    for row in rows:
         missing = [f"{table} {entity!r}" for table, entity in ((row.subject_type, row.subject_id), (row.object_type, row.object_id))
                    if (table, entity) not in names]
         missing += [f"evidence level {row.evidence_level_id!r}"] if row.evidence_level_id not in levels else []
@@ -142,12 +183,14 @@ def render(result: dict[str, Any], format: str = "text") -> str:  # noqa: A002 (
         lines += ["", f"## {group['description']}" if markdown else f"{group['description']}:"]
         for item in group["assertions"]:
             where = f" [{item['qualifiers']}]" if item["qualifiers"] else ""
-            verdict = "" if item["direction"] == "supports" else " — REFUTES"
-            evidence = f"{item['evidence_level']}{verdict}; {item['evidence_source']}; {item['source_id']}"
+            verdict = "" if item["direction"] == "supports" else " (REFUTES)"
+            fields = (f"evidence: {item['evidence_level']}{verdict} · gathered in: {item['evidence_source']} · "
+                      f"source: {item['source_id']}, {item['source_type']}")
             if markdown:
-                lines.append(f"- **{item['other_name']}**{where} — {evidence} ({item['row_id']})  \n  > {item['quote']}")
+                lines.append(f"- **{item['other_name']}**{where} — row `{item['row_id']}`  \n  {fields}  \n  > {item['quote']}")
             else:
-                lines.append(f"  - {item['other_name']}{where} — {evidence} ({item['row_id']})")
+                lines.append(f"  - {item['other_name']}{where} — row {item['row_id']}")
+                lines.append(f"      {fields}")
                 lines.append(f"      \"{item['quote']}\"")
     return "\n".join(lines) + "\n"
 

@@ -1,11 +1,20 @@
-"""An SQLite database with primary and foreign keys declared, and Datasette metadata beside it."""
+"""An SQLite database with primary and foreign keys declared, and Datasette metadata beside it.
+
+Read in Datasette at an ordinary window width, a relationship table shows its direction beside its
+relation (columns in :func:`~painimmune.package.schemas.reading_order`), every foreign key shows
+the name or label of what it points to (``label_column``), the column descriptions fold away under
+the table's description, and the ``assertions`` view gives every row of every relationship table
+in words: subject, relation, direction, object, evidence level, source and quote.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -13,7 +22,7 @@ from painimmune.errors import DataError
 from painimmune.loader import load
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.schemas import Field, foreign_keys, list_delimiter, primary_key
+from painimmune.package.schemas import Field, assertion_columns, foreign_keys, list_delimiter, primary_key, reading_order
 
 DATABASE = "painimmune.db"
 _SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
@@ -27,6 +36,9 @@ def write_sqlite(package: DataPackage, out: OutputFolder) -> list[Path]:
     """
     with out.writing(DATABASE) as temp:
         _fill(package, temp)
+        with sqlite3.connect(temp) as connection:
+            connection.execute(assertions_view(package))
+        connection.close()
     metadata = out.write_text("metadata.json", json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n")
     return [out.target(DATABASE), metadata]
 
@@ -38,11 +50,11 @@ def _fill(package: DataPackage, target: Path) -> None:
         connection.execute("PRAGMA foreign_keys = ON")
         for name in package.table_names:
             table_schema = package.schema(name)
+            fields = reading_order(table_schema)
             connection.execute(_create_table(name, table_schema))
             frame = load(name, package.root)
-            columns = [field["name"] for field in table_schema["fields"]]
-            rows = [[_cell(value, field) for value, field in zip(row, table_schema["fields"])]
-                    for row in frame[columns].itertuples(index=False)]
+            columns = [field["name"] for field in fields]
+            rows = [[_cell(value, field) for value, field in zip(row, fields)] for row in frame[columns].itertuples(index=False)]
             placeholders = ", ".join("?" for _ in columns)
             connection.executemany(f"INSERT INTO {_quote(name)} VALUES ({placeholders})", rows)
         violations = connection.execute("PRAGMA foreign_key_check").fetchall()
@@ -51,31 +63,90 @@ def _fill(package: DataPackage, target: Path) -> None:
     connection.close()
 
 
+VIEW = "assertions"
+# The column a row is shown by where another table points to it, the first of these it has.
+LABEL_COLUMNS = ("name", "label", "title")
+
+
 def datasette_metadata(package: DataPackage) -> dict[str, Any]:
-    """Datasette's ``metadata.json``: title, description, licence, and table and column descriptions."""
+    """Datasette's ``metadata.json``: title, description, licence, a label column for every table
+    that others point to, and each table's column descriptions folded under its description."""
     descriptor = package.descriptor
     licence = descriptor.get("licenses", [{}])[0]
-    tables = {}
+    tables: dict[str, Any] = {}
     for name in package.table_names:
         resource = package.resource(name)
+        fields = reading_order(package.schema(name))
         tables[name] = {
             "title": resource.get("title", name),
-            "description": resource.get("description", ""),
-            "columns": {field["name"]: field.get("description", "") for field in package.schema(name)["fields"]},
+            "description_html": _description_html(str(resource.get("description", "")), fields),
         }
+        label = next((column for column in LABEL_COLUMNS if any(field["name"] == column for field in fields)), None)
+        if label is not None:
+            tables[name]["label_column"] = label
+    tables[VIEW] = {"title": "Every assertion, in words",
+                    "description": "One row per relationship row of every table: subject, relation, direction (supports or refutes), "
+                                   "object, evidence level, where the evidence was gathered, source and verbatim quote."}
     return {
         "title": descriptor.get("title", ""),
         "description": descriptor.get("description", ""),
         "license": licence.get("name", ""),
         "license_url": licence.get("path", ""),
         "source": f"painimmune {package.version}",
+        "extra_css_urls": ["data:text/css," + quote(row_page_css(package))],
         "databases": {Path(DATABASE).stem: {"tables": tables}},
     }
 
 
+def row_page_css(package: DataPackage) -> str:
+    """A stylesheet that lays out Datasette's page of one row as a list of labelled fields, one per
+    line, rather than as a table one row high and wider than the window."""
+    rules = [
+        "body.row .rows-and-columns, body.row .rows-and-columns tbody, body.row .rows-and-columns tr { display: block; }",
+        "body.row .rows-and-columns thead tr { position: absolute; top: -9999px; left: -9999px; }",
+        "body.row .rows-and-columns td { display: grid; grid-template-columns: 16rem 1fr; gap: 1rem; border: none; "
+        "border-bottom: 1px solid #eee; padding: .3rem 0 !important; }",
+        "body.row .rows-and-columns td::before { font-weight: bold; color: #333; margin: 0; padding: 0; font-size: .95em; }",
+    ]
+    for name in package.table_names:
+        for field in package.schema(name)["fields"]:
+            title = str(field.get("title", field["name"])).replace("\\", "\\\\").replace('"', '\\"')
+            rules.append(f'body.row.table-{name} td.col-{field["name"]}::before {{ content: "{title}"; }}')
+    return "\n".join(rules) + "\n"
+
+
+def _description_html(description: str, fields: list[Field]) -> str:
+    """A table's description, with its column descriptions in a list that stays folded until opened."""
+    items = "".join(f"<dt><code>{escape(field['name'])}</code></dt><dd>{escape(field.get('description', ''))}</dd>" for field in fields)
+    return (f"<p>{escape(description)}</p><details><summary>What each column means</summary>"
+            f"<dl class=\"column-descriptions\">{items}</dl></details>")
+
+
+def assertions_view(package: DataPackage) -> str:
+    """``CREATE VIEW assertions``: every row of every relationship table, with names in place of ids."""
+    parts = []
+    for table in package.relationship_tables:
+        schema = package.schema(table)
+        roles = assertion_columns(schema)
+        targets = {column: resource for column, resource, _ in foreign_keys(schema)}
+        joins = [f"JOIN {_quote(targets[roles.subject])} AS s ON s.id = r.{_quote(roles.subject)}"]
+        objects = []
+        for number, column in enumerate(roles.objects):
+            joins.append(f"LEFT JOIN {_quote(targets[column])} AS o{number} ON o{number}.id = r.{_quote(column)}")
+            objects.append(f"o{number}.name")
+        object_name = f"COALESCE({', '.join(objects)})" if len(objects) > 1 else objects[0]
+        parts.append(
+            f"SELECT r.id AS row_id, {_literal(table)} AS relationship_table, s.name AS subject, r.{_quote(roles.predicate)} AS relation, "
+            f"r.direction AS direction, {object_name} AS object, l.label AS evidence_level, r.evidence_source AS gathered_in, "
+            f"src.title AS source, r.quote AS quote FROM {_quote(table)} AS r {' '.join(joins)} "
+            f"JOIN {_quote(targets['evidence_level_id'])} AS l ON l.id = r.evidence_level_id "
+            f"JOIN {_quote(targets['source_id'])} AS src ON src.id = r.source_id")
+    return f"CREATE VIEW {VIEW} AS\n" + "\nUNION ALL\n".join(parts)
+
+
 def _create_table(name: str, table_schema: dict[str, Any]) -> str:
     lines = []
-    for field in table_schema["fields"]:
+    for field in reading_order(table_schema):
         kind = field.get("type", "string")
         definition = f"{_quote(field['name'])} {_SQL_TYPES.get(kind, 'TEXT')}"
         if field.get("constraints", {}).get("required"):
@@ -101,6 +172,10 @@ def _cell(value: Any, field: Field) -> Any:
     if field.get("type") == "integer":
         return int(value)
     return str(value)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _quote(identifier: str) -> str:

@@ -1,0 +1,110 @@
+"""The website of a release: ``painimmune site --out DIR``.
+
+This subpackage owns the static website for readers who do not write Python: the pages
+(:mod:`~painimmune.site.content` says what each shows, Jinja2 templates in ``templates/`` how),
+the search (:mod:`~painimmune.site.search_index`, with MiniSearch vendored in ``static/vendor``),
+the downloads (:mod:`~painimmune.site.downloads`) and the builder below. The site makes no request
+outside itself: it works opened from a folder (``file://``) and from any static host.
+
+Pages: ``index.html`` (the release, its citation, counts, downloads, search, the evidence ladder),
+one page per entity (``<table>/<id>.html``), per source document (``sources/<id>.html``), per
+table (``tables/<name>.html``) and per evidence level (``evidence/<id>.html``), the rubric and the
+data dictionary (``about/``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from painimmune.citations import CITED_REFERENCE
+from painimmune.export import refuse_invalid, require
+from painimmune.output import OutputFolder
+from painimmune.package.descriptor import DataPackage
+
+HERE = Path(__file__).resolve().parent
+STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
+
+
+def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
+    """Write the website of the package at *path* (the installed data by default) into *out*.
+
+    Returns the files written, each written atomically (:class:`~painimmune.output.OutputFolder`).
+    Files of an earlier build that this one does not write are left in place.
+
+    Raises:
+        DataError: the package does not validate (nothing is written).
+        MissingDependencyError: Jinja2 or pyarrow is missing (``pip install 'painimmune[site]'``).
+    """
+    jinja2: Any = require("jinja2", "site")
+    require("pyarrow", "site")
+    from painimmune.site import content, search_index
+    from painimmune.site.downloads import write_downloads
+
+    package = DataPackage(path)
+    refuse_invalid(package)
+    data = content.Data.of(package)
+    folder = OutputFolder(out)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    downloads = write_downloads(package, folder)
+    shared = {"version": package.version, "licence": package.descriptor["licenses"][0], "nav": _navigation(data)}
+    written = [folder.target(item.path) for item in downloads]
+
+    def page(relative: str, template: str, **values: Any) -> None:
+        root = "../" * relative.count("/")
+        html = environment.get_template(template).render(root=root, here=relative, **shared, **values)
+        written.append(folder.write_text(relative, html))
+
+    home = content.home(data)
+    page("index.html", "index.html", page=home, downloads=downloads, jsonld=_dataset_jsonld(package, home, downloads))
+    for table in package.entity_tables:
+        for row in data.frames[table].to_dict("records"):
+            page(content.entity_url(table, row["id"]), "entity.html", page=content.entity(data, table, row))
+    for row in data.frames["sources"].to_dict("records"):
+        if row["type"] != CITED_REFERENCE:
+            page(content.source_url(row["id"]), "source.html", page=content.source(data, row))
+    for name in package.table_names:
+        page(content.table_url(name), "table.html", page=content.table(data, name))
+    for row in data.frames["evidence_levels"].to_dict("records"):
+        page(content.level_url(row["id"]), "level.html", page=content.level(data, row))
+    page("about/rubric.html", "rubric.html", page=content.rubric(data))
+    page("about/dictionary.html", "dictionary.html", page=content.dictionary(data))
+    written.append(folder.write_text("search-data.js", search_index.script(data)))
+    for name in STATIC_FILES:
+        with folder.writing(f"static/{name}") as temp:
+            shutil.copyfile(HERE / "static" / name, temp)
+        written.append(folder.target(f"static/{name}"))
+    return written
+
+
+def _navigation(data: Any) -> list[dict[str, str]]:
+    from painimmune.site.content import table_url
+
+    items = [{"label": "Home", "url": "index.html"}]
+    items += [{"label": data.plural(table).capitalize(), "url": table_url(table)} for table in data.package.entity_tables]
+    items += [{"label": "Sources", "url": table_url("sources")}, {"label": "Evidence levels", "url": "about/rubric.html"},
+              {"label": "Data dictionary", "url": "about/dictionary.html"}]
+    return items
+
+
+def _dataset_jsonld(package: DataPackage, home: dict[str, Any], downloads: list[Any]) -> dict[str, Any]:
+    """The schema.org ``Dataset`` of the release, for dataset search engines."""
+    descriptor = package.descriptor
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": home["title"],
+        "description": home["description"],
+        "version": package.version,
+        "datePublished": home["date"],
+        "keywords": list(descriptor.get("keywords", [])),
+        "license": home["licence"].get("path", home["licence"].get("name", "")),
+        "isAccessibleForFree": True,
+        "creator": [{"@type": "Organization", "name": item["title"]} for item in descriptor.get("contributors", [])
+                    if "creator" in item.get("roles", [])],
+        "citation": [item["path"] for item in descriptor.get("sources", []) if "path" in item],
+        "distribution": [{"@type": "DataDownload", "name": item.label, "encodingFormat": "application/zip",
+                          "contentUrl": item.path, "contentSize": f"{item.size} B", "sha256": item.sha256} for item in downloads],
+    }

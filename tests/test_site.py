@@ -1,0 +1,336 @@
+"""The website (``painimmune site``): what it writes, and how a reader sees it in a real browser.
+
+The browser tests drive Debian's ``chromium`` with Playwright against the site served on
+127.0.0.1; they carry the ``browser`` marker and run in ``.ci/run``. Where no chromium is
+installed they skip, saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from collections.abc import Iterator
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+from conftest import ROOT, run_cli
+from painimmune.errors import DataError
+from painimmune.site import build_site
+from painimmune.site.preview import serve
+from painimmune.site.spans import Mark, pieces
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+browser = pytest.mark.browser
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+PAGE_TYPES = {
+    "home": "index.html",
+    "entity": "conditions/crps.html",
+    "source": "sources/marchand2005.html",
+    "table": "tables/treatment_conditions.html",
+    "evidence level": "evidence/clinical_observation.html",
+    "rubric": "about/rubric.html",
+    "dictionary": "about/dictionary.html",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The website of the repository's package (with its source texts)."""
+    out = tmp_path_factory.mktemp("site")
+    build_site(out, ROOT)
+    return out
+
+
+class _Page(HTMLParser):
+    """The links, ids and scripts of one HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag in {"script", "link", "img"} and (values.get("src") or values.get("href")):
+            self.sources.append(values.get("src") or values.get("href") or "")
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+# --- what the builder writes -------------------------------------------------------------------
+
+def test_the_site_has_a_page_for_every_entity_source_table_and_level(site: Path):
+    import painimmune as pim
+
+    for table in ("mediators", "cell_types", "conditions", "treatments"):
+        for entity in pim.load(table)["id"]:
+            assert (site / table / f"{entity}.html").is_file(), f"{table}/{entity}.html missing"
+    for name in pim.tables():
+        assert (site / "tables" / f"{name}.html").is_file()
+    for level in pim.load("evidence_levels")["id"]:
+        assert (site / "evidence" / f"{level}.html").is_file()
+    for source in ("calvo2012", "fmpm", "marchand2005", "tannenbaum"):
+        assert (site / "sources" / f"{source}.html").is_file()
+    assert (site / "about" / "rubric.html").is_file() and (site / "about" / "dictionary.html").is_file()
+
+
+def test_every_internal_link_and_anchor_resolves_and_nothing_points_to_a_script_elsewhere(site: Path):
+    pages = {path: _parse(path) for path in site.rglob("*.html")}
+    broken = []
+    for path, page in pages.items():
+        for resource in page.sources:
+            if resource.startswith("data:"):
+                continue
+            assert not urlparse(resource).scheme, f"{path}: loads {resource} from elsewhere"
+            assert (path.parent / resource).resolve().is_file(), f"{path}: {resource} missing"
+        for link in page.links:
+            if urlparse(link).scheme in {"http", "https"}:
+                continue
+            target, anchor = urldefrag(link)
+            file = (path.parent / target).resolve() if target else path
+            if not file.is_file():
+                broken.append(f"{path.relative_to(site)} → {link}")
+            elif anchor and file.suffix == ".html" and anchor not in pages[file].ids:
+                broken.append(f"{path.relative_to(site)} → {link} (no such anchor)")
+    assert not broken, broken[:20]
+
+
+def test_pages_stay_within_the_size_budget(site: Path):
+    sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in site.rglob("*.html")}
+    assert max(sizes.values()) < 100 * 1024, max(sizes.items(), key=lambda item: item[1])
+    assert sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) < 5 * 1024 * 1024
+
+
+def test_a_refuting_assertion_says_so_in_words_on_its_entity_page(site: Path):
+    html = (site / "treatments" / "cox_inhibitor.html").read_text(encoding="utf-8")
+    card = html[html.index('id="tc0002"'):]
+    card = card[:card.index("</article>")]
+    assert "Refutes" in card and "does <strong>not</strong> hold" in card
+    assert "neuropathic pain" in card and "lack of effect" in card
+
+
+def test_a_quote_marks_the_words_that_name_its_subject_and_object(site: Path):
+    html = (site / "treatments" / "cox_inhibitor.html").read_text(encoding="utf-8")
+    card = html[html.index('id="tc0002"'):html.index("</article>", html.index('id="tc0002"'))]
+    assert re.search(r'<mark class="subject"[^>]*>cyclooxygenase inhibitors</mark>', card)
+    assert re.search(r'<mark class=" object"[^>]*>neuropathic pain</mark>', card)
+
+
+def test_a_source_page_accounts_for_every_quote_and_every_passage_not_encoded(site: Path):
+    import painimmune as pim
+    from painimmune.package.descriptor import DataPackage
+
+    html = unescape((site / "sources" / "marchand2005.html").read_text(encoding="utf-8"))
+    page = _parse(site / "sources" / "marchand2005.html")
+    row_ids = [row_id for name in DataPackage(ROOT).relationship_tables
+               for row_id in pim.load(name).query("source_id == 'marchand2005'")["id"]]
+    assert row_ids
+    for row_id in row_ids:
+        assert f"q-{row_id}" in page.ids, f"{row_id} is not linked from the text"
+    skipped = pim.load("not_encoded").query("source_id == 'marchand2005'")
+    assert len(skipped)
+    for entry in skipped.itertuples():
+        assert entry.id in page.ids
+        assert f"not encoded ({entry.kind}): " in html
+
+
+def test_the_home_page_carries_schema_org_dataset_metadata_and_the_release_citation(site: Path):
+    import json
+
+    import painimmune as pim
+
+    html = (site / "index.html").read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, flags=re.DOTALL)
+    assert block
+    dataset = json.loads(block.group(1))
+    assert dataset["@type"] == "Dataset" and dataset["version"] == pim.__version__
+    for download in dataset["distribution"]:
+        data = (site / download["contentUrl"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == download["sha256"]
+    assert f"(Version {pim.__version__})" in html and "@misc{" in html
+
+
+def test_the_downloads_hold_the_data(site: Path):
+    import zipfile
+
+    import painimmune as pim
+
+    version = pim.__version__
+    with zipfile.ZipFile(site / "downloads" / f"painimmune-{version}-data.zip") as archive:
+        names = archive.namelist()
+    assert f"painimmune-{version}/datapackage.json" in names
+    assert f"painimmune-{version}/tables/mediators.csv" in names
+    for fmt, member in (("parquet", "mediators.parquet"), ("sqlite", "painimmune.db"), ("kgx", "edges.tsv")):
+        with zipfile.ZipFile(site / "downloads" / f"painimmune-{version}-{fmt}.zip") as archive:
+            assert any(name.endswith(member) for name in archive.namelist()), (fmt, archive.namelist())
+
+
+def test_without_source_texts_a_source_page_lists_the_quotes_in_text_order(package_copy: Path, tmp_path: Path):
+    shutil.rmtree(package_copy / "sources")
+    build_site(tmp_path / "site", package_copy)
+    html = (tmp_path / "site" / "sources" / "calvo2012.html").read_text(encoding="utf-8")
+    assert "does not ship the source texts" in html
+    assert 'class="excerpts"' in html and "not encoded (" in html
+
+
+def test_an_invalid_package_gets_no_site(package_copy: Path, tmp_path: Path):
+    table = package_copy / "tables" / "mediators.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("TNF-α", "=HYPERLINK(1)", 1), encoding="utf-8")
+    with pytest.raises(DataError, match="does not validate"):
+        build_site(tmp_path / "site", package_copy)
+    assert not (tmp_path / "site").exists() or not any((tmp_path / "site").iterdir())
+
+
+def test_the_site_command_writes_the_site_and_says_where_to_open_it(tmp_path: Path):
+    result = run_cli("site", "--out", tmp_path / "www", "--path", ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "index.html" in result.stdout and (tmp_path / "www" / "index.html").is_file()
+    refused = run_cli("site", "--out", tmp_path / "www" / "index.html", "--path", ROOT)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+
+
+def test_pieces_cut_a_text_at_every_mark():
+    marks = [Mark(0, 3, "quoted", "a"), Mark(2, 5, "skipped", "b")]
+    cut = pieces("abcdefg", marks)
+    assert "".join(piece.text for piece in cut) == "abcdefg"
+    assert [(piece.text, piece.has("quoted"), piece.has("skipped")) for piece in cut] == [
+        ("ab", True, False), ("c", True, True), ("de", False, True), ("fg", False, False)]
+
+
+# --- in a real browser --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    """The site served on 127.0.0.1, as a user's static host would."""
+    with serve(site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def tab(chromium: object) -> Iterator[object]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@browser
+@needs_chromium
+def test_no_page_requests_anything_outside_the_site_or_logs_an_error(site: Path, served: str, tab: object):
+    outside: list[str] = []
+    errors: list[str] = []
+    tab.on("request", lambda request: outside.append(request.url) if not request.url.startswith(served) else None)
+    tab.on("console", lambda message: errors.append(f"{tab.url}: {message.text}") if message.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
+    for path in sorted(site.rglob("*.html")):
+        tab.goto(urljoin(served, path.relative_to(site).as_posix()))
+        tab.wait_for_load_state("load")
+    assert not outside, outside[:10]
+    assert not errors, errors[:10]
+
+
+@browser
+@needs_chromium
+def test_search_finds_an_entity_by_a_misspelt_synonym_with_the_keyboard_alone(served: str, tab: object):
+    tab.goto(served + "index.html")
+    for _ in range(40):  # Tab from the top of the page to the search box, as a keyboard user would
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.id") == "search-box":
+            break
+    assert tab.evaluate("document.activeElement.id") == "search-box"
+    tab.keyboard.type("astroglea")  # a synonym of astrocyte, misspelt
+    tab.wait_for_selector("#search-results a")
+    tab.keyboard.press("ArrowDown")
+    assert "astrocyte" in tab.evaluate("document.activeElement.textContent")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/cell_types/astrocyte.html")
+    assert tab.locator("h1").inner_text() == "astrocyte"
+
+
+@browser
+@needs_chromium
+def test_search_finds_an_assertion_by_a_word_of_its_quote(served: str, tab: object):
+    tab.goto(served + "index.html")
+    tab.focus("#search-box")
+    tab.keyboard.type("lack of effect")
+    tab.wait_for_selector("#search-results a")
+    assert "cyclooxygenase inhibitors" in tab.locator("#search-results li").first.inner_text()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/treatments/cox_inhibitor.html#tc0002")
+    verdict = tab.locator("#tc0002 .direction")
+    assert verdict.inner_text().endswith("Refutes") and verdict.is_visible()
+    assert _in_first_screen(tab, "#tc0002 .direction")
+
+
+@browser
+@needs_chromium
+def test_refuting_evidence_is_named_in_the_first_screen(served: str, tab: object):
+    for page, row in (("treatments/cox_inhibitor.html", "tc0002"), ("cell_types/immune_cell.html", "cc0010"),
+                      ("conditions/neuropathic_pain.html", "tc0002")):
+        tab.goto(served + page)
+        assert _in_first_screen(tab, ".refuting-summary .direction"), page
+        assert "Refuting evidence" in tab.locator(".refuting-summary").inner_text()
+        tab.goto(f"{served}{page}#{row}")
+        assert _in_first_screen(tab, f"#{row} .direction"), (page, row)
+        assert "Refutes" in tab.locator(f"#{row} .verdict").inner_text()
+
+
+def _in_first_screen(tab: object, selector: str) -> bool:
+    box = tab.locator(selector).first.bounding_box()  # type: ignore[attr-defined]
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 800 and box["x"] + box["width"] <= 1280
+
+
+@browser
+@needs_chromium
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_no_serious_or_critical_accessibility_violation(served: str, tab: object, kind: str):
+    from axe_playwright_python.sync_playwright import Axe
+
+    tab.goto(served + PAGE_TYPES[kind])
+    results = Axe().run(tab)
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not serious, serious
+
+
+@browser
+@needs_chromium
+def test_the_site_works_opened_from_a_folder(site: Path, tab: object):
+    tab.goto((site / "index.html").as_uri())
+    tab.focus("#search-box")
+    tab.keyboard.type("CRPS")
+    tab.wait_for_selector("#search-results a")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/conditions/crps.html")
+    assert "complex regional pain syndrome" in tab.locator("h1").inner_text()
+
+
+def test_the_readme_shows_screenshots_of_an_entity_page_and_a_source_page():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("site-entity.png", "site-source.png"):
+        assert f"](docs/{name})" in readme
+        data = (ROOT / "docs" / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and int.from_bytes(data[16:20], "big") == 1280  # the width of a 1280x800 window
