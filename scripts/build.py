@@ -15,7 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from painimmune.build import main  # noqa: E402
+from painimmune.errors import MissingDependencyError  # noqa: E402
+
+try:
+    from painimmune.build import main
+except MissingDependencyError as exc:  # a light install: one line saying what to install
+    sys.exit(f"build: {exc}")
 
 if __name__ == "__main__":
     sys.exit(main(default_root=ROOT))

@@ -1,6 +1,10 @@
 """Write reference/ontologies/biolink_categories.tsv: the categories a Biolink node can take (the
 classes of the Biolink Model that are neither mixins nor abstract), read from the ``biolink-model``
-package (``pip install biolink-model==4.4.6``; its YAML needs PyYAML).
+package (``pip install biolink-model==4.4.6``; its YAML needs PyYAML); and
+src/painimmune/export/biolink_model.json, the part of the same model the KGX export needs at run
+time without the package: every class with its parent and its preferred identifier prefixes
+(``id_prefixes``), whether it may be a node category, and every predicate (the slots under
+``related to``).
 
     python scripts/reference_biolink.py
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 import csv
 import importlib.metadata
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -22,12 +27,41 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "reference" / "ontologies" / "biolink_categories.tsv"
 SCHEMA = "biolink_model/schema/biolink_model.yaml"
+EXPORT_MODEL = ROOT / "src" / "painimmune" / "export" / "biolink_model.json"
 
 
 def curie(name: str) -> str:
     """Biolink's class CURIE: each word's first letter upper-cased, spaces removed (``disease or
     phenotypic feature`` -> ``biolink:DiseaseOrPhenotypicFeature``)."""
     return "biolink:" + "".join(word[:1].upper() + word[1:] for word in name.split())
+
+
+def predicate_curie(name: str) -> str:
+    """Biolink's slot CURIE: spaces become underscores (``related to`` -> ``biolink:related_to``)."""
+    return "biolink:" + name.replace(" ", "_")
+
+
+def is_predicate(slots: dict, name: str) -> bool:
+    """Whether the slot *name* descends from ``related to`` (the predicate hierarchy)."""
+    seen = set()
+    while name and name not in seen:
+        if name == "related to":
+            return True
+        seen.add(name)
+        name = (slots.get(name) or {}).get("is_a")
+    return False
+
+
+def export_model(model: dict, version: str) -> dict:
+    """The Biolink terms the KGX export checks against and chooses node identifiers by."""
+    classes = {}
+    for name, definition in sorted(model["classes"].items()):
+        definition = definition or {}
+        classes[curie(name)] = {"is_a": curie(definition["is_a"]) if definition.get("is_a") else None,
+                                "category": not (definition.get("mixin") or definition.get("abstract")),
+                                "id_prefixes": list(dict.fromkeys(definition.get("id_prefixes") or []))}
+    predicates = sorted(predicate_curie(name) for name in model["slots"] if is_predicate(model["slots"], name))
+    return {"version": version, "source": f"biolink-model=={version}:{SCHEMA}", "classes": classes, "predicates": predicates}
 
 
 def main() -> int:
@@ -49,6 +83,8 @@ def main() -> int:
         writer.writerow(["curie", "label", "exact_synonyms", "source", "note"])
         writer.writerows(rows)
     print(f"wrote: {TARGET.relative_to(ROOT)} ({len(rows)} classes)")
+    EXPORT_MODEL.write_text(json.dumps(export_model(model, version), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote: {EXPORT_MODEL.relative_to(ROOT)}")
     return 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -31,9 +35,45 @@ def package_copy(tmp_path: Path) -> Path:
 
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
             timeout: float | None = 300) -> subprocess.CompletedProcess[str]:
-    """Run the ``painimmune`` command as a user would, in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "painimmune", *map(str, args)], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=timeout)
+    """Run the ``painimmune`` command as a user would: its exit status, standard output and error.
+
+    With *env* (a test that changes the process, such as :func:`offline`), in a subprocess;
+    otherwise in this process through click's test runner, which runs the same ``main`` with the
+    same error handling and saves starting an interpreter that imports pandas for every command.
+    """
+    if env is not None:
+        return subprocess.run([sys.executable, "-m", "painimmune", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                              env=env, timeout=timeout)
+    from click.testing import CliRunner
+
+    from painimmune.cli import main
+
+    arguments = [str(arg) for arg in args]
+    with _working_directory(cwd):
+        result = CliRunner().invoke(main, arguments, prog_name="painimmune", catch_exceptions=False)
+    return subprocess.CompletedProcess(["painimmune", *arguments], result.exit_code, result.stdout, result.stderr)
+
+
+def run_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python scripts/build.py --root ROOT ARGS`` in this process (the script calls
+    :func:`painimmune.build.main` and nothing else): its exit status, standard output and error."""
+    from painimmune.build import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(["--root", str(root), *args])
+    return subprocess.CompletedProcess(["build.py", "--root", str(root), *args], status, out.getvalue(), err.getvalue())
+
+
+@contextmanager
+def _working_directory(folder: Path | None) -> Iterator[None]:
+    previous = Path.cwd()
+    if folder is not None:
+        os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 NO_NETWORK = """
@@ -64,12 +104,34 @@ def offline(tmp_path: Path) -> tuple[dict[str, str], Path]:
     return env, log
 
 
+@cache
+def _registry_problem() -> str | None:
+    """Why pip's configured package index cannot be reached (None when it can), asked once per run."""
+    try:
+        asked = subprocess.run([sys.executable, "-m", "pip", "index", "versions", "pip", "--disable-pip-version-check",
+                                "--timeout", "10", "--retries", "0"], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "no answer within 60 s"
+    if asked.returncode != 0:
+        return (asked.stderr.strip().splitlines() or ["pip index versions failed"])[-1]
+    return None
+
+
+def require_registry() -> None:
+    """Skip the calling test (marked ``tools``) when the package registry cannot be reached, saying why."""
+    problem = _registry_problem()
+    if problem is not None:
+        pytest.skip(f"needs the package registry to build a tool environment, which cannot be reached: {problem}")
+
+
 def tool_venv(tmp_path_factory: pytest.TempPathFactory, *requirements: str) -> Path:
-    """The bin directory of a fresh virtual environment with *requirements* installed.
+    """The bin directory of a fresh virtual environment with *requirements* installed, for tests
+    marked ``tools``; skips the test when the package registry cannot be reached.
 
     For reference validators whose pins cannot live beside ours (cffconvert needs jsonschema<4)
     or that would pull a server stack into the test environment (datasette, sssom-py).
     """
+    require_registry()
     env = tmp_path_factory.mktemp("tool") / "venv"
     venv.EnvBuilder(with_pip=True).create(env)
     install = subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "--quiet", *requirements],

@@ -7,14 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, run_build
 from rows import edit_rows
 
 BUILD = ROOT / "scripts" / "build.py"
 
 
 def build(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(BUILD), "--root", str(path), *args], capture_output=True, text=True)
+    return run_build(path, *args)
 
 
 def test_checkout_is_current():

@@ -27,12 +27,14 @@ def cffconvert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "cffconvert>=2,<3") / "cffconvert"
 
 
+@pytest.mark.tools
 def test_citation_cff_is_valid_cff_1_2_0(cffconvert):
     result = subprocess.run([str(cffconvert), "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "valid according to schema version 1.2.0" in result.stdout
 
 
+@pytest.mark.tools
 def test_the_validator_rejects_an_invalid_citation(cffconvert, tmp_path):
     broken = tmp_path / "CITATION.cff"
     broken.write_text((ROOT / "CITATION.cff").read_text(encoding="utf-8").replace("type: website", "type: webpage"), encoding="utf-8")

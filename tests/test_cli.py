@@ -27,6 +27,28 @@ def test_show_prints_rows():
     assert f"({len(pim.load('treatments'))} rows," in result.stdout
 
 
+def test_show_puts_names_beside_the_ids_of_a_relationship_table():
+    result = run_cli("show", "treatment_targets", "--rows", "1")
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.splitlines()[:2]
+    assert header.split()[:4] == ["id", "treatment_id", "treatment_name", "action"]
+    assert "target_mediator_name" in header and "target_cell_type_name" in header
+    first = pim.load("treatment_targets").iloc[0]
+    assert pim.load("treatments").set_index("id").at[first["treatment_id"], "name"] in row
+
+
+def test_about_labels_each_field_and_shows_each_row_id():
+    result = run_cli("about", "crps")
+    assert result.returncode == 0, result.stderr
+    about = pim.about("crps")
+    for item in (item for group in about["groups"] for item in group["assertions"]):
+        assert f"— row {item['row_id']}\n" in result.stdout
+        assert (f"evidence: {item['evidence_level']} · gathered in: {item['evidence_source']} · "
+                f"source: {item['source_id']}, {item['source_type']}") in result.stdout
+    markdown = run_cli("about", "crps", "--format", "markdown").stdout
+    assert all(f"row `{item['row_id']}`" in markdown for group in about["groups"] for item in group["assertions"])
+
+
 def test_validate_passes_on_the_real_data():
     result = run_cli("validate")
     assert result.returncode == 0, result.stderr

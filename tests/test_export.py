@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.metadata
 import json
 import sqlite3
 import subprocess
@@ -16,9 +17,14 @@ import yaml
 
 import painimmune as pim
 from conftest import run_cli, tool_venv
-from painimmune.export import export
+from painimmune.errors import DataError
+from painimmune.export import croissant, export, kgx
+from painimmune.graph import assertion_rows
+from painimmune.output import OutputFolder
+from painimmune.package.schemas import foreign_keys
 
 BIN = Path(sys.executable).parent
+TOOLS = Path(__file__).parent / "tools"
 PACKAGE = pim.DataPackage()
 RELATIONSHIP_ROWS = sum(len(pim.load(t)) for t in PACKAGE.relationship_tables)
 
@@ -80,8 +86,24 @@ def test_sqlite_export_declares_and_enforces_keys(tmp_path):
         assert db.execute("SELECT is_class, synonyms FROM mediators WHERE id = 'tnf'").fetchone()[0] == 0
     metadata = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
     assert metadata["license"] == "CC0-1.0"
-    columns = metadata["databases"]["painimmune"]["tables"]["mediators"]["columns"]
-    assert list(columns) == list(pim.load("mediators").columns) and all(columns.values())
+    tables = metadata["databases"]["painimmune"]["tables"]
+    for column in pim.load("mediators").columns:  # every column described, folded under the table's description
+        assert f"<dt><code>{column}</code></dt><dd>" in tables["mediators"]["description_html"]
+    assert tables["evidence_levels"]["label_column"] == "label" and tables["mediators"]["label_column"] == "name"
+    pointed_to = {ref for other in PACKAGE.table_names for _, ref, _ in foreign_keys(PACKAGE.schema(other))}
+    named = {name for name in pointed_to if {"name", "label", "title"} & set(pim.load(name).columns)}
+    assert named and all("label_column" in tables[name] for name in named)  # (relations: the id is the relation's words)
+
+
+def test_sqlite_export_puts_direction_beside_the_relation_and_states_every_assertion_in_words(tmp_path):
+    export("sqlite", tmp_path)
+    with sqlite3.connect(tmp_path / "painimmune.db") as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(treatment_conditions)")]
+        assert columns[:5] == ["id", "treatment_id", "effect", "direction", "condition_id"]
+        rows = db.execute("SELECT subject, relation, direction, object, evidence_level, source FROM assertions WHERE row_id = 'tc0002'")
+        assert rows.fetchall() == [("cyclooxygenase inhibitors", "reduces pain", "refutes", "neuropathic pain", "clinical observation",
+                                    "Role of the immune system in chronic pain")]
+        assert db.execute("SELECT count(*) FROM assertions").fetchone()[0] == RELATIONSHIP_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +111,7 @@ def datasette(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "datasette>=0.64,<1") / "datasette"
 
 
+@pytest.mark.tools
 def test_sqlite_export_serves_in_datasette_with_descriptions(datasette, tmp_path):
     export("sqlite", tmp_path)
     def get(url: str) -> str:
@@ -100,7 +123,12 @@ def test_sqlite_export_serves_in_datasette_with_descriptions(datasette, tmp_path
     assert len(rows) == len(pim.load("treatment_conditions"))
     page = get("/painimmune/mediators")
     description = pim.schema("mediators").set_index("column").at["inflammatory_role", "description"]
-    assert "column-descriptions" in page and description.split("'")[0] in page
+    assert "<details><summary>What each column means</summary>" in page and description.split("'")[0] in page
+    table = get("/painimmune/treatment_conditions")  # foreign keys shown by their labels
+    assert "cyclooxygenase inhibitors" in table and "clinical observation" in table
+    view = json.loads(get("/painimmune/assertions.json?_shape=array&_size=max"))
+    assert len(view) == RELATIONSHIP_ROWS and list(view[0])[:6] == ["row_id", "relationship_table", "subject", "relation", "direction", "object"]
+    assert "data:text/css," in get("/painimmune/treatment_conditions/tc0002")  # the row page's layout of labelled fields
 
 
 def test_kgx_export_uses_the_biolink_model(tmp_path):
@@ -118,13 +146,81 @@ def test_kgx_export_uses_the_biolink_model(tmp_path):
     assert {edge["knowledge_level"] for edge in edges} <= set(enums["KnowledgeLevelEnum"]["permissible_values"])
     assert {edge["agent_type"] for edge in edges} <= set(enums["AgentTypeEnum"]["permissible_values"])
     assert all(edge["subject"] in node_ids and edge["object"] in node_ids and edge["publications"] and edge["supporting_text"]
-               for edge in edges)
-    assert sum(len(edge["id"].split(":", 1)[1].split("+")) for edge in edges) == RELATIONSHIP_ROWS  # every row in one edge
+               and edge["primary_knowledge_source"] == "infores:painimmune" for edge in edges)
+    assert len(edges) == len({edge["id"] for edge in edges}) == RELATIONSHIP_ROWS  # one edge per statement
     negated = [edge for edge in edges if edge["negated"] == "True"]
-    assert len(negated) == (pim.assertions()["refuting_sources"] > 0).sum()
-    marchand = next(edge for edge in edges if edge["subject"] == "painimmune:treatments.tnf_inhibitor"
-                    and edge["object"] == "painimmune:conditions.rheumatoid_arthritis")
-    assert marchand["publications"] == "PMID:15995723" and marchand["predicate"] == "biolink:treats_or_applied_or_studied_to_treat"
+    assert len(negated) == (assertion_rows()["direction"] == "refutes").sum()
+    marchand = next(edge for edge in edges if edge["subject"] == "MESH:D000079424" and edge["object"] == "MONDO:0008383")
+    assert marchand["publications"] == "PMID:15995723" and marchand["predicate"] == "biolink:treats"  # established clinical
+
+
+def test_kgx_node_ids_are_ontology_curies_in_the_documented_order(tmp_path):
+    export("kgx", tmp_path)
+    nodes = {node["id"]: node for node in read_tsv(tmp_path / "nodes.tsv")}
+    tnf = nodes["UniProtKB:P01375"]  # a protein: Biolink prefers UniProtKB to HGNC and MeSH
+    assert tnf["category"] == "biolink:Protein" and tnf["xref"].split("|") == ["painimmune:mediators.tnf", "HGNC:11892", "MESH:D014409"]
+    assert nodes["CL:0000129"]["name"] == "microglial cell" and nodes["MONDO:0019369"]["xref"].startswith("painimmune:conditions.crps")
+    assert nodes["painimmune:cell_types.innate_immune_cell"]["xref"] == ""  # no exact cross-reference: the local id
+    context = json.loads((tmp_path / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["painimmune"]["@id"] == "https://w3id.org/painimmune/"
+    assert kgx.prefix_order("biolink:Protein")[:2] == ["UniProtKB", "PR"]
+    assert kgx.prefix_order("biolink:DiseaseOrPhenotypicFeature")[:2] == ["MONDO", "HP"]  # no Biolink id_prefixes: ours
+
+
+def test_kgx_predicates_follow_the_evidence():
+    broad = "biolink:treats_or_applied_or_studied_to_treat"
+    relations = pim.load("relations").set_index("id")["biolink_predicate"]
+    assert relations["reduces pain"] == broad
+    assert kgx.EVIDENCE_PREDICATES[(broad, "established_clinical")] == "biolink:treats"
+    assert kgx.EVIDENCE_PREDICATES[(broad, "clinical_trial")] == "biolink:in_clinical_trials_for"
+    assert all(predicate in kgx.biolink_model()["predicates"] for predicate in kgx.EVIDENCE_PREDICATES.values())
+    assert set(relations.values) <= set(kgx.biolink_model()["predicates"])
+
+
+def test_kgx_edge_ids_are_derived_from_content(tmp_path):
+    export("kgx", tmp_path / "a")
+    export("kgx", tmp_path / "b")
+    assert (tmp_path / "a" / "edges.tsv").read_bytes() == (tmp_path / "b" / "edges.tsv").read_bytes()
+    one = kgx.edge_id("CL:0000097", "biolink:produces", "CHEBI:18295", "painimmune:relations.releases", "", False, "s", "quote")
+    assert one == kgx.edge_id("CL:0000097", "biolink:produces", "CHEBI:18295", "painimmune:relations.releases", "", False, "s", "quote")
+    assert one.startswith("urn:uuid:") and one != kgx.edge_id("CL:0000097", "biolink:produces", "CHEBI:18295",
+                                                              "painimmune:relations.releases", "", True, "s", "quote")
+
+
+def test_kgx_export_refuses_what_the_biolink_model_lacks(monkeypatch, tmp_path):
+    with pytest.raises(DataError, match="'biolink:Celll' is not a category of the Biolink Model"):
+        kgx.check_category("biolink:Celll")
+    with pytest.raises(DataError, match="'biolink:induces' is not a predicate"):
+        kgx.check_predicate("biolink:induces")
+    model = kgx.biolink_model()
+    # A model without the predicate the relations table maps 'releases' to: the exporter itself refuses.
+    monkeypatch.setattr(kgx, "biolink_model", lambda: {**model, "predicates": [p for p in model["predicates"] if p != "biolink:produces"]})
+    with pytest.raises(DataError, match="'biolink:produces' is not a predicate"):
+        kgx.write_kgx(PACKAGE, OutputFolder(tmp_path))
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_shipped_biolink_terms_are_those_of_the_biolink_model_package():
+    model = yaml.safe_load((files("biolink_model") / "schema" / "biolink_model.yaml").read_text(encoding="utf-8"))
+    shipped = kgx.biolink_model()
+    assert shipped["version"] == importlib.metadata.version("biolink-model")
+    assert set(shipped["predicates"]) == {"biolink:" + name.replace(" ", "_") for name in model["slots"] if _is_predicate(model["slots"], name)}
+    assert shipped["classes"]["biolink:Cell"]["id_prefixes"] == list(dict.fromkeys(model["classes"]["cell"]["id_prefixes"]))
+
+
+@pytest.fixture(scope="module")
+def kgx_tool(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tool_venv(tmp_path_factory, "kgx>=2.6,<3", f"biolink-model=={kgx.biolink_model()['version']}") / "python"
+
+
+@pytest.mark.tools
+def test_kgx_validate_reports_no_error(kgx_tool, tmp_path, offline):
+    env, log = offline
+    export("kgx", tmp_path)
+    result = subprocess.run([str(kgx_tool), str(TOOLS / "kgx_validate.py"), str(tmp_path)], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1])["errors"] == {}
+    assert log.read_text() == ""  # offline: the model and context came from the installed package
 
 
 def _is_predicate(slots: dict, name: str) -> bool:
@@ -143,12 +239,18 @@ def sssom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "sssom>=0.4,<0.5") / "sssom"
 
 
+@pytest.mark.tools
 def test_sssom_export_validates_with_sssom_py(sssom, tmp_path):
     export("sssom", tmp_path)
     target = tmp_path / "painimmune.sssom.tsv"
-    result = subprocess.run([str(sssom), "validate", str(target)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr[-2000:]
+    for command in (["validate", str(target)], ["parse", str(target), "--output", str(tmp_path / "parsed.tsv")]):
+        result = subprocess.run([str(sssom), *command], capture_output=True, text=True)  # default options
+        assert result.returncode == 0, result.stderr[-2000:]
     mappings = read_tsv(target)
+    assert all(row["mapping_justification"] == "semapv:ManualMappingCuration" and row["creator_id"] == "painimmune:curators"
+               and row["mapping_date"] == str(PACKAGE.descriptor["created"])[:10] for row in mappings)
+    assert all(row["object_label"] or row["object_id"].startswith("UniProtKB:") for row in mappings)  # UniProt: no verified label
+    assert next(row["object_label"] for row in mappings if row["object_id"] == "HGNC:11892") == "TNF"
     tnf = {row["object_id"] for row in mappings if row["subject_id"] == "painimmune:mediators.tnf"}
     assert tnf == {value for value in pim.load("mediators").set_index("id").loc["tnf", ["hgnc_id", "uniprot_id", "mesh_id"]]}
     predicates = {(row["subject_id"], row["object_id"]): row["predicate_id"] for row in mappings}
@@ -162,3 +264,30 @@ def test_sssom_export_validates_with_sssom_py(sssom, tmp_path):
 def test_unknown_format_is_refused(tmp_path):
     with pytest.raises(ValueError, match="choose one of csv, json, parquet, sqlite, kgx, sssom"):
         export("xml", tmp_path)
+
+
+def test_croissant_document_describes_every_table():
+    document = croissant.croissant(PACKAGE)
+    assert document["conformsTo"] == "http://mlcommons.org/croissant/1.1" and document["version"] == pim.__version__
+    assert [record_set["@id"] for record_set in document["recordSet"]] == PACKAGE.table_names
+    built = json.loads((PACKAGE.root / "croissant.json").read_text(encoding="utf-8"))
+    assert built == document  # the build keeps croissant.json current
+
+
+@pytest.fixture(scope="module")
+def mlcroissant(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tool_venv(tmp_path_factory, "mlcroissant>=1.1,<2") / "python"
+
+
+@pytest.mark.tools
+def test_croissant_validates_and_loads_every_record_set(mlcroissant, tmp_path):
+    export("csv", tmp_path)
+    (tmp_path / "croissant.json").write_text(json.dumps(croissant.croissant(PACKAGE)), encoding="utf-8")
+    validated = subprocess.run([str(mlcroissant.parent / "mlcroissant"), "validate", "--jsonld", str(tmp_path / "croissant.json")],
+                               capture_output=True, text=True)
+    assert validated.returncode == 0, validated.stderr[-2000:]
+    result = subprocess.run([str(mlcroissant), str(TOOLS / "croissant_records.py"), str(tmp_path / "croissant.json")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {name: len(pim.load(name)) for name in pim.tables()}
+

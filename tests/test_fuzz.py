@@ -26,6 +26,8 @@ from conftest import PACKAGE_PARTS, ROOT
 from painimmune.cli import main
 from painimmune.errors import PainimmuneError
 
+pytestmark = pytest.mark.slow  # property-based: CI runs them (.ci/run), the default run does not
+
 settings.register_profile("ci", max_examples=15, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.register_profile("long", max_examples=400, deadline=None,

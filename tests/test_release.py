@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,9 @@ from pathlib import Path
 import pytest
 
 import painimmune as pim
-from conftest import ROOT, run_cli
+from conftest import ROOT, require_registry, run_cli
+from painimmune.export.archive import ZIP_EPOCH_FLOOR, data_members, write_zip
+from painimmune.package.descriptor import DataPackage
 from rows import edit_rows
 
 BIN = Path(sys.executable).parent
@@ -38,7 +42,9 @@ def release(checkout: Path, out: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The release built twice from the same checkout, into two directories; the second already holds
-    a symbolic link named like an artefact, pointing at a file outside it."""
+    a symbolic link named like an artefact, pointing at a file outside it. Building the wheel
+    (``python -m build``) installs the build backend from the package registry."""
+    require_registry()
     base = tmp_path_factory.mktemp("release")
     checkout = copy_checkout(base / "checkout")
     (base / "second").mkdir()
@@ -52,6 +58,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return outs[0], outs[1]
 
 
+@pytest.mark.tools
 def test_a_release_replaces_a_symlink_in_its_folder_and_never_writes_through_it(releases):
     second = releases[1]
     assert (second.parent / "victim.txt").read_text() == "keep me"
@@ -59,6 +66,7 @@ def test_a_release_replaces_a_symlink_in_its_folder_and_never_writes_through_it(
     assert not list(second.glob(".*.part")), "a temporary file was left behind"
 
 
+@pytest.mark.tools
 def test_two_runs_give_byte_identical_artefacts_and_checksums(releases):
     first, second = releases
     version = pim.__version__
@@ -72,6 +80,7 @@ def test_two_runs_give_byte_identical_artefacts_and_checksums(releases):
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.tools
 def test_data_zip_is_the_full_dataset(releases, tmp_path):
     archive = releases[0] / f"painimmune-{pim.__version__}-data.zip"
     with zipfile.ZipFile(archive) as handle:
@@ -79,7 +88,7 @@ def test_data_zip_is_the_full_dataset(releases, tmp_path):
         handle.extractall(tmp_path)
     assert names == sorted(names)
     top = tmp_path / f"painimmune-{pim.__version__}"
-    for name in ("datapackage.json", "CITATION.cff", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA"):
+    for name in ("datapackage.json", "CITATION.cff", "croissant.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA"):
         assert (top / name).is_file(), name
     frictionless = subprocess.run([str(BIN / "frictionless"), "validate", str(top / "datapackage.json")], capture_output=True, text=True)
     assert frictionless.returncode == 0, frictionless.stdout[-3000:]
@@ -88,6 +97,7 @@ def test_data_zip_is_the_full_dataset(releases, tmp_path):
     assert {name: len(frame) for name, frame in frames.items()} == {name: len(frame) for name, frame in pim.load_all().items()}
 
 
+@pytest.mark.tools
 def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp_path):
     wheel = next(releases[0].glob("painimmune-*.whl"))
     env = tmp_path / "venv"
@@ -104,10 +114,21 @@ def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp
     assert loaded.stdout.split() == [pim.__version__, str(sum(len(f) for f in pim.load_all().values()))]
     cli = env / "bin" / "painimmune"
     assert subprocess.run([str(cli), "--version"], capture_output=True, text=True, cwd=tmp_path).stdout.strip() == f"painimmune {pim.__version__}"
-    validated = subprocess.run([str(cli), "validate"], capture_output=True, text=True, cwd=tmp_path)
-    assert validated.returncode == 0 and "quotes not checked" in validated.stderr  # the wheel has no source texts, and says so
     cited = subprocess.run([str(cli), "cite", "--format", "cff"], capture_output=True, text=True, cwd=tmp_path)
     assert cited.returncode == 0 and cited.stdout == (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    about = subprocess.run([str(cli), "about", "crps"], capture_output=True, text=True, cwd=tmp_path)
+    assert about.returncode == 0 and "evidence: " in about.stdout, about.stderr
+    # The light install has no validators, and says in one line what to install.
+    installed = subprocess.run([str(python), "-m", "pip", "list", "--format", "freeze"], capture_output=True, text=True).stdout
+    assert not {"pandera", "frictionless"} & {line.split("==")[0].lower() for line in installed.splitlines()}
+    unvalidated = subprocess.run([str(cli), "validate"], capture_output=True, text=True, cwd=tmp_path)
+    assert unvalidated.returncode == 1
+    assert unvalidated.stderr.splitlines() == ["painimmune: validation needs pandera and frictionless, which are not installed: "
+                                               "pip install 'painimmune[validate]'"]
+    extra = subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[validate]"], capture_output=True, text=True)
+    assert extra.returncode == 0, extra.stderr[-2000:]
+    validated = subprocess.run([str(cli), "validate"], capture_output=True, text=True, cwd=tmp_path)
+    assert validated.returncode == 0 and "quotes not checked" in validated.stderr  # the wheel has no source texts, and says so
 
 
 def test_release_refuses_uncommitted_changes(tmp_path):
@@ -123,6 +144,7 @@ def test_release_refuses_uncommitted_changes(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.tools
 def test_diff_shows_a_real_difference_between_two_builds(releases, package_copy):
     archive = releases[0] / f"painimmune-{pim.__version__}-data.zip"
     unchanged = run_cli("diff", archive, package_copy, "--format", "json")
@@ -161,6 +183,30 @@ def test_diff_lists_added_and_removed_rows(tmp_path, package_copy):
     result = run_cli("diff", old, package_copy, "--format", "json")
     table = json.loads(result.stdout)["tables"]["mediator_interactions"]
     assert table["added"] == ["mi9000"] and table["removed"] == [removed] and table["changed"] == []
+    # As text, only the changed table is listed; --exit-code says whether the tables differ, like git diff.
+    text = run_cli("diff", old, package_copy, "--exit-code")
+    assert text.returncode == 1, text.stderr
+    assert text.stdout.splitlines()[1:] == ["mediator_interactions: 1 added, 1 removed, 0 changed", "  + mi9000", f"  - {removed}"]
+    assert run_cli("diff", old, package_copy).returncode == 0  # without --exit-code, a difference is not a failure
+    same = run_cli("diff", old, old, "--exit-code")
+    assert same.returncode == 0 and same.stdout.splitlines()[1:] == [f"no differences in {len(pim.tables())} tables"]
+
+
+def test_every_link_of_the_data_zip_readme_leads_to_a_file_it_holds(tmp_path):
+    """The data zip's Markdown files link only to what the zip holds; other links keep their text."""
+    members = data_members(DataPackage(ROOT))
+    archive = write_zip(tmp_path / "data.zip", "top", members, ZIP_EPOCH_FLOOR)
+    with zipfile.ZipFile(archive) as handle:
+        held = {name.removeprefix("top/") for name in handle.namelist()}
+        pages = {name.removeprefix("top/"): handle.read(name).decode("utf-8") for name in handle.namelist() if name.endswith(".md")}
+    assert "README.md" in pages and "docs/data-dictionary.md" in held
+    for page, text in pages.items():
+        for target in re.findall(r"\]\(([^()\s]+)\)", text):
+            if not re.match(r"[a-z][a-z0-9+.-]*:|#", target):
+                assert posixpath.normpath(posixpath.join(posixpath.dirname(page), target.split("#")[0])) in held, (page, target)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "[benchmarks/results.md](benchmarks/results.md)" in readme  # the checkout's README links to it; the zip's says it
+    assert "benchmarks/results.md" in pages["README.md"] and "(benchmarks/results.md)" not in pages["README.md"]
 
 
 def test_diff_of_something_that_is_not_a_package_is_one_clear_line(tmp_path):

@@ -13,14 +13,12 @@ import io
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import painimmune as pim
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_build, run_cli
 from painimmune.package.composition import compose, shared_definitions
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import field_names
@@ -45,7 +43,7 @@ def own_schema() -> dict:
                         for column in ("subject_cell_type_id", "object_cell_type_id")],
         "missingValues": [""],
         "assertion": {"subject": "subject_cell_type_id", "predicate": "relation", "object": ["object_cell_type_id"],
-                      "qualifiers": [], "biolinkPredicates": {"recruits": "biolink:affects"}, "idPrefix": "ci"},
+                      "qualifiers": [], "idPrefix": "ci"},
     }
 
 
@@ -73,6 +71,9 @@ def add_cell_interactions(package: Path) -> None:
     writer.writeheader()
     writer.writerows(rows)
     (package / "tables" / "cell_interactions.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    with (package / "tables" / "relations.csv").open("a", encoding="utf-8") as relations:  # the new relation, mapped once
+        relations.write("recruits,One cell type attracts the other to a site.,,,,biolink:affects,skos:broadMatch,"
+                        "No verified RO relation for recruitment.\n")
     changelog = package / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     changelog.write_text(text.replace("### Data\n\n", "### Data\n\n- Table added: cell_interactions (2 rows).\n", 1), encoding="utf-8")
@@ -90,7 +91,7 @@ def extended(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy2(source, package / part)
     add_cell_interactions(package)
-    build = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package)], capture_output=True, text=True)
+    build = run_build(package)
     assert build.returncode == 0, build.stdout + build.stderr
     return package
 
@@ -102,8 +103,7 @@ def test_the_build_writes_the_shared_fields_into_the_new_schema_and_records_its_
     assert [f["name"] for f in schema["fields"]][:4] == ["id", "subject_cell_type_id", "relation", "object_cell_type_id"]
     assert "quote" in field_names(schema) and schema["uniqueKeys"][0][-2:] == ["source_id", "quote"]
     assert package.resource("cell_interactions")["hash"].startswith("sha256:")
-    check = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(extended), "--check"],
-                           capture_output=True, text=True)
+    check = run_build(extended, "--check")
     assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -134,7 +134,8 @@ def test_the_exports_carry_the_new_table(extended, tmp_path):
     export("kgx", tmp_path, extended)
     edges = (tmp_path / "edges.tsv").read_text(encoding="utf-8")
     assert "painimmune:cell_interactions" not in edges  # (node ids name entity tables, not relationship tables)
-    assert "painimmune:ci0001" in edges and "painimmune:recruits" in edges and "biolink:affects" in edges
+    recruits = [line for line in edges.splitlines() if "\tpainimmune:relations.recruits\t" in line]
+    assert len(recruits) == 2 and all("\tbiolink:affects\t" in line for line in recruits)  # one edge per row
     export("sqlite", tmp_path, extended)
     with sqlite3.connect(tmp_path / "painimmune.db") as connection:
         assert connection.execute("SELECT count(*) FROM cell_interactions").fetchone() == (2,)
@@ -153,4 +154,4 @@ def test_tests_parametrised_by_role_cover_every_table_of_that_role():
     """Tests that run once per table of a role take the list from the package, never from a list of their own."""
     package = DataPackage()
     assert set(package.entity_tables) | set(package.relationship_tables) | set(package.lookup_tables) == set(package.table_names)
-    assert package.lookup_tables == ["evidence_levels", "directions", "sources", "not_encoded", "withdrawn_rows"]
+    assert package.lookup_tables == ["evidence_levels", "directions", "relations", "sources", "not_encoded", "withdrawn_rows"]

@@ -17,8 +17,16 @@ from pathlib import Path
 import pytest
 
 import painimmune as pim
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_build, run_cli
 from rows import edit_rows
+
+
+def quick_first(cases: list, quick: int = 2) -> list:
+    """A catalogue of attack cases: the first *quick* run in the default (fast) run, the rest carry
+    the ``slow`` marker and run in ``.ci/run``, so that every case is checked before anything lands."""
+    return [case if number < quick else pytest.param(*(case if isinstance(case, tuple) else (case,)), marks=pytest.mark.slow)
+            for number, case in enumerate(cases)]
+
 
 
 def edit_json(path: Path, change) -> None:  # noqa: ANN001
@@ -31,7 +39,7 @@ def edit_json(path: Path, change) -> None:  # noqa: ANN001
 
 def rebuild(package: Path) -> None:
     """Refresh hash and bytes, as an attacker would, so that the integrity check alone cannot stop the fault."""
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package)], capture_output=True, text=True)
+    result = run_build(package)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -46,6 +54,7 @@ def one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) ->
 
 # ---- no network -----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # every command in its own interpreter with networking disabled: about 20 s
 def test_no_command_opens_a_network_connection(package_copy, tmp_path, offline):
     env, log = offline
     commands = [("list",), ("show", "mediators"), ("validate", package_copy), ("about", "crps"), ("cite", "--format", "bibtex"),
@@ -65,12 +74,12 @@ def test_a_remote_profile_is_refused_at_once_without_a_request(package_copy, off
     assert "'profile' is refused" in result.stderr and log.read_text() == ""
 
 
-@pytest.mark.parametrize("change, needle", [
+@pytest.mark.parametrize("change, needle", quick_first([
     (lambda d: d.update({"$schema": "https://example.org/evil.json"}), "'$schema' must be"),
     (lambda d: d["resources"][0].update(path="https://example.org/mediators.csv"), "is a remote or absolute reference"),
     (lambda d: d["resources"][0].update(schema="http://example.org/schema.json"), "is a remote or absolute reference"),
     (lambda d: d["resources"][0].update(dialect="http://example.org/dialect.json"), "'dialect' must be an inline object"),
-])
+], quick=1))
 def test_remote_references_of_any_kind_are_refused(package_copy, offline, change, needle):
     env, log = offline
     edit_json(package_copy / "datapackage.json", change)
@@ -81,17 +90,16 @@ def test_remote_references_of_any_kind_are_refused(package_copy, offline, change
 
 # ---- no formula, no control character -------------------------------------------------------------
 
-@pytest.mark.parametrize("value, rule", [
+@pytest.mark.parametrize("value, rule", quick_first([
     ('=HYPERLINK("http://203.0.113.9","click")', "spreadsheet-formula"), ("+1 (555) 0100", "spreadsheet-formula"),
     ("-2+3", "spreadsheet-formula"), ("@SUM(A1:A9)", "spreadsheet-formula"), ("\tindented", "spreadsheet-formula"),
     ("nul\x00byte", "control-character"), ("escape \x1b[31mred", "control-character"),
     ("right\u202eto left", "control-character"), ("bell\x07", "control-character"),
-])
+]))
 def test_formulas_and_control_characters_are_refused_in_text_cells_and_list_items(package_copy, tmp_path, value, rule):
     with edit_rows(package_copy, "mediators") as mediators:
         mediators.change("tnf", "synonyms", lambda v: v + "|" + value)
-    rebuild_refused = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package_copy)],
-                                     capture_output=True, text=True)
+    rebuild_refused = run_build(package_copy)
     assert rebuild_refused.returncode == 1 and rule in rebuild_refused.stderr
     result = run_cli("validate", package_copy, "--format", "json")
     problems = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == rule]
@@ -167,8 +175,8 @@ def release_zip(package: Path, target: Path, extra: dict[str, bytes] | None = No
 
 
 def test_a_release_zip_diffs_like_its_folder(package_copy, tmp_path):
-    result = run_cli("diff", release_zip(package_copy, tmp_path / "a.zip"), package_copy)
-    assert result.returncode == 0 and "0 added, 0 removed, 0 changed" in result.stdout
+    result = run_cli("diff", release_zip(package_copy, tmp_path / "a.zip"), package_copy, "--exit-code")
+    assert result.returncode == 0 and "no differences in" in result.stdout
 
 
 @pytest.mark.parametrize("extra, needle", [
@@ -304,7 +312,7 @@ CRAFTED = {
 }
 
 
-@pytest.mark.parametrize("name", list(CRAFTED))
+@pytest.mark.parametrize("name", quick_first(list(CRAFTED), quick=3))
 def test_crafted_content_is_named_not_a_traceback(package_copy, name):
     apply, needle = CRAFTED[name]
     apply(package_copy)

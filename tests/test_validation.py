@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import run_build, run_cli
 from painimmune.validation import validate
 from painimmune.validation.problems import Problem
 from painimmune.validation.rules import RULES, repaired_by_build
@@ -200,7 +198,7 @@ def test_a_stale_citation_is_reported_and_repaired_by_the_build(package_copy):
     path.write_text(re.sub(r"(?m)^version: .*$", 'version: "9.9.9"', original), encoding="utf-8")
     found = problems_by_rule(package_copy, "package", "citation-stale")
     assert len(found) == 1 and "CITATION.cff version '9.9.9'" in found[0].message
-    build = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--root", str(package_copy)], capture_output=True, text=True)
+    build = run_build(package_copy)
     assert build.returncode == 0, build.stderr
     assert path.read_text(encoding="utf-8") == original
 

@@ -13,10 +13,17 @@ are imported on first use, so pandas is imported by the first ``load``, and vali
 """
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
 from painimmune.package.descriptor import DataPackage
+
+if TYPE_CHECKING:  # what type checkers and editors see: the lazily imported functions, with their signatures
+    from painimmune.citations import citation
+    from painimmune.entities import about
+    from painimmune.graph import assertions
+    from painimmune.loader import load, load_all, schema, tables
+    from painimmune.writer import to_csv
 
 __version__: str = DataPackage().version
 
@@ -45,6 +52,7 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_LAZY])
 
 
+# Written out (not built from _LAZY) so that type checkers read it: tests/test_api.py checks the two agree.
 __all__ = [
     "DataError",
     "DataPackage",
@@ -53,5 +61,12 @@ __all__ = [
     "PainimmuneError",
     "UnknownTableError",
     "__version__",
-    *_LAZY,
+    "about",
+    "assertions",
+    "citation",
+    "load",
+    "load_all",
+    "schema",
+    "tables",
+    "to_csv",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,11 +26,11 @@ class _Group(click.Group):
     unreadable files exit 1.
     """
 
-    def main(self, *args: Any, **kwargs: Any) -> NoReturn:  # type: ignore[override]
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> NoReturn:  # type: ignore[override]
         from painimmune.errors import PainimmuneError
 
         try:
-            status = super().main(*args, standalone_mode=False, **kwargs)
+            status = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as exc:  # `painimmune` alone: the help, as asked for
             click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
             sys.exit(0)
@@ -94,11 +95,20 @@ def list_tables(path: Path | None) -> None:
 @click.option("--rows", "max_rows", type=click.IntRange(min=1), default=20, show_default=True, help="rows to show")
 @click.option("--no-verify", is_flag=True, help="skip the hash check (for a curator's unbuilt edits)")
 def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
-    """Show the first rows of TABLE."""
+    """Show the first rows of TABLE; a relationship table shows each entity's name beside its id."""
     from painimmune.loader import load
+    from painimmune.package.descriptor import DataPackage
+    from painimmune.package.schemas import foreign_keys
 
-    frame = load(table, path, verify=not no_verify)
-    click.echo(frame.head(max_rows).to_string(index=False, max_colwidth=30))
+    package = DataPackage(path)
+    frame = load(table, package.root, verify=not no_verify)
+    shown = frame.head(max_rows).copy()
+    if table in package.relationship_tables:
+        for column, resource, referenced in foreign_keys(package.schema(table)):
+            if resource in package.entity_tables and referenced == "id":
+                names = load(resource, package.root, verify=not no_verify).set_index("id")["name"]
+                shown.insert(shown.columns.get_loc(column) + 1, f"{column.removesuffix('_id')}_name", shown[column].map(names))
+    click.echo(shown.to_string(index=False, max_colwidth=30))
     click.echo(f"({len(frame)} rows, {len(frame.columns)} columns)")
 
 
@@ -154,8 +164,9 @@ def cite(fmt: str, path: Path | None) -> None:
 @click.argument("old", type=_PathArgument(path_type=Path))
 @click.argument("new", type=_PathArgument(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def diff_releases(old: Path, new: Path, fmt: str) -> None:
-    """Rows added, removed and changed per table between two releases.
+@click.option("--exit-code", is_flag=True, help="exit 1 when the tables differ, 0 when they are the same (like git diff)")
+def diff_releases(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
+    """Rows added, removed and changed per table between two releases (unchanged tables are not listed).
 
     OLD and NEW are package directories, datapackage.json files or release data zips.
     """
@@ -166,6 +177,8 @@ def diff_releases(old: Path, new: Path, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(result.to_text(), nl=False)
+    if exit_code and not result.unchanged:
+        sys.exit(1)
 
 
 @main.command()
@@ -190,3 +203,58 @@ def export_data(fmt: str, out: Path, path: Path | None) -> None:
 
     for written in export(fmt, out, path):
         click.echo(f"wrote: {written}")
+
+
+@main.command("site")
+@click.option("--out", type=_PathArgument(path_type=Path, file_okay=False), required=True, help="directory to write the website into")
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
+def site(out: Path, path: Path | None) -> None:
+    """Write a static website of the data (open OUT/index.html in a browser; needs painimmune[site])."""
+    from painimmune.site import build_site
+
+    written = build_site(out, path)
+    click.echo(f"wrote {len(written)} files; open {out / 'index.html'}")
+
+
+@main.group()
+def curate() -> None:
+    """Add a source: a worksheet of candidate rows to review, then apply it (see CONTRIBUTING.md)."""
+
+
+@curate.command("worksheet")
+@click.argument("source_id")
+@click.option("--out", type=_PathArgument(path_type=Path, dir_okay=False), required=True, help="worksheet CSV to write")
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
+def curate_worksheet(source_id: str, out: Path, path: Path | None) -> None:
+    """Write the worksheet of sources/SOURCE_ID.txt: its unaccounted sentences, their mentions and candidate rows.
+
+    Nothing is written into the package.
+    """
+    from painimmune.curate.worksheet import write_worksheet
+
+    sheet = write_worksheet(source_id, out, path)
+    click.echo(f"wrote: {out} ({len(sheet.sentences)} sentences to review, {sum(1 for _ in sheet.candidates())} candidate rows)")
+
+
+@curate.command("apply")
+@click.argument("worksheet", type=_PathArgument(path_type=Path, dir_okay=False, exists=True))
+@click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
+def curate_apply(worksheet: Path, path: Path | None) -> None:
+    """Write the accepted rows and not-encoded sentences of WORKSHEET into the tables, build, validate.
+
+    Nothing is changed unless the package then validates; exits 1 with each problem named by line and column otherwise.
+    """
+    from painimmune.curate.apply import apply
+
+    outcome = apply(worksheet, path)
+    for problem in outcome.problems:
+        click.echo(problem, err=True)
+    for note in outcome.notes:
+        click.echo(f"note: {note}", err=True)
+    for table, ids in outcome.added.items():
+        click.echo(f"added: {table}: {', '.join(ids)}")
+    for written in outcome.written:
+        click.echo(f"wrote: {written}")
+    click.echo("valid" if outcome.valid else "invalid: nothing was changed")
+    if not outcome.valid:
+        sys.exit(1)

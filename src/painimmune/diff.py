@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from painimmune.errors import DataError
 from painimmune.loader import checked_rows, verify_hash
@@ -40,6 +41,12 @@ class TableDiff:
     columns_removed: list[str] = field(default_factory=list)
     status: str = "present"  # or "added" / "removed": the whole table is new or gone
 
+    @property
+    def unchanged(self) -> bool:
+        """Whether the table is the same on both sides: no row or column added, removed or changed."""
+        return self.status == "present" and not (self.added or self.removed or self.changed or self.columns_added
+                                                 or self.columns_removed)
+
 
 @dataclass
 class PackageDiff:
@@ -49,15 +56,25 @@ class PackageDiff:
     new_version: str
     tables: dict[str, TableDiff]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The diff as plain data (for JSON output)."""
         return {"old_version": self.old_version, "new_version": self.new_version,
                 "tables": {name: asdict(table) for name, table in self.tables.items()}}
 
+    @property
+    def unchanged(self) -> bool:
+        """Whether every table is the same on both sides (the versions may still differ)."""
+        return all(table.unchanged for table in self.tables.values())
+
     def to_text(self) -> str:
-        """The diff as lines a person reads: a summary per table, then one line per row."""
+        """The diff as lines a person reads: a summary per changed table, then one line per row;
+        unchanged tables are not listed."""
         lines = [f"painimmune {self.old_version} -> {self.new_version}"]
+        if self.unchanged:
+            lines.append(f"no differences in {len(self.tables)} tables")
         for name, table in self.tables.items():
+            if table.unchanged:
+                continue
             status = "" if table.status == "present" else f" (table {table.status})"
             lines.append(f"{name}{status}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed")
             lines += [f"  column added: {column}" for column in table.columns_added]

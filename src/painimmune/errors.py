@@ -20,7 +20,7 @@ class UnknownTableError(PainimmuneError, LookupError):
         super().__init__(f"unknown table {name!r}; valid tables: {', '.join(valid)}")
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
-        return self.args[0]
+        return str(self.args[0])
 
 
 class DataError(PainimmuneError, ValueError):
@@ -29,3 +29,10 @@ class DataError(PainimmuneError, ValueError):
 
 class IntegrityError(DataError):
     """A table whose bytes differ from the hash recorded in ``datapackage.json``."""
+
+
+class MissingDependencyError(PainimmuneError, ImportError):
+    """An optional dependency that is not installed; the message says which extra installs it."""
+
+
+VALIDATE_EXTRA = "pip install 'painimmune[validate]'"

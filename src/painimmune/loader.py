@@ -199,7 +199,7 @@ def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.Data
     return pd.DataFrame(typed, index=frame.index)
 
 
-def row_key(frame: pd.DataFrame, index: object, keys: list[str]) -> str:
+def row_key(frame: pd.DataFrame, index: int, keys: list[str]) -> str:
     """How a row is named in messages: its primary-key values, or its line in the file when a key is empty."""
     values = [frame.at[index, key] for key in keys]
     if values and not any(pd.isna(value) for value in values):

@@ -2,6 +2,7 @@
 
     python scripts/build.py           # rewrite what is stale
     python scripts/build.py --check   # report what is stale, write nothing, exit 1 if anything is
+    python scripts/build.py --screenshots   # also photograph the website for the README
 
 The build owns every derived file:
 
@@ -11,10 +12,15 @@ The build owns every derived file:
   primary key), and its ``hash``, ``bytes`` and ``rows`` in datapackage.json;
 - ``fileHashes`` in datapackage.json: the hash of every Table Schema, of the shared field
   definitions and of ``CITATION.cff``;
-- docs/data-dictionary.md, docs/rules.md, docs/curation-report.md and docs/network.svg (the figure
+- docs/data-dictionary.md, docs/rules.md, docs/api.md, docs/curation-report.md and docs/network.svg (the figure
   needs matplotlib: ``pip install ".[figure]"``; without it the figure is neither drawn nor checked,
   and the build says so);
-- the citation files CITATION.cff and .zenodo.json.
+- the citation files CITATION.cff and .zenodo.json;
+- croissant.json, the package's Croissant 1.1 metadata (:mod:`painimmune.export.croissant`), which
+  the data zip carries;
+- with ``--screenshots``, docs/site-entity.png and docs/site-source.png: the website
+  (:mod:`painimmune.site`) as chromium shows it at 1280x800 (:mod:`painimmune.site.preview`). A
+  screenshot's pixels depend on the machine's fonts, so ``--check`` does not compare them.
 
 Running it twice changes nothing the second time. It never records metadata for data that are
 wrong: the package, with its schemas composed, is validated first, and any problem other than those
@@ -32,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from painimmune import citations
-from painimmune.build import curation_report, data_dictionary, figure, rules_page
+from painimmune.build import api_page, curation_report, data_dictionary, figure, rules_page
 from painimmune.errors import PainimmuneError
+from painimmune.export import croissant
 from painimmune.normalise import normalised_table
 from painimmune.output import OutputFolder
 from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
@@ -101,6 +108,7 @@ def documents(root: Path, notes: list[str]) -> list[Output]:
     outputs = [
         Output(root / "docs" / "data-dictionary.md", data_dictionary.render(package).encode("utf-8")),
         Output(root / "docs" / "rules.md", rules_page.render().encode("utf-8")),
+        Output(root / "docs" / "api.md", api_page.render().encode("utf-8")),
         Output(root / "docs" / "curation-report.md", curation_report.render(package).encode("utf-8")),
     ]
     try:
@@ -110,6 +118,7 @@ def documents(root: Path, notes: list[str]) -> list[Output]:
     facts = citations.release(root)
     outputs.append(Output(root / "CITATION.cff", citations.cff(facts).encode("utf-8")))
     outputs.append(Output(root / ".zenodo.json", citations.zenodo_json(facts).encode("utf-8")))
+    outputs.append(Output(root / croissant.FILE, json_bytes(croissant.croissant(package))))
     return outputs
 
 
@@ -124,6 +133,8 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report stale files without writing; exit 1 if any")
     parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package directory")
+    parser.add_argument("--screenshots", action="store_true",
+                        help="also photograph the website in chromium for docs/ (needs chromium and playwright)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     notes: list[str] = []
@@ -150,6 +161,11 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
             stale += _stale(documents(root, notes), root, args.check)
         else:
             notes.append("documents not checked: the tables and their metadata must be built first")
+        if args.screenshots and not args.check:
+            from painimmune.site.preview import screenshots
+
+            for written in screenshots(root, root / "docs"):
+                print(f"wrote: {written.relative_to(root)}")
     except PainimmuneError as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 1

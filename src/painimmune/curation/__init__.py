@@ -6,4 +6,7 @@ definitions, so a sentence, a mention or a grade means the same thing everywhere
 - :mod:`.sentences`: the one definition of a sentence and of a paragraph.
 - :mod:`.folding`: the one way names are compared (case, accents, punctuation, plurals).
 - :mod:`.rubric`: the evidence level and direction a quote's cue phrases imply.
+
+The tools a curator runs on top of these definitions and of validation live in
+:mod:`painimmune.curate`.
 """

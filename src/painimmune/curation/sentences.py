@@ -71,7 +71,8 @@ def sentences(text: str) -> list[Sentence]:
 
 
 def _line_sentences(line: str) -> list[tuple[int, int]]:
-    position = _LINE_START.match(line).end()
+    leading = _LINE_START.match(line)  # (it matches the empty string, so it always matches)
+    position = leading.end() if leading else 0
     spans = []
     start = position
     for match in _END.finditer(line, position):

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
-from painimmune.errors import DataError, PainimmuneError
+from painimmune.errors import DataError, MissingDependencyError
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
 
 FORMATS = {"csv": "tabular", "json": "tabular", "parquet": "tabular", "sqlite": "sqlite", "kgx": "kgx", "sssom": "sssom"}
-
-
-class MissingDependencyError(PainimmuneError, ImportError):
-    """An export format whose optional dependency is not installed."""
 
 
 def export(format: str, out: str | Path, path: str | Path | None = None) -> list[Path]:  # noqa: A002 (the user-facing word)
@@ -38,15 +35,21 @@ def export(format: str, out: str | Path, path: str | Path | None = None) -> list
     Raises:
         ValueError: unknown *format*.
         DataError: the package does not validate (nothing is written).
-        MissingDependencyError: the format's optional dependency is missing (the message says
-            which extra to install).
+        MissingDependencyError: the format's optional dependency, or the validators, are missing
+            (the message says which extra to install).
     """
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     package = DataPackage(path)
     refuse_invalid(package)
+    return write_format(format, package, OutputFolder(out))
+
+
+def write_format(format: str, package: DataPackage, out: OutputFolder) -> list[Path]:  # noqa: A002
+    """Write *package*, which the caller has validated (:func:`refuse_invalid`), in *format* into *out*."""
     writer = import_module(f"painimmune.export.{FORMATS[format]}")
-    return getattr(writer, f"write_{format}")(package, OutputFolder(out))
+    written: list[Path] = getattr(writer, f"write_{format}")(package, out)
+    return written
 
 
 def refuse_invalid(package: DataPackage) -> None:
@@ -61,7 +64,7 @@ def refuse_invalid(package: DataPackage) -> None:
                         f"({len(problems)} problem(s), rules {broken}; `painimmune validate` lists them)")
 
 
-def require(module: str, extra: str) -> object:
+def require(module: str, extra: str) -> ModuleType:
     """Import an optional dependency, or explain how to install it."""
     try:
         return import_module(module)

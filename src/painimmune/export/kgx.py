@@ -1,83 +1,191 @@
-"""A Biolink knowledge graph in KGX TSV: ``nodes.tsv`` and ``edges.tsv``.
+"""A Biolink knowledge graph in KGX TSV: ``nodes.tsv``, ``edges.tsv`` and ``context.jsonld``.
 
-Nodes are the entities, with ``painimmune:`` identifiers (the package's own ids) and their
-exact-match cross-references as ``xref``. Biolink categories and predicates are declared in the
-Table Schemas (``biolinkCategory``, ``assertion.biolinkPredicates``); the package's own relation
-is kept as ``original_predicate``. Each assertion gives one edge per direction: refuting rows
-become an edge with ``negated`` true. Every edge carries its sources as ``publications``, its
-verbatim quotes as ``supporting_text``, its evidence codes (ECO) as ``has_evidence``,
-``knowledge_level`` ``knowledge_assertion`` and ``agent_type`` ``manual_agent``.
+**Nodes** are the entities. A node's id is the entity's best exact ontology CURIE, so that the
+graph merges with others (an HGNC-, CL- or MONDO-keyed node elsewhere is the same node here): among
+the entity's exact-match cross-references, the first in :func:`prefix_order` of its Biolink
+category, which is the category's Biolink ``id_prefixes`` (inherited from the nearest ancestor
+class that declares some) followed by :data:`PROJECT_PREFIX_ORDER`. An entity with no exact
+cross-reference keeps its local id, ``painimmune:<table>.<id>``, under the ``painimmune`` prefix
+that ``context.jsonld`` declares; every node lists its local id and its other exact
+cross-references as ``xref``.
+
+**Edges**: one per row of a relationship table, that is one statement by one source. The
+predicate is the relation's ``biolink_predicate`` in the ``relations`` table, narrowed by the row's
+evidence where the Biolink hierarchy allows (:data:`EVIDENCE_PREDICATES`): ``biolink:treats`` only
+for established clinical evidence, ``biolink:in_clinical_trials_for`` for clinical-trial evidence.
+A refuting row is an edge with ``negated`` true and the relation's own predicate, never narrowed,
+so a tool that ignores ``negated`` never reads a negative finding as ``treats``.
+
+Edge ids are derived from content: ``urn:uuid:`` and the UUID 5 (:data:`EDGE_NAMESPACE`) of the
+JSON array ``[subject, predicate, object, original_predicate, qualifiers, negated, source, quote]``,
+so the same statement has the same id in every release and two exports can be compared edge by edge.
+
+Provenance, the Translator way: ``primary_knowledge_source`` (:data:`~painimmune.export.namespace.INFORES`,
+not registered), ``knowledge_level`` ``knowledge_assertion``, ``agent_type`` ``manual_agent``,
+``publications`` (the source's PMID, else DOI, else web address), the verbatim quote as
+``supporting_text`` and the evidence level's ECO term as ``has_evidence``.
+
+The exporter refuses a category or predicate that is not one of the Biolink Model
+(``biolink_model.json`` beside this module, written by ``scripts/reference_biolink.py`` from the
+``biolink-model`` package).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import uuid
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from painimmune.graph import assertion_rows, relationship_tables
+from painimmune.errors import DataError
+from painimmune.export.namespace import BASE_IRI, INFORES, PREFIX, local_id
+from painimmune.graph import assertion_rows
 from painimmune.loader import load
 from painimmune.output import OutputFolder
+from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import xref_columns
 
-PREFIX = "painimmune"
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "provided_by"]
-EDGE_COLUMNS = ["id", "subject", "predicate", "object", "original_predicate", "negated", "qualifiers", "publications",
-                "supporting_text", "has_evidence", "knowledge_level", "agent_type", "provided_by"]
+EDGE_COLUMNS = ["id", "subject", "predicate", "object", "original_predicate", "negated", "qualifiers", "primary_knowledge_source",
+                "knowledge_level", "agent_type", "publications", "supporting_text", "has_evidence"]
 MULTI = "|"
+# After a category's Biolink id_prefixes: ontologies first, then drug and gene registries, then
+# thesauri and classifications.
+PROJECT_PREFIX_ORDER = ("MONDO", "HP", "CL", "GO", "CHEBI", "UniProtKB", "HGNC", "DRUGBANK", "MAXO", "MESH", "icd11.code")
+# A broad therapeutic predicate, narrowed by the evidence level of the row that states it.
+EVIDENCE_PREDICATES = {
+    ("biolink:treats_or_applied_or_studied_to_treat", "established_clinical"): "biolink:treats",
+    ("biolink:treats_or_applied_or_studied_to_treat", "clinical_trial"): "biolink:in_clinical_trials_for",
+    ("biolink:studied_to_treat", "clinical_trial"): "biolink:in_clinical_trials_for",
+}
+EDGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE_IRI + "edges")
+KNOWLEDGE_LEVEL = "knowledge_assertion"
+AGENT_TYPE = "manual_agent"
+CONTEXT = "context.jsonld"
 
 
-def node_id(table: str, entity: str) -> str:
-    """The KGX node id of an entity: ``painimmune:<table>.<id>`` (ids are unique within a table only)."""
-    return f"{PREFIX}:{table}.{entity}"
+@cache
+def biolink_model() -> dict[str, Any]:
+    """The Biolink Model terms the export uses: ``version``, ``classes`` (CURIE to ``is_a``,
+    ``category`` and ``id_prefixes``) and ``predicates``."""
+    model: dict[str, Any] = json.loads((files("painimmune.export") / "biolink_model.json").read_text(encoding="utf-8"))
+    return model
+
+
+def check_category(category: str) -> str:
+    """*category*, if it is a Biolink class that a node may take; raises :class:`DataError` otherwise."""
+    term = biolink_model()["classes"].get(category)
+    if term is None or not term["category"]:
+        raise DataError(f"refused: {category!r} is not a category of the Biolink Model {biolink_model()['version']}")
+    return category
+
+
+def check_predicate(predicate: str) -> str:
+    """*predicate*, if it is a Biolink predicate; raises :class:`DataError` otherwise."""
+    if predicate not in biolink_model()["predicates"]:
+        raise DataError(f"refused: {predicate!r} is not a predicate of the Biolink Model {biolink_model()['version']}")
+    return predicate
+
+
+def prefix_order(category: str) -> list[str]:
+    """The order in which a node of *category* takes its id from its cross-references: the Biolink
+    ``id_prefixes`` of the category or of its nearest ancestor that has some, then the rest of
+    :data:`PROJECT_PREFIX_ORDER`."""
+    classes = biolink_model()["classes"]
+    term: str | None = check_category(category)
+    preferred: list[str] = []
+    while term and not preferred:
+        preferred = classes[term]["id_prefixes"]
+        term = classes[term]["is_a"]
+    return list(dict.fromkeys([*preferred, *PROJECT_PREFIX_ORDER]))
+
+
+def node_id(category: str, local: str, xrefs: list[str]) -> str:
+    """The node id of an entity of *category* with exact cross-references *xrefs*: the first in
+    :func:`prefix_order`, else its *local* id."""
+    by_prefix = {curie.split(":", 1)[0]: curie for curie in reversed(xrefs)}
+    return next((by_prefix[prefix] for prefix in prefix_order(category) if prefix in by_prefix), local)
+
+
+def edge_id(subject: str, predicate: str, object: str, original_predicate: str, qualifiers: str,  # noqa: A002 (Biolink's word)
+            negated: bool, source: str, quote: str) -> str:
+    """The content-derived id of an edge: ``urn:uuid:`` and the UUID 5 of its content (module docstring)."""
+    content = json.dumps([subject, predicate, object, original_predicate, qualifiers, negated, source, quote],
+                         ensure_ascii=False, separators=(",", ":"))
+    return f"urn:uuid:{uuid.uuid5(EDGE_NAMESPACE, content)}"
 
 
 def write_kgx(package: DataPackage, out: OutputFolder) -> list[Path]:
-    """Write ``nodes.tsv`` and ``edges.tsv`` (KGX TSV, multi-valued cells joined by ``|``)."""
-    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, _nodes(package))),
-            out.write_text("edges.tsv", _tsv(EDGE_COLUMNS, _edges(package)))]
+    """Write ``nodes.tsv`` and ``edges.tsv`` (KGX TSV, multi-valued cells joined by ``|``) and
+    ``context.jsonld`` (the JSON-LD context that declares the ``painimmune`` prefix)."""
+    nodes, ids = _nodes(package)
+    edges = _edges(package, ids)
+    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, nodes)),
+            out.write_text("edges.tsv", _tsv(EDGE_COLUMNS, edges)),
+            out.write_text(CONTEXT, json.dumps(context(), indent=2) + "\n")]
 
 
-def _nodes(package: DataPackage) -> list[dict[str, str]]:
-    rows = []
-    provided_by = f"{PREFIX}:{package.version}"
+def context() -> dict[str, Any]:
+    """The JSON-LD context of the export: the ``painimmune`` prefix (every other prefix it writes is
+    one of the Biolink Model's context)."""
+    return {"@context": {PREFIX: {"@id": BASE_IRI, "@prefix": True}}}
+
+
+def _nodes(package: DataPackage) -> tuple[list[dict[str, str]], dict[tuple[str, str], str]]:
+    rows: list[dict[str, str]] = []
+    ids: dict[tuple[str, str], str] = {}
+    owners: dict[str, str] = {}
     for table in package.entity_tables:
         spec = package.schema(table)["biolinkCategory"]
         columns = xref_columns(package.schema(table))
         for row in load(table, package.root).to_dict("records"):
-            category = spec if isinstance(spec, str) else spec["values"][row[spec["column"]]]
+            category = check_category(spec if isinstance(spec, str) else spec["values"][row[spec["column"]]])
+            local = local_id(table, row["id"])
             xrefs = [row[column] for column in columns if isinstance(row[column], str)]
-            rows.append({"id": node_id(table, row["id"]), "category": category, "name": row["name"],
-                         "description": row["description"], "synonym": MULTI.join(row["synonyms"]),
-                         "xref": MULTI.join(xrefs), "provided_by": provided_by})
-    return rows
+            identifier = node_id(category, local, xrefs)
+            if identifier in owners:
+                raise DataError(f"refused: {owners[identifier]} and {local} would both be the node {identifier}")
+            owners[identifier] = local
+            ids[(table, row["id"])] = identifier
+            rows.append({"id": identifier, "category": category, "name": row["name"], "description": row["description"],
+                         "synonym": MULTI.join(row["synonyms"]),
+                         "xref": MULTI.join(curie for curie in [local, *xrefs] if curie != identifier), "provided_by": INFORES})
+    return rows, ids
 
 
-def _edges(package: DataPackage) -> list[dict[str, str]]:
-    predicates = {table: roles.biolink_predicates for table, roles in relationship_tables(package).items()}
-    eco = load("evidence_levels", package.root).set_index("id")["eco_id"]
+def _edges(package: DataPackage, ids: dict[tuple[str, str], str]) -> list[dict[str, str]]:
+    relations = load(RELATIONS, package.root).set_index("id")["biolink_predicate"]
+    levels = load("evidence_levels", package.root).set_index("id")["eco_id"]
+    unknown = sorted({level for _, level in EVIDENCE_PREDICATES} - set(levels.index))
+    if unknown:
+        raise DataError(f"refused: the evidence levels {', '.join(unknown)} that decide Biolink predicates are not in evidence_levels")
     publications = _publication_ids(load("sources", package.root))
     rows = []
-    key = ["table", "subject_type", "subject_id", "relation", "object_type", "object_id", "qualifiers", "direction"]
-    for values, group in assertion_rows(package.root).groupby(key, sort=True):
-        table, subject_type, subject_id, relation, object_type, object_id, qualifiers, direction = values
+    seen: set[str] = set()
+    for row in assertion_rows(package.root).sort_values(["table", "row_id"]).to_dict("records"):
+        negated = row["direction"] == "refutes"
+        broad = relations[row["relation"]]
+        predicate = check_predicate(broad if negated else EVIDENCE_PREDICATES.get((broad, row["evidence_level_id"]), broad))
+        subject, object_ = ids[(row["subject_type"], row["subject_id"])], ids[(row["object_type"], row["object_id"])]
+        original = local_id(RELATIONS, row["relation"])
+        identifier = edge_id(subject, predicate, object_, original, row["qualifiers"], negated, row["source_id"], row["quote"])
+        if identifier in seen:
+            raise DataError(f"refused: {row['table']} row {row['row_id']} repeats the content of another row")
+        seen.add(identifier)
+        eco = levels[row["evidence_level_id"]]
         rows.append({
-            "id": f"{PREFIX}:{'+'.join(sorted(group['row_id']))}",
-            "subject": node_id(subject_type, subject_id),
-            "predicate": predicates[table][relation],
-            "object": node_id(object_type, object_id),
-            "original_predicate": f"{PREFIX}:{relation.replace(' ', '_')}",
-            "negated": "True" if direction == "refutes" else "False",
-            "qualifiers": qualifiers,
-            "publications": MULTI.join(sorted({publications[source] for source in group["source_id"]})),
-            "supporting_text": MULTI.join(dict.fromkeys(quote.replace(MULTI, "/") for quote in group["quote"])),
-            "has_evidence": MULTI.join(sorted({eco[level] for level in group["evidence_level_id"] if pd.notna(eco[level])})),
-            "knowledge_level": "knowledge_assertion",
-            "agent_type": "manual_agent",
-            "provided_by": f"{PREFIX}:{package.version}",
+            "id": identifier, "subject": subject, "predicate": predicate, "object": object_, "original_predicate": original,
+            "negated": "True" if negated else "False", "qualifiers": row["qualifiers"],
+            "primary_knowledge_source": INFORES, "knowledge_level": KNOWLEDGE_LEVEL, "agent_type": AGENT_TYPE,
+            "publications": publications[row["source_id"]], "supporting_text": row["quote"].replace(MULTI, "/"),
+            "has_evidence": eco if pd.notna(eco) else "",
         })
     return rows
 

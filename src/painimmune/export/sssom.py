@@ -3,7 +3,13 @@
 Each entity's CURIE columns hold exact matches (``skos:exactMatch``); its ``close_matches`` and
 ``broad_matches`` hold close and broader terms, each exported with its own predicate
 (``skos:closeMatch``, ``skos:broadMatch``, declared by the field's ``mappingPredicate``). Every
-mapping is a manual curation.
+mapping is a manual curation (``semapv:ManualMappingCuration``) by the painimmune curators
+(``creator_id`` ``painimmune:curators``), dated by the release (``mapping_date``, the descriptor's
+``created``). The subject is the entity's local id and its Biolink category; ``object_label`` is
+the official label from the verified reference tables (``reference/ontologies``): a term verified
+without a label (UniProt) and a copy without those tables (an installed package) leave it empty,
+and the row's ``comment`` says why. The metadata block declares every prefix used, so
+``sssom parse`` and ``sssom validate`` accept the file with their default options.
 """
 
 from __future__ import annotations
@@ -13,53 +19,44 @@ import io
 import json
 from pathlib import Path
 
-from painimmune.export.kgx import node_id
+from painimmune.export.kgx import check_category
+from painimmune.export.namespace import BASE_IRI, CURATORS, PREFIXES, local_id
 from painimmune.loader import load
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import Term, read_terms
 from painimmune.package.schemas import mapping_columns
 
-LOCAL_PREFIX = "painimmune"
-# A URN, not a web address: the package has no registered namespace, and a made-up URL would
-# claim one. OBO, SKOS, UniProt and MeSH expansions are the published ones (as in the Biolink
-# model 4.4.6); HGNC, DrugBank and ICD-11 codes go through the Bioregistry resolver.
-PREFIXES = {
-    LOCAL_PREFIX: "urn:painimmune:",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "semapv": "https://w3id.org/semapv/vocab/",
-    "CL": "http://purl.obolibrary.org/obo/CL_",
-    "CHEBI": "http://purl.obolibrary.org/obo/CHEBI_",
-    "GO": "http://purl.obolibrary.org/obo/GO_",
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "MAXO": "http://purl.obolibrary.org/obo/MAXO_",
-    "MONDO": "http://purl.obolibrary.org/obo/MONDO_",
-    "UniProtKB": "http://purl.uniprot.org/uniprot/",
-    "MESH": "http://id.nlm.nih.gov/mesh/",
-    "HGNC": "https://bioregistry.io/hgnc:",
-    "DRUGBANK": "https://bioregistry.io/drugbank:",
-    "icd11.code": "https://bioregistry.io/icd11.code:",
-}
-COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification", "subject_category"]
+COLUMNS = ["subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "object_label", "mapping_justification",
+           "creator_id", "mapping_date", "comment"]
 FILE = "painimmune.sssom.tsv"
+REFERENCE = "reference/ontologies"
+JUSTIFICATION = "semapv:ManualMappingCuration"
 
 
 def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
     """Write ``painimmune.sssom.tsv``: the metadata block (``#``-prefixed YAML), then the mappings."""
+    terms = read_terms(package.root, REFERENCE)
+    date = str(package.descriptor.get("created", ""))[:10]
     rows = []
     for table in package.entity_tables:
         columns = mapping_columns(package.schema(table))
+        spec = package.schema(table)["biolinkCategory"]
         for entity in load(table, package.root).to_dict("records"):
+            category = check_category(spec if isinstance(spec, str) else spec["values"][entity[spec["column"]]])
             for column, predicate in columns.items():
                 value = entity[column]
                 for curie in (value if isinstance(value, list) else [value] if isinstance(value, str) else []):
-                    rows.append({"subject_id": node_id(table, entity["id"]), "subject_label": entity["name"],
-                                 "predicate_id": predicate, "object_id": curie,
-                                 "mapping_justification": "semapv:ManualMappingCuration", "subject_category": table})
+                    label, comment = _object_label(terms, curie)
+                    rows.append({"subject_id": local_id(table, entity["id"]), "subject_label": entity["name"],
+                                 "subject_category": category, "predicate_id": predicate, "object_id": curie,
+                                 "object_label": label, "mapping_justification": JUSTIFICATION, "creator_id": CURATORS,
+                                 "mapping_date": date, "comment": comment})
     licence = package.descriptor["licenses"][0]["path"]
     header = [
         "curie_map:",
         *[f"  {prefix}: {json.dumps(iri)}" for prefix, iri in PREFIXES.items()],
-        f"mapping_set_id: {json.dumps(f'urn:painimmune:mappings:{package.version}')}",
+        f"mapping_set_id: {json.dumps(f'{BASE_IRI}mappings/{package.version}')}",
         f"mapping_set_version: {json.dumps(package.version)}",
         f"mapping_set_title: {json.dumps('cross-references of the painimmune entities (exact, close and broad matches)')}",
         f"license: {json.dumps(licence)}",
@@ -69,3 +66,13 @@ def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
     writer.writeheader()
     writer.writerows(rows)
     return [out.write_text(FILE, "".join(f"#{line}\n" for line in header) + body.getvalue())]
+
+
+def _object_label(terms: dict[str, Term] | None, curie: str) -> tuple[str, str]:
+    """The official label of *curie* and, where there is none, the reason as a comment."""
+    if terms is None:
+        return "", f"object label not written: this copy has no {REFERENCE} (a source checkout has them)"
+    term = terms.get(curie)
+    if term is None or not term.label:
+        return "", f"no verified label for {curie} in {REFERENCE} (see UNVERIFIED.md there)"
+    return term.label, ""

@@ -9,7 +9,8 @@ foreign keys, and common fields used by name wherever a table has them (``note``
 
 A relationship table's primary key, foreign keys of the shared fields, unique key (the natural key
 of an assertion by one source: subject, predicate, objects, qualifiers, source, quote) and, where
-it has several object columns, its ``exactlyOneOf`` group all follow from its ``assertion``.
+it has several object columns, its ``exactlyOneOf`` group, and the foreign key from its predicate
+column to the ``relations`` table all follow from its ``assertion``.
 
 >>> from painimmune.package.descriptor import DataPackage
 >>> package = DataPackage()
@@ -28,6 +29,7 @@ from painimmune.package.jsonfile import read_json
 from painimmune.package.schemas import Schema, assertion_columns, entity_labels, table_role
 
 SHARED_FIELDS = "schemas/shared/fields.json"
+RELATIONS = "relations"  # the lookup table of relations every relationship table's predicate column references
 
 
 def shared_definitions(package: DataPackage) -> dict[str, Any] | None:
@@ -44,7 +46,8 @@ def compose(schema: Schema, shared: dict[str, Any]) -> Schema:
     values = _placeholders(schema, role)
 
     def definition(item: str | dict[str, Any]) -> dict[str, Any]:
-        return _fill(copy.deepcopy(common[item] if isinstance(item, str) else item), values)
+        filled: dict[str, Any] = _fill(copy.deepcopy(common[item] if isinstance(item, str) else item), values)
+        return filled
 
     head = [definition(item) for item in spec.get("head", [])]
     tail = [definition(item) for item in spec.get("tail", [])]
@@ -63,6 +66,8 @@ def compose(schema: Schema, shared: dict[str, Any]) -> Schema:
     if role == "relationship":
         roles = assertion_columns(schema)
         composed["uniqueKeys"] = [[roles.subject, roles.predicate, *roles.objects, *roles.qualifiers, "source_id", "quote"]]
+        relation_key = {"fields": [roles.predicate], "reference": {"resource": RELATIONS, "fields": ["id"]}}
+        composed["foreignKeys"] = [key for key in composed.get("foreignKeys", []) if key != relation_key] + [relation_key]
         if len(roles.objects) > 1:
             composed["exactlyOneOf"] = [list(roles.objects)]
         else:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def depth(text: str) -> int:
     return deepest
 
 
-def _object(where: str):  # noqa: ANN202 (a json object_pairs_hook)
+def _object(where: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:  # a json object_pairs_hook
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in pairs:
@@ -72,7 +73,7 @@ def loads(text: str, where: str) -> Any:
         raise DataError(f"{where}: JSON nested too deeply; refused") from exc
 
 
-def _no_constant(where: str):  # noqa: ANN202
+def _no_constant(where: str) -> Callable[[str], float]:
     def refuse(name: str) -> float:
         raise DataError(f"{where}: {name} is not valid JSON")
     return refuse

@@ -17,7 +17,6 @@ from pathlib import Path
 from painimmune.errors import DataError
 from painimmune.package.files import inside, read_text
 
-BIOLINK_PREDICATES = "reference/ontologies/biolink.tsv"
 BIOLINK_CATEGORIES = "reference/ontologies/biolink_categories.tsv"
 TERM_COLUMNS = ["curie", "label"]
 

@@ -48,7 +48,6 @@ class AssertionColumns:
     predicate: str
     objects: list[str]  # exactly one of them is set in each row
     qualifiers: list[str]
-    biolink_predicates: dict[str, str]
     id_prefix: str
 
 
@@ -56,7 +55,21 @@ def assertion_columns(schema: Schema) -> AssertionColumns:
     """The assertion roles a relationship table's schema declares."""
     spec = schema["assertion"]
     return AssertionColumns(spec["subject"], spec["predicate"], list(spec["object"]), list(spec.get("qualifiers", [])),
-                            dict(spec["biolinkPredicates"]), spec["idPrefix"])
+                            spec["idPrefix"])
+
+
+def reading_order(schema: Schema) -> list[Field]:
+    """The fields in the order a reader needs them: for a relationship table the row id, the
+    assertion (subject, relation, direction, object), its evidence level and qualifiers, the source
+    and the quote, then the rest, so that the direction is never off screen; for any other table,
+    schema order."""
+    if table_role(schema) != "relationship":
+        return list(schema["fields"])
+    roles = assertion_columns(schema)
+    first = ["id", roles.subject, roles.predicate, "direction", *roles.objects, "evidence_level_id", *roles.qualifiers,
+             "source_id", "quote"]
+    by_name = {field["name"]: field for field in schema["fields"]}
+    return [by_name[name] for name in first if name in by_name] + [field for field in schema["fields"] if field["name"] not in first]
 
 
 def field_names(schema: Schema) -> list[str]:
@@ -72,7 +85,8 @@ def primary_key(schema: Schema) -> list[str]:
 
 def constraints(field: Field) -> dict[str, Any]:
     """The field's constraints (empty if none)."""
-    return field.get("constraints", {})
+    found: dict[str, Any] = field.get("constraints", {})
+    return found
 
 
 def is_required(field: Field) -> bool:
@@ -87,7 +101,7 @@ def enum(field: Field) -> list[str] | None:
 
 def list_delimiter(field: Field) -> str:
     """Delimiter of a ``list`` field (Table Schema v2 default: a comma)."""
-    return field.get("delimiter", ",")
+    return str(field.get("delimiter", ","))
 
 
 EXACT_MATCH = "skos:exactMatch"

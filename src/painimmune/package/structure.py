@@ -15,15 +15,16 @@ descriptor.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
-try:  # the parser of the re module (public as sre_parse before Python 3.11)
-    from re import _constants as sre_constants
-    from re import _parser as sre_parse
-except ImportError:  # pragma: no cover (Python 3.10)
-    import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+if sys.version_info >= (3, 11):  # the parser of the re module (public as sre_parse before Python 3.11)
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+else:  # pragma: no cover (Python 3.10)
+    import sre_constants
+    import sre_parse
 
 from painimmune.errors import DataError
 
@@ -338,7 +339,7 @@ def _extensions(schema: dict[str, Any], known: set[str]) -> list[tuple[str, str]
     if "assertion" in schema:
         faults += _assertion(schema["assertion"], known)
     groups = schema.get("exactlyOneOf", [])
-    if not isinstance(groups, list) or not all(set(_names(group) or [None]) <= known for group in groups):
+    if not isinstance(groups, list) or not all(set(_names(group) or [""]) <= known for group in groups):
         faults.append(("exactlyOneOf", "$.exactlyOneOf: must be a list of lists of field names of the schema"))
     return faults
 
@@ -358,8 +359,6 @@ def _assertion(assertion: Any, known: set[str]) -> list[tuple[str, str]]:
             continue
         faults += [(f"assertion.{key}", f"$.assertion.{key}: column {name!r} is not a field of the schema")
                    for name in names if not _known(name, known)]
-    if not isinstance(assertion.get("biolinkPredicates"), dict):
-        faults.append(("assertion.biolinkPredicates", "$.assertion.biolinkPredicates: must be an object from relations to Biolink predicates"))
     if not _is_str(assertion.get("idPrefix")):
         faults.append(("assertion.idPrefix", "$.assertion.idPrefix: must be the prefix of the table's row ids"))
     return faults

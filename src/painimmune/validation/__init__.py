@@ -13,17 +13,27 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
+from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
 
-from painimmune.errors import PackageNotFoundError, PainimmuneError
-from painimmune.package.descriptor import DataPackage, as_package
-from painimmune.package.structure import StructureError
-from painimmune.validation import extensions, frictionless_layer, package_rules, pandera_layer, reference_rules
-from painimmune.validation.problems import Problem, Report
-from painimmune.validation.raw import read
-from painimmune.validation.rules import RULES, layer_rules, rule
+from painimmune.errors import VALIDATE_EXTRA, MissingDependencyError, PackageNotFoundError, PainimmuneError
+
+# The validators are an extra (a light install loads, describes and cites the data without them):
+# say what to install, in one line, before an import deep inside a layer fails.
+_MISSING = [name for name in ("pandera", "frictionless") if find_spec(name) is None]
+if _MISSING:
+    raise MissingDependencyError(f"validation needs {' and '.join(_MISSING)}, which "
+                                 f"{'is' if len(_MISSING) == 1 else 'are'} not installed: {VALIDATE_EXTRA}")
+
+from painimmune.package.descriptor import DataPackage, as_package  # noqa: E402
+from painimmune.package.structure import StructureError  # noqa: E402
+from painimmune.validation import extensions, frictionless_layer, package_rules, pandera_layer, reference_rules  # noqa: E402
+from painimmune.validation.problems import Problem, Report  # noqa: E402
+from painimmune.validation.raw import read  # noqa: E402
+from painimmune.validation.rules import RULES, layer_rules, rule  # noqa: E402
 
 __all__ = ["Problem", "Report", "selected_rules", "validate"]
 
@@ -117,7 +127,7 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
     if wanted("frictionless"):
         for check in (frictionless_layer.check, frictionless_layer.undeclared_files, frictionless_layer.file_hashes,
                       frictionless_layer.shared_field_drift):
-            problems += _guarded(lambda check=check: check(package))
+            problems += _guarded(partial(check, package))
     # Each file is read and parsed once, and its raw rows are dropped as soon as they are a frame,
     # so that memory holds one table's raw text at a time (see benchmarks/results.md).
     texts: dict[str, pd.DataFrame] = {}

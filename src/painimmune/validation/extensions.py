@@ -6,8 +6,9 @@ own (``entityLabels``, ``biolinkCategory``, ``assertion``, ``exactlyOneOf``, a f
 ``referenceTable``) and nothing else, so a misspelt property is an error rather than a rule that
 silently stops applying. Then what a JSON Schema cannot say: every column these properties name
 exists, the subject and objects of an assertion are foreign keys to entity tables, each value of a
-predicate or category column has its Biolink term, and every Biolink term is one of the Biolink
-Model (``reference/ontologies/biolink.tsv`` and ``biolink_categories.tsv``).
+category column has its Biolink category, and every Biolink category is one of the Biolink Model
+(``reference/ontologies/biolink_categories.tsv``). Relations are mapped to Biolink predicates in the
+``relations`` table, whose predicates are checked as references (``biolink.tsv``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import BIOLINK_CATEGORIES, BIOLINK_PREDICATES, read_terms
+from painimmune.package.reference import BIOLINK_CATEGORIES, read_terms
 from painimmune.package.schemas import Schema, enum, field_names, foreign_keys, table_role
 from painimmune.validation.problems import Problem
 
@@ -82,9 +83,6 @@ def _columns(package: DataPackage, table: str, table_schema: Schema) -> Iterator
             problem = missing(where, column)
             if problem:
                 yield problem
-        if spec["predicate"] in columns and set(spec["biolinkPredicates"]) != set(enum(fields[spec["predicate"]]) or []):
-            yield _invalid(table, "$.assertion.biolinkPredicates",
-                           f"the keys must be exactly the values of column {spec['predicate']!r}'s enum")
     for group in table_schema.get("exactlyOneOf", []):
         for column in group:
             problem = missing("$.exactlyOneOf", column)
@@ -94,9 +92,8 @@ def _columns(package: DataPackage, table: str, table_schema: Schema) -> Iterator
 
 def _biolink_terms(package: DataPackage, notes: list[str]) -> Iterator[Problem]:
     categories = read_terms(package.root, BIOLINK_CATEGORIES)
-    predicates = read_terms(package.root, BIOLINK_PREDICATES)
-    if categories is None or predicates is None:
-        notes.append("Biolink categories and predicates not checked: this copy has no reference/ontologies folder")
+    if categories is None:
+        notes.append("Biolink categories not checked: this copy has no reference/ontologies folder")
         return
     for name in package.table_names:
         table_schema = package.schema(name)
@@ -106,7 +103,3 @@ def _biolink_terms(package: DataPackage, notes: list[str]) -> Iterator[Problem]:
             if term not in categories:
                 yield Problem(LAYER, "biolink-unknown", f"{term} is not a category of the Biolink Model ({BIOLINK_CATEGORIES})",
                               name, column="biolinkCategory", value=term)
-        for relation, term in table_schema.get("assertion", {}).get("biolinkPredicates", {}).items():
-            if term not in predicates:
-                yield Problem(LAYER, "biolink-unknown", f"{term} (for {relation!r}) is not a Biolink predicate listed in {BIOLINK_PREDICATES}",
-                              name, column="assertion.biolinkPredicates", value=term)

@@ -201,10 +201,10 @@ def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Prob
             owners.setdefault(key, []).append(entity)
     for key, entities in sorted(owners.items()):
         if len(entities) > 1:
-            (table, entity), others = entities[0], entities[1:]
+            (table, first), others = entities[0], entities[1:]
             named = ", ".join(f"{t}.{e}" for t, e in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
             yield Problem(LAYER, "name-ambiguous", f"a name, synonym or accepted mention that folds to {key!r} also names {named}",
-                          table, entity, "synonyms", key)
+                          table, first, "synonyms", key)
 
 
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str, str], pin: _Pinner,
@@ -244,24 +244,24 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
     if start is None:
         if mention not in text[quote.start:quote.end] and not starts(mention, text[quote.start:quote.end]):
             yield Problem(LAYER, "mention-not-found", f"the {role} mention does not occur inside the quote; for an antecedent "
-                          f"outside it, give {role}_mention_start", table, row["id"], column, mention)
+                          f"outside it, give {role}_mention_start", table, str(row["id"]), column, mention)
             return
     else:
         found = span(mention, text, start)
         if found is None:
             yield Problem(LAYER, "mention-not-found", f"the {role} mention does not begin at {role}_mention_start {start}",
-                          table, row["id"], f"{role}_mention_start", str(start))
+                          table, str(row["id"]), f"{role}_mention_start", str(start))
             return
         inside = quote.start <= found[0] and found[1] <= quote.end
         if not inside and not (found[1] <= quote.start and _paragraph(paragraph_starts, found[0]) == _paragraph(paragraph_starts, quote.start)):
             yield Problem(LAYER, "mention-outside-quote", f"the {role} mention lies outside the quote and is not an antecedent "
-                          "earlier in the quote's paragraph", table, row["id"], f"{role}_mention_start", str(start))
+                          "earlier in the quote's paragraph", table, str(row["id"]), f"{role}_mention_start", str(start))
     key = fold(mention)
     if entity not in accepted:
         return  # no such entity: the foreign-key rule reports it
     if key not in accepted[entity]:
         yield Problem(LAYER, "mention-not-a-name", f"{mention!r} is not the name, a synonym or an accepted mention of "
-                      f"{entity[0]}.{entity[1]}", table, row["id"], column, mention)
+                      f"{entity[0]}.{entity[1]}", table, str(row["id"]), column, mention)
     else:
         used.add((entity[0], entity[1], key))
 

@@ -6,6 +6,7 @@
   grades and directions follow the rubric (:mod:`.rubric_rules`);
 - every cited reference exists, is a cited reference, and is listed by the row's own source;
 - every entity and every source is used, and an entity with a Unicode name has an ASCII synonym;
+- the relations table maps exactly the relations the relationship tables allow;
 - the version agrees across datapackage.json, CITATION.cff and CHANGELOG.md;
 - every table is in normal form (as ``scripts/build.py`` writes it).
 """
@@ -15,15 +16,16 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from painimmune.errors import DataError
 from painimmune.normalise import is_canonical
 from painimmune.package import csvio
+from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.schemas import foreign_keys, list_delimiter
+from painimmune.package.schemas import assertion_columns, enum, foreign_keys, list_delimiter
 from painimmune.validation import grounding, rubric_rules
 from painimmune.validation.problems import Problem
 from painimmune.validation.raw import RawTable
@@ -54,12 +56,13 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
     problems += _cited_references(frames["sources"], rows)
     problems += _withdrawn(package, frames)
     problems += _usage(package, frames, relations)
+    problems += _relation_vocabulary(package, frames)
     for table in package.entity_tables:
         problems += _ascii_synonyms(table, frames[table])
     return problems
 
 
-def _with_lists(table_schema: dict, frame: pd.DataFrame) -> pd.DataFrame:
+def _with_lists(table_schema: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
     """*frame* with its ``list`` columns split into Python lists (empty cells as empty lists)."""
     lists = {field["name"]: list_delimiter(field) for field in table_schema["fields"] if field.get("type") == "list"}
     if not lists:
@@ -246,3 +249,21 @@ def _usage(package: DataPackage, frames: dict[str, pd.DataFrame], relations: dic
     for _, source in sources[~sources["id"].isin(used["sources"]) & ~listed].iterrows():
         yield Problem(LAYER, "source-unused", "no assertion comes from or cites this source, and no used source lists it",
                       "sources", source["id"])
+
+
+def _relation_vocabulary(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterator[Problem]:
+    """Each value a relationship table's predicate column allows is a relation, and each relation is allowed somewhere."""
+    if RELATIONS not in frames:
+        return  # the foreign keys to it are reported by Frictionless
+    defined = set(frames[RELATIONS]["id"])
+    allowed: set[str] = set()
+    for table in package.relationship_tables:
+        column = assertion_columns(package.schema(table)).predicate
+        field = next(field for field in package.schema(table)["fields"] if field["name"] == column)
+        for relation in enum(field) or []:
+            allowed.add(relation)
+            if relation not in defined:
+                yield Problem(LAYER, "relation-vocabulary", f"{column} allows {relation!r}, which the {RELATIONS} table does not "
+                              "define and map", table, column=column, value=relation)
+    for relation in sorted(defined - allowed):
+        yield Problem(LAYER, "relation-vocabulary", "no relationship table allows this relation", RELATIONS, relation, "id", relation)

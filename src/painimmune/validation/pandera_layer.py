@@ -111,19 +111,19 @@ def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
     kind = field.get("type", "string")
     item_checks: list[tuple[str, ItemTest]] = []  # (rule name, test of a Series of present values or items)
     if kind in csvio.TEXT_SYNTAX:
-        item_checks.append((f"type:{kind}", lambda v, rx=csvio.TEXT_SYNTAX[kind]: v.str.fullmatch(rx)))
+        item_checks.append((f"type:{kind}", lambda v: v.str.fullmatch(csvio.TEXT_SYNTAX[kind])))
     if "enum" in cons:
-        item_checks.append(("enum", lambda v, allowed=list(cons["enum"]): v.isin(allowed)))
+        item_checks.append(("enum", lambda v: v.isin(cons["enum"])))
     if "pattern" in cons:
-        item_checks.append((f"pattern:{cons['pattern']}", lambda v, rx=cons["pattern"]: v.str.count(rx) > 0))
+        item_checks.append((f"pattern:{cons['pattern']}", lambda v: v.str.count(cons["pattern"]) > 0))
     if "minLength" in cons:
-        item_checks.append((f"minLength:{cons['minLength']}", lambda v, n=cons["minLength"]: v.str.len() >= n))
+        item_checks.append((f"minLength:{cons['minLength']}", lambda v: v.str.len() >= cons["minLength"]))
     if "maxLength" in cons:
-        item_checks.append((f"maxLength:{cons['maxLength']}", lambda v, n=cons["maxLength"]: v.str.len() <= n))
+        item_checks.append((f"maxLength:{cons['maxLength']}", lambda v: v.str.len() <= cons["maxLength"]))
     if "minimum" in cons:
-        item_checks.append((f"minimum:{cons['minimum']}", lambda v, n=cons["minimum"]: ~(pd.to_numeric(v, errors="coerce") < n)))
+        item_checks.append((f"minimum:{cons['minimum']}", lambda v: ~(pd.to_numeric(v, errors="coerce") < cons["minimum"])))
     if "maximum" in cons:
-        item_checks.append((f"maximum:{cons['maximum']}", lambda v, n=cons["maximum"]: ~(pd.to_numeric(v, errors="coerce") > n)))
+        item_checks.append((f"maximum:{cons['maximum']}", lambda v: ~(pd.to_numeric(v, errors="coerce") > cons["maximum"])))
     item_checks.append(("whitespace", lambda v: (v == v.str.strip()) & ~v.str.contains(r"  |\n", regex=True)))
     if kind not in csvio.TEXT_SYNTAX:  # text: what a spreadsheet would run, or a terminal or editor would act on
         item_checks.append(("spreadsheet-formula", lambda v: ~v.str.match(FORMULA_START)))

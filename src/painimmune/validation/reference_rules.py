@@ -7,7 +7,7 @@
   heading ``Arthritis, Rheumatoid`` names rheumatoid arthritis); a term verified without a label
   (UniProt) must name another identifier of the same row in its note. Two identifiers swapped
   between rows therefore fail;
-- each evidence level's ECO term carries its official label.
+- each evidence level's ECO term carries its official label, and each relation's RO term its.
 
 A copy without ``reference/ontologies`` (an installed package) is not checked, and the report says so.
 """
@@ -26,6 +26,7 @@ from painimmune.validation.problems import Problem
 
 LAYER = "package"
 ECO = "reference/ontologies/eco.tsv"
+RO = "reference/ontologies/ro.tsv"
 
 
 def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -57,6 +58,10 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
         eco = terms_of(ECO)
         if eco is not None:
             problems += _eco_labels(texts["evidence_levels"], eco)
+    if "relations" in texts:
+        ro = terms_of(RO)
+        if ro is not None:
+            problems += _ro_labels(texts["relations"], ro)
     if missing:
         notes.append(f"cross-references not checked against {', '.join(sorted(missing))}: this copy does not hold them")
     return problems
@@ -113,3 +118,23 @@ def _eco_labels(levels: pd.DataFrame, eco: dict[str, Term]) -> Iterator[Problem]
         if term is not None and term.label != label:
             yield Problem(LAYER, "eco-label", f"the official label of {curie} is {term.label!r}", "evidence_levels", level,
                           "eco_label", label)
+
+
+def _ro_labels(relations: pd.DataFrame, ro: dict[str, Term]) -> Iterator[Problem]:
+    for relation, curie, label, mapping, note in zip(relations["id"], relations["ro_id"], relations["ro_label"],
+                                                     relations["ro_mapping"], relations["note"]):
+        if pd.isna(curie):
+            if pd.notna(label) or pd.notna(mapping):
+                yield Problem(LAYER, "ro-label", "ro_label and ro_mapping stay empty without ro_id", "relations", relation,
+                              "ro_label" if pd.notna(label) else "ro_mapping", label if pd.notna(label) else mapping)
+            elif pd.isna(note):
+                yield Problem(LAYER, "ro-label", "a relation without an RO relation says why in its note", "relations",
+                              relation, "note")
+            continue
+        term = ro.get(curie)
+        if term is not None and term.label != label:
+            yield Problem(LAYER, "ro-label", f"the official label of {curie} is {term.label!r}", "relations", relation,
+                          "ro_label", label)
+        if pd.isna(mapping):
+            yield Problem(LAYER, "ro-label", f"{curie} needs its ro_mapping (how the relation relates to it)", "relations",
+                          relation, "ro_mapping")

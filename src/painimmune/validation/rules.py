@@ -57,11 +57,11 @@ RULES: dict[str, Rule] = _rules(
     _metadata("schema-extension-invalid", "The package's own schema properties are well-formed",
               "The properties painimmune adds to Table Schemas (entityLabels, biolinkCategory, assertion, exactlyOneOf, a "
               "field's referenceTable) pass their JSON Schema (painimmune/validation/extensions.schema.json): no unknown key, "
-              "every column they name exists, every value of a predicate or category column has its Biolink term. Checked "
+              "every column they name exists, every value of a category column has its Biolink category. Checked "
               "whatever rules are chosen, since every other check relies on these properties."),
-    _metadata("biolink-unknown", "Biolink categories and predicates exist",
-              "Every biolinkCategory and assertion.biolinkPredicates value is a term of the Biolink Model listed in "
-              "reference/ontologies (biolink.tsv, biolink_categories.tsv)."),
+    _metadata("biolink-unknown", "Biolink categories exist",
+              "Every biolinkCategory value is a class of the Biolink Model listed in reference/ontologies/biolink_categories.tsv "
+              "(the relations' Biolink predicates are references, checked by xref-unverified against biolink.tsv)."),
     _metadata("shared-field-drift", "Shared fields match their one definition",
               "Each Table Schema holds the shared fields of its role (schemas/shared/fields.json) exactly as defined there.",
               repaired_by_build=True),
@@ -172,6 +172,13 @@ RULES: dict[str, Rule] = _rules(
              "negate\" the relation and why; a refuting row's quote holds a negation cue."),
     _package("eco-label", "ECO terms carry their official label",
              "Each evidence level's eco_id is in reference/ontologies/eco.tsv and its eco_label is that term's label."),
+    _package("ro-label", "RO relations carry their official label",
+             "Each relation's ro_id is in reference/ontologies/ro.tsv and its ro_label is that term's label; a relation "
+             "without ro_id has no ro_label or ro_mapping, and says in its note why no RO relation fits."),
+    _package("relation-vocabulary", "Every relation is defined once and used",
+             "The ids of the relations table are exactly the values the relationship tables' predicate columns allow "
+             "(the enums of their relation, effect and action columns): each allowed relation is mapped there, and no "
+             "mapping is left over."),
     _package("xref-unverified", "Cross-references are verified identifiers",
              "Every CURIE in a column with a referenceTable is in that verified table of reference/ontologies (or, for "
              "close and broad matches, in one of them)."),
