@@ -129,6 +129,15 @@ def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp
     assert extra.returncode == 0, extra.stderr[-2000:]
     validated = subprocess.run([str(cli), "validate"], capture_output=True, text=True, cwd=tmp_path)
     assert validated.returncode == 0 and "quotes not checked" in validated.stderr  # the wheel has no source texts, and says so
+    # The website of the installed release: one command after the [site] extra.
+    nosite = subprocess.run([str(cli), "site", "--out", str(tmp_path / "www")], capture_output=True, text=True, cwd=tmp_path)
+    assert nosite.returncode == 1 and "pip install 'painimmune[site]'" in nosite.stderr and "Traceback" not in nosite.stderr
+    site_extra = subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[site]"], capture_output=True, text=True)
+    assert site_extra.returncode == 0, site_extra.stderr[-2000:]
+    built = subprocess.run([str(cli), "site", "--out", str(tmp_path / "www")], capture_output=True, text=True, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "www" / "conditions" / "crps.html").is_file()
+    assert "does not ship the source texts" in (tmp_path / "www" / "sources" / "marchand2005.html").read_text(encoding="utf-8")
 
 
 def test_release_refuses_uncommitted_changes(tmp_path):

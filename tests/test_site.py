@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_build, run_cli
 from painimmune.errors import DataError
 from painimmune.site import build_site
 from painimmune.site.preview import serve
@@ -334,3 +334,26 @@ def test_the_readme_shows_screenshots_of_an_entity_page_and_a_source_page():
         assert f"](docs/{name})" in readme
         data = (ROOT / "docs" / name).read_bytes()
         assert data.startswith(b"\x89PNG") and int.from_bytes(data[16:20], "big") == 1280  # the width of a 1280x800 window
+
+
+def test_markup_in_the_data_is_shown_as_text_and_only_web_addresses_become_links(package_copy: Path, tmp_path: Path):
+    import json
+
+    table = package_copy / "tables" / "mediators.csv"
+    text = table.read_text(encoding="utf-8")
+    description = "Tumour necrosis factor alpha, a pro-inflammatory cytokine released by macrophages, mast cells and microglia."
+    assert description in text
+    table.write_text(text.replace(description, "<img src=x onerror=alert(1)> & <script>alert(2)</script>"), encoding="utf-8")
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["licenses"][0]["path"] = "javascript:alert(3)"
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    assert run_build(package_copy).returncode == 0
+    build_site(tmp_path / "site", package_copy)
+    page = (tmp_path / "site" / "mediators" / "tnf.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "<script>alert" not in page
+    assert "javascript:" not in page
+    from painimmune.export.sqlite import datasette_metadata
+    from painimmune.package.descriptor import DataPackage
+
+    assert datasette_metadata(DataPackage(package_copy))["license_url"] == ""  # Datasette would make it a link too

@@ -64,9 +64,9 @@ def refuse_invalid(package: DataPackage) -> None:
                         f"({len(problems)} problem(s), rules {broken}; `painimmune validate` lists them)")
 
 
-def require(module: str, extra: str) -> ModuleType:
-    """Import an optional dependency, or explain how to install it."""
+def require(module: str, extra: str, needed_by: str = "this export") -> ModuleType:
+    """Import an optional dependency, or explain in one line what *needed_by* needs and how to install it."""
     try:
         return import_module(module)
     except ImportError as exc:
-        raise MissingDependencyError(f"this export needs {module}: pip install 'painimmune[{extra}]'") from exc
+        raise MissingDependencyError(f"{needed_by} needs {module}: pip install 'painimmune[{extra}]'") from exc

@@ -72,7 +72,6 @@ def datasette_metadata(package: DataPackage) -> dict[str, Any]:
     """Datasette's ``metadata.json``: title, description, licence, a label column for every table
     that others point to, and each table's column descriptions folded under its description."""
     descriptor = package.descriptor
-    licence = descriptor.get("licenses", [{}])[0]
     tables: dict[str, Any] = {}
     for name in package.table_names:
         resource = package.resource(name)
@@ -90,8 +89,8 @@ def datasette_metadata(package: DataPackage) -> dict[str, Any]:
     return {
         "title": descriptor.get("title", ""),
         "description": descriptor.get("description", ""),
-        "license": licence.get("name", ""),
-        "license_url": licence.get("path", ""),
+        "license": package.licence.name,
+        "license_url": package.licence.url,
         "source": f"painimmune {package.version}",
         "extra_css_urls": ["data:text/css," + quote(row_page_css(package))],
         "databases": {Path(DATABASE).stem: {"tables": tables}},

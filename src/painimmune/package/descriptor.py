@@ -7,6 +7,7 @@ before it is used. JSON only: no heavy imports.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,14 @@ from painimmune.package.structure import StructureError, check_descriptor, check
 def as_package(path: str | Path | DataPackage | None) -> DataPackage:
     """*path* itself when it is a :class:`DataPackage`, else the package at *path* (see :class:`DataPackage`)."""
     return path if isinstance(path, DataPackage) else DataPackage(path)
+
+
+@dataclass(frozen=True)
+class Licence:
+    """A licence of the package: its name (or identifier) and its web address, if it has one."""
+
+    name: str
+    url: str
 
 
 class DataPackage:
@@ -55,6 +64,16 @@ class DataPackage:
     def version(self) -> str:
         """The data release version, the one version number of the project."""
         return str(self.descriptor.get("version", ""))
+
+    @property
+    def licence(self) -> Licence:
+        """The first licence of the package: its name, and its address when that is a web
+        address (``http`` or ``https``; a relative path or a ``javascript:`` address is no link)."""
+        first = self.descriptor["licenses"][0]
+        path = first.get("path")
+        url = path if isinstance(path, str) and path.startswith(("https://", "http://")) else ""
+        name = next((value for value in (first.get("name"), first.get("title"), path) if isinstance(value, str) and value), "")
+        return Licence(name, url)
 
     @cached_property
     def resources(self) -> dict[str, dict[str, Any]]:

@@ -37,8 +37,8 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
         DataError: the package does not validate (nothing is written).
         MissingDependencyError: Jinja2 or pyarrow is missing (``pip install 'painimmune[site]'``).
     """
-    jinja2: Any = require("jinja2", "site")
-    require("pyarrow", "site")
+    jinja2: Any = require("jinja2", "site", "the website")
+    require("pyarrow", "site", "the website")
     from painimmune.site import content, search_index
     from painimmune.site.downloads import write_downloads
 
@@ -49,7 +49,7 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     downloads = write_downloads(package, folder)
-    shared = {"version": package.version, "licence": package.descriptor["licenses"][0], "nav": _navigation(data)}
+    shared = {"version": package.version, "licence": package.licence, "nav": _navigation(data)}
     written = [folder.target(item.path) for item in downloads]
 
     def page(relative: str, template: str, **values: Any) -> None:
@@ -100,7 +100,7 @@ def _dataset_jsonld(package: DataPackage, home: dict[str, Any], downloads: list[
         "version": package.version,
         "datePublished": home["date"],
         "keywords": list(descriptor.get("keywords", [])),
-        "license": home["licence"].get("path", home["licence"].get("name", "")),
+        "license": package.licence.url or package.licence.name,
         "isAccessibleForFree": True,
         "creator": [{"@type": "Organization", "name": item["title"]} for item in descriptor.get("contributors", [])
                     if "creator" in item.get("roles", [])],

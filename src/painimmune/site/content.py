@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,14 @@ def level_url(level_id: str) -> str:
 
 def resolver_url(curie: str) -> str:
     """Where a cross-reference is looked up."""
-    return RESOLVER + curie
+    return RESOLVER + quote(curie, safe=":")
+
+
+def web_url(value: object) -> str:
+    """*value* if it is an http(s) address, else the empty string: only such addresses become
+    links (a ``javascript:`` licence path in a crafted descriptor stays text)."""
+    text = _cell(value)
+    return text if text.startswith(("https://", "http://")) else ""
 
 
 @dataclass
@@ -128,7 +136,7 @@ def home(data: Data) -> dict[str, Any]:
         "description": descriptor.get("description", ""),
         "version": data.package.version,
         "date": str(descriptor.get("created", ""))[:10],
-        "licence": descriptor["licenses"][0],
+        "licence": data.package.licence,
         "apa": citation("apa", data.package.root),
         "bibtex": citation("bibtex", data.package.root),
         "counts": [{"label": data.plural(name), "count": len(data.frames[name]), "url": table_url(name)}
@@ -229,7 +237,8 @@ def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
     """One source document's page: its bibliographic record, the references it cites, and its text
     with every quoted span and every span not encoded marked."""
     schema = data.package.schema("sources")
-    record = [{"label": field.get("title", field["name"]), "value": _cell(row[field["name"]]), "name": field["name"]}
+    record = [{"label": field.get("title", field["name"]), "value": _cell(row[field["name"]]), "name": field["name"],
+               "url": web_url(row[field["name"]]) if field["name"] == "url" else ""}
               for field in schema["fields"] if field["name"] not in {"id", "title", "note"} and _cell(row[field["name"]])]
     sources = data.frames["sources"]
     cited = sources[sources["cited_by"] == row["id"]].sort_values("reference_number")
@@ -239,7 +248,7 @@ def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"], "title": _cell(row["title"]) or row["id"], "type": row["type"], "note": _cell(row["note"]),
         "record": record,
-        "cited": [{"number": _cell(ref["reference_number"]), "title": _cell(ref["title"]), "url": _cell(ref["url"]),
+        "cited": [{"number": _cell(ref["reference_number"]), "title": _cell(ref["title"]), "url": web_url(ref["url"]),
                    "pmid": _cell(ref["pmid"]), "note": _cell(ref["note"])} for ref in cited.to_dict("records")],
         "has_text": text is not None,
         "pieces": pieces(text, quotes + skipped) if text is not None else [],
