@@ -14,7 +14,10 @@ predicate is the relation's ``biolink_predicate`` in the ``relations`` table, na
 evidence where the Biolink hierarchy allows (:data:`EVIDENCE_PREDICATES`): ``biolink:treats`` only
 for established clinical evidence, ``biolink:in_clinical_trials_for`` for clinical-trial evidence.
 A refuting row is an edge with ``negated`` true and the relation's own predicate, never narrowed,
-so a tool that ignores ``negated`` never reads a negative finding as ``treats``.
+so a tool that ignores ``negated`` never reads a negative finding as ``treats``; a refuted
+therapeutic claim is a negated ``biolink:ameliorates_condition`` (:data:`REFUTED_PREDICATES`): the
+source denies an effect, not that the treatment was ever used or studied, which a negated
+``treats_or_applied_or_studied_to_treat`` would say.
 
 Edge ids are derived from content: ``urn:uuid:`` and the UUID 5 (:data:`EDGE_NAMESPACE`) of the
 JSON array ``[subject, predicate, object, original_predicate, qualifiers, negated, source, quote]``,
@@ -65,6 +68,8 @@ EVIDENCE_PREDICATES = {
     ("biolink:treats_or_applied_or_studied_to_treat", "clinical_trial"): "biolink:in_clinical_trials_for",
     ("biolink:studied_to_treat", "clinical_trial"): "biolink:in_clinical_trials_for",
 }
+# What a refuting row of a relation with one of these predicates denies.
+REFUTED_PREDICATES = {"biolink:treats_or_applied_or_studied_to_treat": "biolink:ameliorates_condition"}
 EDGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE_IRI + "edges")
 KNOWLEDGE_LEVEL = "knowledge_assertion"
 AGENT_TYPE = "manual_agent"
@@ -172,7 +177,8 @@ def _edges(package: DataPackage, ids: dict[tuple[str, str], str]) -> list[dict[s
     for row in assertion_rows(package.root).sort_values(["table", "row_id"]).to_dict("records"):
         negated = row["direction"] == "refutes"
         broad = relations[row["relation"]]
-        predicate = check_predicate(broad if negated else EVIDENCE_PREDICATES.get((broad, row["evidence_level_id"]), broad))
+        predicate = check_predicate(REFUTED_PREDICATES.get(broad, broad) if negated
+                                    else EVIDENCE_PREDICATES.get((broad, row["evidence_level_id"]), broad))
         subject, object_ = ids[(row["subject_type"], row["subject_id"])], ids[(row["object_type"], row["object_id"])]
         original = local_id(RELATIONS, row["relation"])
         identifier = edge_id(subject, predicate, object_, original, row["qualifiers"], negated, row["source_id"], row["quote"])
