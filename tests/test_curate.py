@@ -182,11 +182,41 @@ def test_a_file_that_is_no_worksheet_is_refused(removed, tmp_path):
 
 
 def test_the_worksheet_command_refuses_an_unknown_source_and_the_tables_folder(package_copy):
-    unknown = run_cli("curate", "worksheet", "nosuchsource", "--path", package_copy, "--out", package_copy / "w.csv")
+    unknown = run_cli("curate", "worksheet", "nosuchsource", "--path", package_copy, "--out", package_copy.parent / "w.csv")
     assert unknown.returncode == 1 and len(unknown.stderr.splitlines()) == 1 and "no document" in unknown.stderr
-    inside = run_cli("curate", "worksheet", SOURCE, "--path", package_copy, "--out", package_copy / "tables" / "w.csv")
-    assert inside.returncode == 1 and "never written into the package's tables" in inside.stderr
-    assert not (package_copy / "tables" / "w.csv").exists()
+    before = hashes(package_copy)
+    for target in (package_copy / "tables" / "w.csv", package_copy / "datapackage.json", package_copy / "sources" / "fmpm.txt"):
+        inside = run_cli("curate", "worksheet", SOURCE, "--path", package_copy, "--out", target)
+        assert inside.returncode == 1 and "never written into the package" in inside.stderr, target
+    assert hashes(package_copy) == before
+
+
+def test_a_link_at_the_worksheet_path_is_replaced_never_written_through(package_copy, tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "w.csv").symlink_to(precious)
+    assert run_cli("curate", "worksheet", SOURCE, "--path", package_copy, "--out", out / "w.csv").returncode == 0
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    assert not (out / "w.csv").is_symlink() and "kind" in (out / "w.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    (out / "d.csv").symlink_to(package_copy / "datapackage.json")  # a link into the package: replaced, the package untouched
+    before = hashes(package_copy)
+    assert run_cli("curate", "worksheet", SOURCE, "--path", package_copy, "--out", out / "d.csv").returncode == 0
+    assert hashes(package_copy) == before
+
+
+def test_apply_checks_every_place_it_writes_before_writing_anything(removed, worksheet, tmp_path):
+    package, row, span = removed
+    (package / "docs").mkdir(exist_ok=True)
+    (package / "docs" / "keep.md").write_text("docs", encoding="utf-8")
+    real = tmp_path / "real-docs"
+    (package / "docs").rename(real)
+    (package / "docs").symlink_to(real)  # the build writes docs/: a linked folder is refused
+    before = hashes(package)
+    result = run_cli("curate", "apply", write(tmp_path / "reviewed.csv", reviewed(worksheet, row, span)), "--path", package)
+    assert result.returncode == 1 and "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert hashes(package) == before
 
 
 def test_formula_cells_are_escaped_both_ways():

@@ -241,7 +241,7 @@ def sssom(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.tools
 def test_sssom_export_validates_with_sssom_py(sssom, tmp_path):
-    export("sssom", tmp_path)
+    export("sssom", tmp_path, ROOT)  # the checkout: its reference/ tables give the object labels
     target = tmp_path / "painimmune.sssom.tsv"
     for command in (["validate", str(target)], ["parse", str(target), "--output", str(tmp_path / "parsed.tsv")]):
         result = subprocess.run([str(sssom), *command], capture_output=True, text=True)  # default options

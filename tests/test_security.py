@@ -376,3 +376,54 @@ def test_tables_over_the_size_limit_together_are_refused_before_any_is_read(pack
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "the tables hold" in result.stderr and "more than the limit of 536,870,912; refused" in result.stderr
     one_line_refusal(run_cli("diff", ROOT, package_copy), "more than the limit of 536,870,912")
+
+
+# ---- valid but unusual descriptors and schemas reach every output safely ---------------------------
+
+def test_a_version_that_is_no_semantic_version_is_refused(package_copy):
+    edit_json(package_copy / "datapackage.json", lambda d: d.update(version="2.0.0/.."))  # it would name release files
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1 and "descriptor-invalid: 'version' must be a semantic version" in result.stderr
+
+
+def test_creators_without_a_name_and_a_licence_without_a_path_reach_no_traceback(package_copy, tmp_path):
+    def change(descriptor: dict) -> None:
+        descriptor["contributors"].append({"roles": ["creator"]})
+        descriptor["licenses"] = [{"name": "CC0-1.0"}]
+    edit_json(package_copy / "datapackage.json", change)
+    assert run_build(package_copy).returncode == 0
+    assert run_cli("cite", "--path", package_copy).returncode == 0
+    for fmt in ("sssom", "kgx", "sqlite"):
+        result = run_cli("export", "--format", fmt, "--out", tmp_path / fmt, "--path", package_copy)
+        assert result.returncode == 0, (fmt, result.stderr)
+    from painimmune.export.sqlite import datasette_metadata
+    from painimmune.package.descriptor import DataPackage
+
+    assert datasette_metadata(DataPackage(package_copy))["license_url"] == ""
+
+
+def test_a_schema_title_cannot_break_out_of_the_datasette_stylesheet(package_copy):
+    from painimmune.export.sqlite import row_page_css
+    from painimmune.package.descriptor import DataPackage
+
+    attack = "Modality\n} body { background: url(http://203.0.113.9/x.png) } x {"
+    edit_json(package_copy / "schemas" / "treatments.json",
+              lambda s: next(f for f in s["fields"] if f["name"] == "modality").update(title=attack))
+    assert run_build(package_copy).returncode == 0
+    css = row_page_css(DataPackage(package_copy))
+    rule = next(line for line in css.splitlines() if "td.col-modality" in line and "table-treatments" in line)
+    assert rule.endswith('"; }') and rule.count("{") == 1 and rule.count("}") == 1  # one rule, the title inside its string
+    assert not any(line.lstrip().startswith("body {") for line in css.splitlines())
+
+
+def test_the_site_checks_every_place_it_writes_before_writing_anything(tmp_path):
+    from painimmune.site import build_site
+
+    out = tmp_path / "site"
+    out.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "static").symlink_to(elsewhere)
+    with pytest.raises(pim.DataError, match="symbolic link"):
+        build_site(out, ROOT)
+    assert sorted(path.name for path in out.iterdir()) == ["static"] and not any(elsewhere.iterdir())

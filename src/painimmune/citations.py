@@ -82,7 +82,7 @@ def release(path: str | Path | None = None, *, verify: bool = True) -> Release:
     created = str(descriptor.get("created", ""))
     if not re.match(r"\d{4}-\d{2}-\d{2}", created):
         raise PainimmuneError(f"{package.root / 'datapackage.json'}: no release date ('created') to cite")
-    creators = [c["title"] for c in descriptor.get("contributors", []) if "creator" in c.get("roles", [])]
+    creators = package.creators
     if not creators:
         raise PainimmuneError(f"{package.root / 'datapackage.json'}: no contributor with the role 'creator' to cite")
     sources = load("sources", package.root, verify=verify)

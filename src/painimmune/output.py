@@ -45,6 +45,14 @@ class OutputFolder:
     def target(self, relative: str) -> Path:
         """Where *relative* is written, its folders created; a folder on the way that is a symbolic
         link, or a path leading outside the output folder, is refused."""
+        return self._place(relative, create=True)
+
+    def check(self, relative: str) -> Path:
+        """Where *relative* would be written, refused as :meth:`target` refuses it, creating
+        nothing: a writer that writes many files checks every place first."""
+        return self._place(relative, create=False)
+
+    def _place(self, relative: str, create: bool) -> Path:
         parts = Path(relative).parts
         if not parts or Path(relative).is_absolute() or ".." in parts:
             raise DataError(f"{relative!r}: not a path inside the output folder")
@@ -55,7 +63,8 @@ class OutputFolder:
                 raise DataError(f"{folder}: a symbolic link stands where an output folder goes; refused")
             if folder.exists() and not folder.is_dir():
                 raise DataError(f"{folder}: not a folder; refused")
-            folder.mkdir(exist_ok=True)
+            if create:
+                folder.mkdir(exist_ok=True)
         target = self.root.joinpath(*parts)
         if target.is_dir() and not target.is_symlink():
             raise DataError(f"{target}: a folder stands where an output file goes; refused")

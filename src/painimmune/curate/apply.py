@@ -58,6 +58,7 @@ from painimmune.output import OutputFolder
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import read_bytes
+from painimmune.package.locate import DESCRIPTOR
 from painimmune.package.schemas import AssertionColumns, enum, field_names, foreign_keys, is_required, list_delimiter, table_role
 from painimmune.validation import validate
 from painimmune.validation.grounding import NOT_ENCODED
@@ -388,13 +389,20 @@ def _located(problem: Problem, by_id: dict[tuple[str, str], _Row], sentences: di
 
 
 def _write_back(copy: Path, root: Path) -> list[str]:
-    """Write every file of *copy* that differs from the package at *root* back into it; the paths written."""
-    folder = OutputFolder(root)
-    written = []
-    for path in sorted(copy.rglob("*")):
-        relative = path.relative_to(copy).as_posix()
-        if path.is_file() and (not (root / relative).is_file() or (root / relative).read_bytes() != path.read_bytes()):
-            folder.write_bytes(relative, path.read_bytes())
-            written.append(relative)
-    return written
+    """Write every file of *copy* that differs from the package at *root* back into it; the paths written.
 
+    Every target is checked before anything is written (a symbolic link standing for a folder is
+    refused), each file is written atomically, and ``datapackage.json``, which records the hashes
+    of the others, is written last: a failure part-way leaves a package whose descriptor still
+    describes its old files, which validation reports, never a new descriptor over old tables.
+    """
+    folder = OutputFolder(root)
+    changed = [path.relative_to(copy).as_posix() for path in sorted(copy.rglob("*"))
+               if path.is_file() and (not (root / path.relative_to(copy)).is_file()
+                                      or (root / path.relative_to(copy)).read_bytes() != path.read_bytes())]
+    changed.sort(key=lambda relative: relative == DESCRIPTOR)
+    for relative in changed:
+        folder.check(relative)
+    for relative in changed:
+        folder.write_bytes(relative, (copy / relative).read_bytes())
+    return changed

@@ -473,17 +473,20 @@ def vocabulary(package: DataPackage, frames: dict[str, pd.DataFrame], table: str
 def write_worksheet(source_id: str, out: str | Path, path: str | Path | None = None) -> Worksheet:
     """Write the worksheet of document *source_id* of the package at *path* to the file *out*.
 
+    The file is written atomically; a symbolic link standing at *out* is replaced, never written
+    through (:class:`~painimmune.output.OutputFolder`).
+
     Raises:
-        DataError: *source_id* is not a document with a text, or *out* lies in a folder of the
-            package's tables or schemas (the tool never writes there).
+        DataError: *source_id* is not a document with a text, or *out* lies inside the package
+            (the tool never writes into it).
     """
     finder = Finder(path)
-    target = Path(out).resolve()
-    package = finder.package
-    guarded = {folder for name in package.table_names for folder in (package.table_path(name).parent, package.schema_path(name).parent)}
-    if target.parent in guarded:
-        raise DataError(f"{out}: a worksheet is never written into the package's tables or schemas; write it elsewhere")
+    given = Path(out)
+    folder = given.parent.resolve()  # the folder, with its links resolved; the file's own name is not followed
+    root = finder.package.root.resolve()
+    if folder == root or root in folder.parents:
+        raise DataError(f"{out}: a worksheet is never written into the package ({root}); write it elsewhere")
     worksheet = finder.worksheet(source_id)
-    OutputFolder(target.parent).write_bytes(target.name, worksheet.to_csv())
+    OutputFolder(folder).write_bytes(given.name, worksheet.to_csv())
     return worksheet
 

@@ -77,13 +77,12 @@ def croissant(package: DataPackage) -> dict[str, Any]:
         "description": descriptor.get("description", ""),
         "version": package.version,
         "datePublished": str(descriptor.get("created", ""))[:10],
-        "license": [licence["path"] for licence in descriptor.get("licenses", []) if "path" in licence],
+        "license": [package.licence.url or package.licence.name],
         "url": BASE_IRI,
         "keywords": list(descriptor.get("keywords", [])),
-        "creator": [{"@type": "sc:Organization", "name": contributor["title"]} for contributor in descriptor.get("contributors", [])
-                    if "creator" in contributor.get("roles", [])],
+        "creator": [{"@type": "sc:Organization", "name": name} for name in package.creators],
         "citeAs": bibtex(facts),
-        "isBasedOn": [source["path"] for source in descriptor.get("sources", []) if "path" in source],
+        "isBasedOn": package.web_sources,
         "distribution": [_file_object(package, name) for name in package.table_names],
         "recordSet": [_record_set(package, name) for name in package.table_names],
     }

@@ -109,8 +109,8 @@ def row_page_css(package: DataPackage) -> str:
     ]
     for name in package.table_names:
         for field in package.schema(name)["fields"]:
-            title = str(field.get("title", field["name"])).replace("\\", "\\\\").replace('"', '\\"')
-            rules.append(f'body.row.table-{name} td.col-{field["name"]}::before {{ content: "{title}"; }}')
+            title = _css_string(str(field.get("title", field["name"])))
+            rules.append(f'body.row.table-{_css_name(name)} td.col-{_css_name(field["name"])}::before {{ content: "{title}"; }}')
     return "\n".join(rules) + "\n"
 
 
@@ -171,6 +171,18 @@ def _cell(value: Any, field: Field) -> Any:
     if field.get("type") == "integer":
         return int(value)
     return str(value)
+
+
+def _css_string(text: str) -> str:
+    """*text* for a CSS string in double quotes: every character but letters, digits, spaces and
+    plain punctuation written as a CSS escape, so no title can end the string or the rule."""
+    return "".join(char if char.isalnum() or char in " -_.,;:()'/&" else f"\\{ord(char):x} " for char in text)
+
+
+def _css_name(identifier: str) -> str:
+    """*identifier* as Datasette writes it in a class name, when it is already a plain one; any
+    other character is escaped (such a table or column then simply gets no label)."""
+    return "".join(char if char.isascii() and (char.isalnum() or char in "-_") else f"\\{ord(char):x} " for char in identifier)
 
 
 def _literal(text: str) -> str:

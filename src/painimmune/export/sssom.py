@@ -52,7 +52,7 @@ def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
                                  "subject_category": category, "predicate_id": predicate, "object_id": curie,
                                  "object_label": label, "mapping_justification": JUSTIFICATION, "creator_id": CURATORS,
                                  "mapping_date": date, "comment": comment})
-    licence = package.descriptor["licenses"][0]["path"]
+    licence = package.licence.url or package.licence.name
     header = [
         "curie_map:",
         *[f"  {prefix}: {json.dumps(iri)}" for prefix, iri in PREFIXES.items()],

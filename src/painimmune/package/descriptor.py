@@ -75,6 +75,19 @@ class DataPackage:
         name = next((value for value in (first.get("name"), first.get("title"), path) if isinstance(value, str) and value), "")
         return Licence(name, url)
 
+    @property
+    def creators(self) -> list[str]:
+        """The names (``title``) of the contributors with the role ``creator``, in order; one
+        without a name is left out (the citation then names who it can)."""
+        return [item["title"] for item in self.descriptor.get("contributors", [])
+                if isinstance(item, dict) and "creator" in (item.get("roles") or []) and isinstance(item.get("title"), str) and item["title"]]
+
+    @property
+    def web_sources(self) -> list[str]:
+        """The web addresses (``http`` or ``https``) of the descriptor's ``sources``."""
+        return [item["path"] for item in self.descriptor.get("sources", [])
+                if isinstance(item, dict) and isinstance(item.get("path"), str) and item["path"].startswith(("https://", "http://"))]
+
     @cached_property
     def resources(self) -> dict[str, dict[str, Any]]:
         """Resource descriptors by name, in descriptor order (names are unique: checked on reading)."""

@@ -102,6 +102,10 @@ def check_hash(recorded: Any) -> str | None:
     return None
 
 
+# A semantic version (semver.org 2.0.0): MAJOR.MINOR.PATCH, then an optional pre-release and build.
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
+
+
 def check_descriptor(descriptor: Any) -> list[Fault]:
     """The structural faults of a package descriptor (empty when it can be used)."""
     if not isinstance(descriptor, dict):
@@ -114,6 +118,9 @@ def check_descriptor(descriptor: Any) -> list[Fault]:
     for key in ("name", "title", "description", "version", "created", "homepage"):
         if key in descriptor and not isinstance(descriptor[key], str):
             faults.append(Fault(DESCRIPTOR_RULE, f"'{key}' must be a string"))
+    if isinstance(descriptor.get("version"), str) and not SEMVER.fullmatch(descriptor["version"]):
+        faults.append(Fault(DESCRIPTOR_RULE, f"'version' must be a semantic version such as 2.0.0; {descriptor['version']!r} is refused "
+                            "(it names release files)", column="version", value=descriptor["version"]))
     licenses = descriptor.get("licenses")
     if not isinstance(licenses, list) or not licenses or not all(
             isinstance(item, dict) and (_is_str(item.get("name")) or _is_str(item.get("path"))) for item in licenses):

@@ -40,6 +40,7 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     jinja2: Any = require("jinja2", "site", "the website")
     require("pyarrow", "site", "the website")
     from painimmune.site import content, search_index
+    from painimmune.site.downloads import FOLDER as DOWNLOADS
     from painimmune.site.downloads import write_downloads
 
     package = DataPackage(path)
@@ -48,29 +49,31 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     folder = OutputFolder(out)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    downloads = write_downloads(package, folder)
-    shared = {"version": package.version, "licence": package.licence, "nav": _navigation(data)}
-    written = [folder.target(item.path) for item in downloads]
-
-    def page(relative: str, template: str, **values: Any) -> None:
-        root = "../" * relative.count("/")
-        html = environment.get_template(template).render(root=root, here=relative, **shared, **values)
-        written.append(folder.write_text(relative, html))
-
-    home = content.home(data)
-    page("index.html", "index.html", page=home, downloads=downloads, jsonld=_dataset_jsonld(package, home, downloads))
+    # Every page as (address, template, values), so that every place a file goes is checked (no
+    # symbolic link standing for a folder) before the first file is written.
+    pages: list[tuple[str, str, dict[str, Any]]] = []
     for table in package.entity_tables:
-        for row in data.frames[table].to_dict("records"):
-            page(content.entity_url(table, row["id"]), "entity.html", page=content.entity(data, table, row))
-    for row in data.frames["sources"].to_dict("records"):
-        if row["type"] != CITED_REFERENCE:
-            page(content.source_url(row["id"]), "source.html", page=content.source(data, row))
-    for name in package.table_names:
-        page(content.table_url(name), "table.html", page=content.table(data, name))
-    for row in data.frames["evidence_levels"].to_dict("records"):
-        page(content.level_url(row["id"]), "level.html", page=content.level(data, row))
-    page("about/rubric.html", "rubric.html", page=content.rubric(data))
-    page("about/dictionary.html", "dictionary.html", page=content.dictionary(data))
+        pages += [(content.entity_url(table, row["id"]), "entity.html", {"page": content.entity(data, table, row)})
+                  for row in data.frames[table].to_dict("records")]
+    pages += [(content.source_url(row["id"]), "source.html", {"page": content.source(data, row)})
+              for row in data.frames["sources"].to_dict("records") if row["type"] != CITED_REFERENCE]
+    pages += [(content.table_url(name), "table.html", {"page": content.table(data, name)}) for name in package.table_names]
+    pages += [(content.level_url(row["id"]), "level.html", {"page": content.level(data, row)})
+              for row in data.frames["evidence_levels"].to_dict("records")]
+    pages += [("about/rubric.html", "rubric.html", {"page": content.rubric(data)}),
+              ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)})]
+    for relative in ["index.html", "search-data.js", f"{DOWNLOADS}/x.zip", *(page[0] for page in pages),
+                     *(f"static/{name}" for name in STATIC_FILES)]:
+        folder.check(relative)
+
+    downloads = write_downloads(package, folder)
+    written = [folder.target(item.path) for item in downloads]
+    shared = {"version": package.version, "licence": package.licence, "nav": _navigation(data)}
+    home = content.home(data)
+    pages.insert(0, ("index.html", "index.html", {"page": home, "downloads": downloads, "jsonld": _dataset_jsonld(package, home, downloads)}))
+    for relative, template, values in pages:
+        html = environment.get_template(template).render(root="../" * relative.count("/"), here=relative, **shared, **values)
+        written.append(folder.write_text(relative, html))
     written.append(folder.write_text("search-data.js", search_index.script(data)))
     for name in STATIC_FILES:
         with folder.writing(f"static/{name}") as temp:
@@ -102,9 +105,8 @@ def _dataset_jsonld(package: DataPackage, home: dict[str, Any], downloads: list[
         "keywords": list(descriptor.get("keywords", [])),
         "license": package.licence.url or package.licence.name,
         "isAccessibleForFree": True,
-        "creator": [{"@type": "Organization", "name": item["title"]} for item in descriptor.get("contributors", [])
-                    if "creator" in item.get("roles", [])],
-        "citation": [item["path"] for item in descriptor.get("sources", []) if "path" in item],
+        "creator": [{"@type": "Organization", "name": name} for name in package.creators],
+        "citation": package.web_sources,
         "distribution": [{"@type": "DataDownload", "name": item.label, "encodingFormat": "application/zip",
                           "contentUrl": item.path, "contentSize": f"{item.size} B", "sha256": item.sha256} for item in downloads],
     }
