@@ -3,7 +3,9 @@
 This subpackage owns the static website for readers who do not write Python: the pages
 (:mod:`~painimmune.site.content` says what each shows, Jinja2 templates in ``templates/`` how),
 the search (:mod:`~painimmune.site.search_index`, with MiniSearch vendored in ``static/vendor``),
-the downloads (:mod:`~painimmune.site.downloads`) and the builder below. The site makes no request
+the downloads (:mod:`~painimmune.site.downloads`) and the builder below;
+:mod:`~painimmune.site.preview` serves a built site on 127.0.0.1 and photographs it in chromium
+(the README's screenshots, the browser tests). The site makes no request
 outside itself: it works opened from a folder (``file://``) and from any static host.
 
 Pages: ``index.html`` (the release, its citation, counts, downloads, search, the evidence ladder),
@@ -22,6 +24,9 @@ from painimmune.citations import CITED_REFERENCE
 from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
+from painimmune.site import content, search_index
+from painimmune.site.downloads import FOLDER as DOWNLOADS
+from painimmune.site.downloads import Download, write_downloads
 
 HERE = Path(__file__).resolve().parent
 STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
@@ -39,9 +44,6 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     """
     jinja2: Any = require("jinja2", "site", "the website")
     require("pyarrow", "site", "the website")
-    from painimmune.site import content, search_index
-    from painimmune.site.downloads import FOLDER as DOWNLOADS
-    from painimmune.site.downloads import write_downloads
 
     package = DataPackage(path)
     refuse_invalid(package)
@@ -82,9 +84,9 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     return written
 
 
-def _navigation(data: Any) -> list[dict[str, str]]:
-    from painimmune.site.content import table_url
-
+def _navigation(data: content.Data) -> list[dict[str, str]]:
+    """The links of every page's header: home, each entity table, sources, the rubric, the dictionary."""
+    table_url = content.table_url
     items = [{"label": "Home", "url": "index.html"}]
     items += [{"label": data.plural(table).capitalize(), "url": table_url(table)} for table in data.package.entity_tables]
     items += [{"label": "Sources", "url": table_url("sources")}, {"label": "Evidence levels", "url": "about/rubric.html"},
@@ -92,7 +94,7 @@ def _navigation(data: Any) -> list[dict[str, str]]:
     return items
 
 
-def _dataset_jsonld(package: DataPackage, home: dict[str, Any], downloads: list[Any]) -> dict[str, Any]:
+def _dataset_jsonld(package: DataPackage, home: dict[str, Any], downloads: list[Download]) -> dict[str, Any]:
     """The schema.org ``Dataset`` of the release, for dataset search engines."""
     descriptor = package.descriptor
     return {
