@@ -53,6 +53,7 @@ reveal_type(pim.citation("apa"))
 """
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_mypy_strict_sees_the_types_of_the_lazy_namespace(tmp_path):
     """A user's script under ``mypy --strict`` (with pandas-stubs, as a typed project has): no
     error, and ``pim.load`` is a DataFrame, not Any."""

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_build
 from rows import edit_rows
 
@@ -22,6 +24,7 @@ def test_checkout_is_current():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_build_sorts_refreshes_and_is_idempotent(package_copy):
     path = package_copy / "tables" / "conditions.csv"
     header, *rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -57,6 +60,7 @@ def test_build_refuses_an_invalid_package_and_writes_nothing(package_copy):
     assert before == {p: p.read_bytes() for p in package_copy.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_build_writes_a_drifted_schema_back_to_its_shared_definition(package_copy):
     path = package_copy / "schemas" / "cell_conditions.json"
     original = path.read_bytes()

@@ -43,6 +43,7 @@ def test_readme_python_examples_run(tmp_path, monkeypatch, capsys):
     assert "painimmune curators" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_readme_command_examples_run(package_copy):
     commands = [line.split("  #")[0].strip() for block in readme_blocks("bash") for line in block.splitlines()
                 if line.startswith("painimmune ") and not PLACEHOLDER.search(line.split("  #")[0])]

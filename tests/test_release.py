@@ -177,6 +177,7 @@ def test_diff_shows_a_real_difference_between_two_builds(releases, package_copy)
     assert "mediators: 0 added, 0 removed, 1 changed\n  ~ adrb2: description\n" in text.stdout
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_diff_lists_added_and_removed_rows(tmp_path, package_copy):
     old = tmp_path / "old"
     shutil.copytree(package_copy, old)

@@ -151,6 +151,7 @@ def test_a_failed_export_leaves_nothing_partial(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_two_exports_into_one_folder_both_succeed_and_leave_a_valid_database(tmp_path):
     command = [sys.executable, "-m", "painimmune", "export", "--format", "sqlite", "--out", str(tmp_path)]
     first, second = (subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2))
@@ -386,6 +387,7 @@ def test_a_version_that_is_no_semantic_version_is_refused(package_copy):
     assert result.returncode == 1 and "descriptor-invalid: 'version' must be a semantic version" in result.stderr
 
 
+@pytest.mark.slow  # a build and every export: CI runs it (.ci/run)
 def test_creators_without_a_name_and_a_licence_without_a_path_reach_no_traceback(package_copy, tmp_path):
     def change(descriptor: dict) -> None:
         descriptor["contributors"].append({"roles": ["creator"]})
@@ -402,6 +404,7 @@ def test_creators_without_a_name_and_a_licence_without_a_path_reach_no_traceback
     assert datasette_metadata(DataPackage(package_copy))["license_url"] == ""
 
 
+@pytest.mark.slow  # a build and every export: CI runs it (.ci/run)
 def test_a_schema_title_cannot_break_out_of_the_datasette_stylesheet(package_copy):
     from painimmune.export.sqlite import row_page_css
     from painimmune.package.descriptor import DataPackage

@@ -192,6 +192,7 @@ def test_version_disagreement_is_reported(package_copy):
     assert len(found) == 1 and "CHANGELOG.md top entry '9.9.9'" in found[0].message
 
 
+@pytest.mark.slow  # several seconds: CI runs it (.ci/run), the fast run does not
 def test_a_stale_citation_is_reported_and_repaired_by_the_build(package_copy):
     path = package_copy / "CITATION.cff"
     original = path.read_text(encoding="utf-8")
