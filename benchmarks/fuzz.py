@@ -27,7 +27,7 @@ def main() -> int:
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     began = time.monotonic()
     env = {**os.environ, "PAINIMMUNE_FUZZ_PROFILE": "long"}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics",
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "slow", "-n", "0", "--hypothesis-show-statistics",
                              str(ROOT / "tests" / "test_fuzz.py")], env=env, cwd=ROOT, capture_output=True, text=True)
     print(result.stdout[-20000:], result.stderr[-5000:], sep="\n")
     results = []
