@@ -61,7 +61,19 @@ def export_model(model: dict, version: str) -> dict:
                                 "category": not (definition.get("mixin") or definition.get("abstract")),
                                 "id_prefixes": list(dict.fromkeys(definition.get("id_prefixes") or []))}
     predicates = sorted(predicate_curie(name) for name in model["slots"] if is_predicate(model["slots"], name))
-    return {"version": version, "source": f"biolink-model=={version}:{SCHEMA}", "classes": classes, "predicates": predicates}
+    return {"version": version, "source": f"biolink-model=={version}:{SCHEMA}", "classes": classes, "predicates": predicates,
+            "canonical_inverses": canonical_inverses(model["slots"])}
+
+
+def canonical_inverses(slots: dict) -> dict[str, str]:
+    """Each predicate that is not canonical but whose ``inverse`` is (``canonical_predicate``), with
+    that inverse: ``biolink:affected_by`` -> ``biolink:affects``. Biolink asks for statements in the
+    canonical direction."""
+    def canonical(name: str) -> bool:
+        return ((slots.get(name) or {}).get("annotations") or {}).get("canonical_predicate") in (True, "true")
+
+    return {predicate_curie(name): predicate_curie(slot["inverse"]) for name, slot in sorted(slots.items())
+            if slot and slot.get("inverse") and is_predicate(slots, name) and not canonical(name) and canonical(slot["inverse"])}
 
 
 def main() -> int:

@@ -152,6 +152,16 @@ def test_kgx_export_uses_the_biolink_model(tmp_path):
     assert len(negated) == (assertion_rows()["direction"] == "refutes").sum()
     marchand = next(edge for edge in edges if edge["subject"] == "MESH:D000079424" and edge["object"] == "MONDO:0008383")
     assert marchand["publications"] == "PMID:15995723" and marchand["predicate"] == "biolink:treats"  # established clinical
+    # Every edge in Biolink's canonical direction: 'cells are activated by a mediator' is 'the mediator affects the cells'.
+    assert not {edge["predicate"] for edge in edges} & set(kgx.biolink_model()["canonical_inverses"])
+    reversed_rows = [row for row in assertion_rows().to_dict("records") if row["relation"] == "is activated by"]
+    assert reversed_rows
+    nodes_by_local = {local: node["id"] for node in nodes for local in [*node["xref"].split("|"), node["id"]] if local}
+    for row in reversed_rows:
+        cell = nodes_by_local[f"painimmune:{row['subject_type']}.{row['subject_id']}"]
+        mediator = nodes_by_local[f"painimmune:{row['object_type']}.{row['object_id']}"]
+        assert any(edge["subject"] == mediator and edge["predicate"] == "biolink:affects" and edge["object"] == cell
+                   and edge["original_predicate"] == "painimmune:relations.is_activated_by" for edge in edges), row["row_id"]
 
 
 def test_kgx_node_ids_are_ontology_curies_in_the_documented_order(tmp_path):
@@ -205,6 +215,8 @@ def test_shipped_biolink_terms_are_those_of_the_biolink_model_package():
     shipped = kgx.biolink_model()
     assert shipped["version"] == importlib.metadata.version("biolink-model")
     assert set(shipped["predicates"]) == {"biolink:" + name.replace(" ", "_") for name in model["slots"] if _is_predicate(model["slots"], name)}
+    assert shipped["canonical_inverses"]["biolink:affected_by"] == "biolink:affects"
+    assert model["slots"]["affects"]["annotations"]["canonical_predicate"] is True
     assert shipped["classes"]["biolink:Cell"]["id_prefixes"] == list(dict.fromkeys(model["classes"]["cell"]["id_prefixes"]))
 
 

@@ -14,7 +14,10 @@ predicate is the relation's ``biolink_predicate`` in the ``relations`` table, na
 evidence where the Biolink hierarchy allows (:data:`EVIDENCE_PREDICATES`): ``biolink:treats`` only
 for established clinical evidence, ``biolink:in_clinical_trials_for`` for clinical-trial evidence.
 A refuting row is an edge with ``negated`` true and the relation's own predicate, never narrowed,
-so a tool that ignores ``negated`` never reads a negative finding as ``treats``; a refuted
+so a tool that ignores ``negated`` never reads a negative finding as ``treats``. A predicate
+that Biolink does not call canonical is written as its canonical inverse with subject and object
+swapped (``cell affected_by mediator`` becomes ``mediator affects cell``; the ``original_predicate``
+keeps the table's relation, such as ``is activated by``), as Biolink asks; a refuted
 therapeutic claim is a negated ``biolink:ameliorates_condition`` (:data:`REFUTED_PREDICATES`): the
 source denies an effect, not that the treatment was ever used or studied, which a negated
 ``treats_or_applied_or_studied_to_treat`` would say.
@@ -79,7 +82,8 @@ CONTEXT = "context.jsonld"
 @cache
 def biolink_model() -> dict[str, Any]:
     """The Biolink Model terms the export uses: ``version``, ``classes`` (CURIE to ``is_a``,
-    ``category`` and ``id_prefixes``) and ``predicates``."""
+    ``category`` and ``id_prefixes``), ``predicates`` and ``canonical_inverses`` (each
+    non-canonical predicate whose inverse is canonical, with that inverse)."""
     model: dict[str, Any] = json.loads((files("painimmune.export") / "biolink_model.json").read_text(encoding="utf-8"))
     return model
 
@@ -180,6 +184,8 @@ def _edges(package: DataPackage, ids: dict[tuple[str, str], str]) -> list[dict[s
         predicate = check_predicate(REFUTED_PREDICATES.get(broad, broad) if negated
                                     else EVIDENCE_PREDICATES.get((broad, row["evidence_level_id"]), broad))
         subject, object_ = ids[(row["subject_type"], row["subject_id"])], ids[(row["object_type"], row["object_id"])]
+        if predicate in biolink_model()["canonical_inverses"]:  # stated the canonical way round
+            predicate, subject, object_ = biolink_model()["canonical_inverses"][predicate], object_, subject
         original = local_id(RELATIONS, row["relation"])
         identifier = edge_id(subject, predicate, object_, original, row["qualifiers"], negated, row["source_id"], row["quote"])
         if identifier in seen:
