@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import importlib.metadata
+import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -25,6 +26,11 @@ from painimmune.package.schemas import foreign_keys
 
 BIN = Path(sys.executable).parent
 TOOLS = Path(__file__).parent / "tools"
+# scripts/reference_biolink.py reads the Biolink Model's predicate hierarchy; the tests read it the same way.
+_SPEC = importlib.util.spec_from_file_location("reference_biolink", ROOT / "scripts" / "reference_biolink.py")
+assert _SPEC is not None and _SPEC.loader is not None
+REFERENCE_BIOLINK = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(REFERENCE_BIOLINK)
 PACKAGE = pim.DataPackage()
 RELATIONSHIP_ROWS = sum(len(pim.load(t)) for t in PACKAGE.relationship_tables)
 
@@ -135,7 +141,7 @@ def test_kgx_export_uses_the_biolink_model(tmp_path):
     export("kgx", tmp_path)
     model = yaml.safe_load((files("biolink_model") / "schema" / "biolink_model.yaml").read_text(encoding="utf-8"))
     classes = {"biolink:" + "".join(word[:1].upper() + word[1:] for word in name.split()) for name in model["classes"]}
-    predicates = {"biolink:" + name.replace(" ", "_") for name, slot in model["slots"].items() if _is_predicate(model["slots"], name)}
+    predicates = {REFERENCE_BIOLINK.predicate_curie(name) for name in model["slots"] if REFERENCE_BIOLINK.is_predicate(model["slots"], name)}
     enums = model["enums"]
     nodes = read_tsv(tmp_path / "nodes.tsv")
     edges = read_tsv(tmp_path / "edges.tsv")
@@ -214,7 +220,8 @@ def test_shipped_biolink_terms_are_those_of_the_biolink_model_package():
     model = yaml.safe_load((files("biolink_model") / "schema" / "biolink_model.yaml").read_text(encoding="utf-8"))
     shipped = kgx.biolink_model()
     assert shipped["version"] == importlib.metadata.version("biolink-model")
-    assert set(shipped["predicates"]) == {"biolink:" + name.replace(" ", "_") for name in model["slots"] if _is_predicate(model["slots"], name)}
+    assert set(shipped["predicates"]) == {REFERENCE_BIOLINK.predicate_curie(name) for name in model["slots"]
+                                          if REFERENCE_BIOLINK.is_predicate(model["slots"], name)}
     assert shipped["canonical_inverses"]["biolink:affected_by"] == "biolink:affects"
     assert model["slots"]["affects"]["annotations"]["canonical_predicate"] is True
     assert shipped["classes"]["biolink:Cell"]["id_prefixes"] == list(dict.fromkeys(model["classes"]["cell"]["id_prefixes"]))
@@ -233,17 +240,6 @@ def test_kgx_validate_reports_no_error(kgx_tool, tmp_path, offline):
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.strip().splitlines()[-1])["errors"] == {}
     assert log.read_text() == ""  # offline: the model and context came from the installed package
-
-
-def _is_predicate(slots: dict, name: str) -> bool:
-    """A Biolink slot under 'related to' (the predicate hierarchy)."""
-    seen = set()
-    while name and name not in seen:
-        if name == "related to":
-            return True
-        seen.add(name)
-        name = (slots.get(name) or {}).get("is_a")
-    return False
 
 
 @pytest.fixture(scope="module")

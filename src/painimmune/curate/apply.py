@@ -42,7 +42,6 @@ from painimmune.curate.worksheet import (
     ACCEPT,
     CANDIDATE,
     COLUMNS,
-    FORMULA_START,
     MENTION,
     NOT_ENCODED_DECISION,
     QUALIFIER_EQUALS,
@@ -200,7 +199,7 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
 
         cells = {}
         for column, cell in raw.items():
-            if cell.startswith(FORMULA_START):
+            if cell.startswith(csvio.FORMULA_START):
                 fault(column, f"begins with {cell[:1]!r}: a spreadsheet may have run it as a formula; begin it with an apostrophe")
             cells[column] = unescape(cell).strip()
         kind, decision = cells["kind"], " ".join(cells["decision"].casefold().split())

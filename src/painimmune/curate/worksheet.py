@@ -52,6 +52,7 @@ from painimmune.errors import DataError
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
+from painimmune.package.csvio import FORMULA_START
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import AssertionColumns, enum, foreign_keys
 from painimmune.validation.grounding import UNACCOUNTED, accounting
@@ -63,9 +64,8 @@ COLUMNS = ("kind", "decision", "source_id", "sentence_start", "text", "start", "
            "cited_refs", "evidence_level_id", "direction", "evidence_source", "note", "not_encoded_kind", "reason", "cues")
 SENTENCE, MENTION, CANDIDATE = "sentence", "mention", "candidate"
 ACCEPT, REJECT, NOT_ENCODED_DECISION = "accept", "reject", "not encoded"
-# A cell a spreadsheet would run as a formula (the validator's spreadsheet-formula rule), and the
-# apostrophe that escapes it.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The apostrophe that escapes a cell a spreadsheet would run as a formula (csvio.FORMULA_START, the
+# validator's spreadsheet-formula rule).
 ESCAPE = "'"
 # Words that refer back to something named earlier in the paragraph ("These cells", "this response").
 ANAPHORS = frozenset({"these", "this", "those", "it", "its", "they", "their", "them"})

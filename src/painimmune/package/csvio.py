@@ -16,6 +16,9 @@ from painimmune.errors import DataError
 from painimmune.package import files
 
 BOM = "\ufeff"
+# A cell beginning with one of these is run as a formula by a spreadsheet opening the CSV: the
+# validator refuses them (rule spreadsheet-formula) and the curation worksheet escapes them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The one text form of typed values: no sign on positives, no leading zeros, lower-case booleans.
 # Anything else would not survive a load and write-back unchanged.
 TEXT_SYNTAX = {"integer": r"-?(?:0|[1-9]\d*)", "boolean": "true|false"}

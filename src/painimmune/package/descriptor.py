@@ -26,6 +26,12 @@ def as_package(path: str | Path | DataPackage | None) -> DataPackage:
     return path if isinstance(path, DataPackage) else DataPackage(path)
 
 
+def web_address(value: object) -> str:
+    """*value* if it is a web address (``http`` or ``https``), else the empty string: only such
+    addresses become links (a ``javascript:`` path in a crafted descriptor stays text)."""
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else ""
+
+
 @dataclass(frozen=True)
 class Licence:
     """A licence of the package: its name (or identifier) and its web address, if it has one."""
@@ -71,7 +77,7 @@ class DataPackage:
         address (``http`` or ``https``; a relative path or a ``javascript:`` address is no link)."""
         first = self.descriptor["licenses"][0]
         path = first.get("path")
-        url = path if isinstance(path, str) and path.startswith(("https://", "http://")) else ""
+        url = web_address(path)
         name = next((value for value in (first.get("name"), first.get("title"), path) if isinstance(value, str) and value), "")
         return Licence(name, url)
 
@@ -85,8 +91,7 @@ class DataPackage:
     @property
     def web_sources(self) -> list[str]:
         """The web addresses (``http`` or ``https``) of the descriptor's ``sources``."""
-        return [item["path"] for item in self.descriptor.get("sources", [])
-                if isinstance(item, dict) and isinstance(item.get("path"), str) and item["path"].startswith(("https://", "http://"))]
+        return [item["path"] for item in self.descriptor.get("sources", []) if isinstance(item, dict) and web_address(item.get("path"))]
 
     @cached_property
     def resources(self) -> dict[str, dict[str, Any]]:

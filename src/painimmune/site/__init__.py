@@ -20,7 +20,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from painimmune.citations import CITED_REFERENCE
 from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
@@ -58,7 +57,7 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
         pages += [(content.entity_url(table, row["id"]), "entity.html", {"page": content.entity(data, table, row)})
                   for row in data.frames[table].to_dict("records")]
     pages += [(content.source_url(row["id"]), "source.html", {"page": content.source(data, row)})
-              for row in data.frames["sources"].to_dict("records") if row["type"] != CITED_REFERENCE]
+              for row in data.documents.to_dict("records")]
     pages += [(content.table_url(name), "table.html", {"page": content.table(data, name)}) for name in package.table_names]
     pages += [(content.level_url(row["id"]), "level.html", {"page": content.level(data, row)})
               for row in data.frames["evidence_levels"].to_dict("records")]

@@ -22,7 +22,7 @@ from painimmune.curation.text import span
 from painimmune.entities import Context, describe
 from painimmune.errors import IntegrityError
 from painimmune.loader import load
-from painimmune.package.descriptor import DataPackage
+from painimmune.package.descriptor import DataPackage, web_address
 from painimmune.package.schemas import entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
 
@@ -62,13 +62,6 @@ def resolver_url(curie: str) -> str:
     return RESOLVER + quote(curie, safe=":")
 
 
-def web_url(value: object) -> str:
-    """*value* if it is an http(s) address, else the empty string: only such addresses become
-    links (a ``javascript:`` licence path in a crafted descriptor stays text)."""
-    text = _cell(value)
-    return text if text.startswith(("https://", "http://")) else ""
-
-
 @dataclass
 class Data:
     """Every table of the package, loaded once, and the views the pages share."""
@@ -101,9 +94,15 @@ class Data:
             labels[row.id] = f"{who}{year} · {row.type}"
         return labels
 
+    @property
+    def documents(self) -> pd.DataFrame:
+        """The source documents: the rows of ``sources`` that are not references they cite."""
+        sources = self.frames["sources"]
+        return sources[sources["type"] != CITED_REFERENCE]
+
     def kind(self, table: str) -> str:
         """The singular noun of one entity table (``cell type``)."""
-        return entity_labels(self.package.schema(table)).singular
+        return self.context.kinds[table]
 
     def plural(self, table: str) -> str:
         """The plural noun of one entity table (``cell types``)."""
@@ -130,7 +129,7 @@ def home(data: Data) -> dict[str, Any]:
     descriptor = data.package.descriptor
     relationship_rows = sum(len(data.frames[name]) for name in data.package.relationship_tables)
     refuting = sum(int((data.frames[name]["direction"] == "refutes").sum()) for name in data.package.relationship_tables)
-    documents = data.frames["sources"][data.frames["sources"]["type"] != CITED_REFERENCE]
+    documents = data.documents
     return {
         "title": descriptor.get("title", ""),
         "description": descriptor.get("description", ""),
@@ -238,7 +237,7 @@ def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
     with every quoted span and every span not encoded marked."""
     schema = data.package.schema("sources")
     record = [{"label": field.get("title", field["name"]), "value": _cell(row[field["name"]]), "name": field["name"],
-               "url": web_url(row[field["name"]]) if field["name"] == "url" else ""}
+               "url": web_address(row[field["name"]]) if field["name"] == "url" else ""}
               for field in schema["fields"] if field["name"] not in {"id", "title", "note"} and _cell(row[field["name"]])]
     sources = data.frames["sources"]
     cited = sources[sources["cited_by"] == row["id"]].sort_values("reference_number")
@@ -248,7 +247,7 @@ def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row["id"], "title": _cell(row["title"]) or row["id"], "type": row["type"], "note": _cell(row["note"]),
         "record": record,
-        "cited": [{"number": _cell(ref["reference_number"]), "title": _cell(ref["title"]), "url": web_url(ref["url"]),
+        "cited": [{"number": _cell(ref["reference_number"]), "title": _cell(ref["title"]), "url": web_address(ref["url"]),
                    "pmid": _cell(ref["pmid"]), "note": _cell(ref["note"])} for ref in cited.to_dict("records")],
         "has_text": text is not None,
         "pieces": pieces(text, quotes + skipped) if text is not None else [],

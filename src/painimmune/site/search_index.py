@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from painimmune.citations import CITED_REFERENCE
 from painimmune.site.content import Data, entity_url, source_url
 
 VARIABLE = "PAINIMMUNE_SEARCH"
@@ -33,8 +32,7 @@ def documents(data: Data) -> list[dict[str, Any]]:
         result.append({"id": row.row_id, "title": claim,
                        "kind": "assertion, refutes" if row.direction == "refutes" else "assertion",
                        "names": "", "text": row.quote, "url": f"{entity_url(row.subject_type, row.subject_id)}#{row.row_id}"})
-    sources = data.frames["sources"]
-    for row in sources[sources["type"] != CITED_REFERENCE].itertuples(index=False):
+    for row in data.documents.itertuples(index=False):
         result.append({"id": f"sources/{row.id}", "title": row.title, "kind": "source document",
                        "names": " ".join(row.authors), "text": str(row.container), "url": source_url(row.id)})
     return result

@@ -137,7 +137,7 @@ def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
 
 ItemTest = Callable[[pd.Series], pd.Series]
 # A cell a spreadsheet would read as a formula (=, +, -, @) or that begins with a tab or carriage return.
-FORMULA_START = r"[=+\-@\t\r]"
+FORMULA_START = "[" + re.escape("".join(csvio.FORMULA_START)) + "]"
 # C0 and C1 control characters (a line break is the whitespace rule's), and the bidirectional
 # marks, embeddings, overrides and isolates that make text display other than it reads.
 CONTROL = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
