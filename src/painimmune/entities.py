@@ -1,7 +1,7 @@
 """Everything the data says about one entity: ``painimmune about crps``.
 
 An entity is found by its id, name, any synonym or accepted mention, compared by
-:func:`painimmune.curation.folding.fold` (case, accents, spaces, punctuation and plurals ignored:
+:func:`painimmune.language.folding.fold` (case, accents, spaces, punctuation and plurals ignored:
 ``crps``, ``CRPS``, ``complex regional pain syndrome``, ``TNF-alpha``, ``tnfa``, ``TNF-α``,
 ``macrophages``). Its assertions are grouped by relation, strongest evidence first, each with its
 evidence level, direction, source and verbatim quote.
@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from painimmune.curation.folding import fold
+from painimmune.language.folding import fold
 from painimmune.errors import DataError, PainimmuneError
 from painimmune.graph import assertion_rows
 from painimmune.loader import load

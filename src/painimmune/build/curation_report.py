@@ -15,7 +15,7 @@ import pandas as pd
 
 from painimmune.build import markdown
 from painimmune.build.reliability import reliability_section
-from painimmune.curation.folding import fold
+from painimmune.language.folding import fold
 from painimmune.graph import assertion_rows
 from painimmune.loader import load_all
 from painimmune.package.descriptor import DataPackage
@@ -111,7 +111,7 @@ def _sentences(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
         counts = Counter(status for _, status in found)
         rows.append({"source": source, "sentences": len(found), "quoted by a row": counts[QUOTED],
                      "not encoded, with a reason": counts[LISTED], "unaccounted": counts[UNACCOUNTED]})
-    return ["Sentences are those of `painimmune.curation.sentences` (a sentence never crosses a line end; see "
+    return ["Sentences are those of `painimmune.language.sentences` (a sentence never crosses a line end; see "
             "`docs/curation.md`). A sentence is quoted when a row's quote covers it or part of it, and not encoded when a "
             "span of `tables/not_encoded.csv` holds it whole.", markdown.table(pd.DataFrame(rows))]
 

@@ -7,7 +7,7 @@
   the next ids, built and validated in a copy first, or refused with nothing changed
   (``painimmune curate apply``).
 
-It sits above :mod:`painimmune.curation` (sentences, folding, the rubric) and
+It sits above :mod:`painimmune.language` (sentences, folding, the rubric) and
 :mod:`painimmune.validation` (sentence accounting, the rules), which it uses and never changes.
 The workflow for adding a source is in CONTRIBUTING.md.
 """

@@ -49,7 +49,7 @@ from painimmune.curate.worksheet import (
     SENTENCE,
     unescape,
 )
-from painimmune.curation.text import span, starts
+from painimmune.language.text import span, starts
 from painimmune.errors import DataError
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.loader import load_all

@@ -13,7 +13,7 @@ The worksheet has one line per ``kind``:
   with ``not_encoded_kind`` and ``reason`` (and may widen ``text``/``start`` to a longer span).
 - ``mention``: each entity mention found in that sentence: the words (``text``, ``start``) and the
   entity (``table``, ``entity``). Every name, synonym and accepted mention of every entity is looked
-  for, compared by :func:`painimmune.curation.folding.fold` as ``painimmune about`` does. Where the
+  for, compared by :func:`painimmune.language.folding.fold` as ``painimmune about`` does. Where the
   sentence refers back (``these cells``, ``this response``, ``it``), the mentions of the nearest earlier
   sentence of its paragraph that has any are listed as antecedents (``cues`` says so, and ``start`` is
   their place). Words that look like an entity but name none (a capitalised term, an acronym, a
@@ -22,7 +22,7 @@ The worksheet has one line per ``kind``:
 - ``candidate``: for each pair of mentioned entities whose tables a relationship table joins (read
   from the Table Schemas' ``assertion``), a row of that table: ``subject``, ``object``, the sentence
   as quote (``text``, ``start``), the mentions, the cited references of the sentence's ``[n]``
-  markers, and the evidence level and direction the rubric (:class:`~painimmune.curation.rubric.Rubric`,
+  markers, and the evidence level and direction the rubric (:class:`~painimmune.language.rubric.Rubric`,
   the one validation applies) gives the sentence. ``relation`` and qualifiers are suggested only
   from an explicit cue (the relation's own words in the sentence), and otherwise left for the
   curator; ``cues`` names every cue that fired. A curator sets ``decision`` to ``accept`` or ``reject``,
@@ -45,9 +45,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from painimmune.curation.folding import fold
-from painimmune.curation.rubric import Rubric
-from painimmune.curation.sentences import Sentence
+from painimmune.language.folding import fold
+from painimmune.language.rubric import Rubric
+from painimmune.language.sentences import Sentence
 from painimmune.errors import DataError
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.loader import load_all

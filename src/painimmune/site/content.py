@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from painimmune.citations import CITED_REFERENCE, citation
-from painimmune.curation.text import span
+from painimmune.language.text import span
 from painimmune.entities import Context, describe
 from painimmune.errors import IntegrityError
 from painimmune.loader import load

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from painimmune.curation.text import starts
+from painimmune.language.text import starts
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,17 @@
 
 - **Pinned quotes.** A relationship row's quote, and every span of ``not_encoded``, begins at its
   ``quote_start`` in ``sources/<source_id>.txt`` (whitespace may differ, as in
-  :func:`painimmune.curation.text.span`).
+  :func:`painimmune.language.text.span`).
 - **Mentions.** A relationship row names the words of the source that name its subject and its
   object (``subject_mention``, ``object_mention``). A mention lies inside the quote, or, when its
   ``*_mention_start`` is given, at that place: inside the quote, or earlier in the quote's paragraph
   (an antecedent, such as the cells that "These cells" refers to). It must be the entity's name, a
   synonym or one of the entity's accepted ``mentions``, compared by
-  :func:`painimmune.curation.folding.fold`.
+  :func:`painimmune.language.folding.fold`.
 - **Accepted mentions are used.** Each accepted mention of an entity names it in some row.
 - **Names are unambiguous.** No two entities share a name, synonym or accepted mention (folded).
 - **Sentence accounting.** Every sentence of every source text
-  (:func:`painimmune.curation.sentences.sentences`) is quoted, wholly or in part, by a row, or lies
+  (:func:`painimmune.language.sentences.sentences`) is quoted, wholly or in part, by a row, or lies
   wholly inside a span of ``not_encoded``.
 """
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from painimmune.curation.folding import fold
-from painimmune.curation.sentences import Sentence, paragraphs, sentences
-from painimmune.curation.text import span, starts
+from painimmune.language.folding import fold
+from painimmune.language.sentences import Sentence, paragraphs, sentences
+from painimmune.language.text import span, starts
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem

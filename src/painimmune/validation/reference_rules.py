@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from painimmune.curation.folding import fold
+from painimmune.language.folding import fold
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import Term, read_terms
 from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns

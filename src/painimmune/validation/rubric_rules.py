@@ -1,4 +1,4 @@
-"""Layer 3: the rubric, applied to every row (:mod:`painimmune.curation.rubric`).
+"""Layer 3: the rubric, applied to every row (:mod:`painimmune.language.rubric`).
 
 - **The rubric is well-formed**: the evidence ranks run 1, 2, 3, ...; exactly one level has no cue
   phrases and it is tried last; exactly one direction has no cue phrases (the default).
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from painimmune.curation.rubric import Rubric
+from painimmune.language.rubric import Rubric
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem
 

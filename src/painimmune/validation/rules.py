@@ -147,21 +147,21 @@ RULES: dict[str, Rule] = _rules(
              "refers to)."),
     _package("mention-not-a-name", "Mentions name the row's entities",
              "A subject or object mention is the name, a synonym or an accepted mention of the row's subject or object, "
-             "compared as painimmune.curation.folding.fold compares them (case, accents, punctuation, plurals)."),
+             "compared as painimmune.language.folding.fold compares them (case, accents, punctuation, plurals)."),
     _package("mention-unused", "Accepted mentions are used",
              "Each accepted mention listed on an entity names that entity in at least one row."),
     _package("name-ambiguous", "Names are unambiguous",
              "No two entities share a name, synonym or accepted mention (folded), so a mention and `painimmune about` "
              "name one entity."),
     _package("sentence-unaccounted", "Every sentence is accounted for",
-             "Every sentence of every source text (painimmune.curation.sentences) is quoted, wholly or in part, by a "
+             "Every sentence of every source text (painimmune.language.sentences) is quoted, wholly or in part, by a "
              "row, or lies wholly in a span of not_encoded with its reason."),
     _package("rank-order", "Evidence ranks run 1, 2, 3, ...", "The ranks of the evidence levels are consecutive from 1, each used once."),
     _package("rubric-invalid", "The rubric is well-formed",
              "Exactly one evidence level has no cue phrases and it comes last in decision_order; exactly one direction "
              "has no cue phrases."),
     _package("grade-rubric", "Grades follow the rubric",
-             "A row's evidence level is the one the rubric gives its quote (painimmune.curation.rubric): the first level "
+             "A row's evidence level is the one the rubric gives its quote (painimmune.language.rubric): the first level "
              "in decision_order whose cue phrase the quote holds, else the level without cue phrases. A quote that names "
              "models is preclinical whatever else it says; a hedged quote is never graded above hypothesis."),
     _package("evidence-source-rubric", "Evidence sources fit the grade",

@@ -8,7 +8,7 @@
   next. A period that ends one of the abbreviations below ends no sentence. A stretch without a
   letter or digit is not a sentence.
 
-Offsets are those of :mod:`painimmune.curation.text`. Validation (every sentence accounted for),
+Offsets are those of :mod:`painimmune.language.text`. Validation (every sentence accounted for),
 the curation report (coverage per source), the website and the worksheet tool use these functions.
 
 >>> [s.text for s in sentences("  • Mast cells degranulate (e.g. NGF).[1] They sensitise.\\nNext line")]
