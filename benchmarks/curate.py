@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
 from painimmune.curate.worksheet import Finder, Worksheet  # noqa: E402
-from painimmune.language.sentences import sentence_at, sentences  # noqa: E402
 from painimmune.graph import assertion_rows  # noqa: E402
+from painimmune.language.sentences import sentence_at, sentences  # noqa: E402
 from painimmune.package import csvio  # noqa: E402
 from painimmune.package.descriptor import DataPackage  # noqa: E402
 from painimmune.validation.grounding import NOT_ENCODED  # noqa: E402

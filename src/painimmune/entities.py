@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from painimmune.language.folding import fold
 from painimmune.errors import DataError, PainimmuneError
 from painimmune.graph import assertion_rows
+from painimmune.language.folding import fold
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import entity_labels

@@ -15,8 +15,8 @@ import pandas as pd
 
 from painimmune.build import markdown
 from painimmune.build.reliability import reliability_section
-from painimmune.language.folding import fold
 from painimmune.graph import assertion_rows
+from painimmune.language.folding import fold
 from painimmune.loader import load_all
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import mapping_columns

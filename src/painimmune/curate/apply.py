@@ -49,9 +49,9 @@ from painimmune.curate.worksheet import (
     SENTENCE,
     unescape,
 )
-from painimmune.language.text import span, starts
 from painimmune.errors import DataError
 from painimmune.graph import entity_type, relationship_tables
+from painimmune.language.text import span, starts
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
 from painimmune.package import csvio

@@ -45,11 +45,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from painimmune.errors import DataError
+from painimmune.graph import entity_type, relationship_tables
 from painimmune.language.folding import fold
 from painimmune.language.rubric import Rubric
 from painimmune.language.sentences import Sentence
-from painimmune.errors import DataError
-from painimmune.graph import entity_type, relationship_tables
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
 from painimmune.package.csvio import FORMULA_START

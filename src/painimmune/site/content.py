@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from painimmune.citations import CITED_REFERENCE, citation
-from painimmune.language.text import span
 from painimmune.entities import Context, describe
 from painimmune.errors import IntegrityError
+from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
 from painimmune.package.schemas import entity_labels, foreign_keys, mapping_columns, primary_key, reading_order

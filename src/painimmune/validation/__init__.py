@@ -29,7 +29,6 @@ if _MISSING:
                                  f"{'is' if len(_MISSING) == 1 else 'are'} not installed: {VALIDATE_EXTRA}")
 
 from painimmune.package.descriptor import DataPackage, as_package  # noqa: E402
-from painimmune.package.structure import StructureError  # noqa: E402
 from painimmune.validation import extensions, frictionless_layer, package_rules, pandera_layer, reference_rules  # noqa: E402
 from painimmune.validation.problems import Problem, Report  # noqa: E402
 from painimmune.validation.raw import read  # noqa: E402
@@ -73,13 +72,13 @@ def validate(path: str | Path | DataPackage | None = None, *, rules: Iterable[st
     except PackageNotFoundError:
         raise
     except PainimmuneError as exc:
-        report.problems = _refusal(exc)
+        report.problems = frictionless_layer.refusal(exc)
         return report
     for name in package.table_names:  # every Table Schema that cannot be used, each fault named
         try:
             package.schema(name)
         except PainimmuneError as exc:
-            report.problems += _refusal(exc, name)
+            report.problems += frictionless_layer.refusal(exc, name)
     if report.problems:
         report.notes.append("no other rule was checked: the descriptor and Table Schemas must be usable first")
         return report
@@ -93,26 +92,13 @@ def validate(path: str | Path | DataPackage | None = None, *, rules: Iterable[st
     return report
 
 
-# Lookup tables that the package rules read by name.
-REQUIRED_TABLES = ("sources", "evidence_levels", "directions")
-
-
-def _refusal(error: PainimmuneError, table: str | None = None) -> list[Problem]:
-    """The problems of a file the trust boundary refused: each structural fault under its own rule
-    and place, anything else (unreadable, too large, outside the package) as ``unreadable-package``."""
-    if isinstance(error, StructureError):
-        return [Problem("frictionless", fault.rule, fault.message, fault.table, None, fault.column, fault.value)
-                for fault in error.faults]
-    return [Problem("frictionless", "unreadable-package", str(error), table)]
-
-
 def _guarded(check: Callable[[], list[Problem]]) -> list[Problem]:
     """The problems *check* finds, or, when a file it reads cannot be read safely (the trust boundary
     refuses it), that refusal as a problem: a check never stops validation with an exception."""
     try:
         return check()
     except PainimmuneError as exc:
-        return _refusal(exc)
+        return frictionless_layer.refusal(exc)
 
 
 def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Problem]:
@@ -121,9 +107,8 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
         return bool(enabled & set(layer_rules(layer)))
 
     problems: list[Problem] = []
-    missing = [name for name in REQUIRED_TABLES if name not in package.resources]
-    problems += [Problem("frictionless", "required-table", f"the package declares no table {name!r}, which the package "
-                         "rules read", name) for name in missing]
+    problems += frictionless_layer.required_tables(package)
+    missing = [problem.table for problem in problems]
     if wanted("frictionless"):
         for check in (frictionless_layer.check, frictionless_layer.undeclared_files, frictionless_layer.file_hashes,
                       frictionless_layer.shared_field_drift):

@@ -22,9 +22,17 @@ from typing import Any
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import BIOLINK_CATEGORIES, read_terms
 from painimmune.package.schemas import Schema, enum, field_names, foreign_keys, table_role
-from painimmune.validation.problems import Problem
+from painimmune.validation.problems import Problem, declare
 
-LAYER = "frictionless"
+_rule = declare("frictionless", __name__)
+SCHEMA_EXTENSION_INVALID = _rule("schema-extension-invalid", "The package's own schema properties are well-formed",
+                                 "The properties painimmune adds to Table Schemas (entityLabels, biolinkCategory, assertion, exactlyOneOf,"
+                                 " a field's referenceTable) pass their JSON Schema (painimmune/validation/extensions.schema.json): no "
+                                 "unknown key, every column they name exists, every value of a category column has its Biolink category. "
+                                 "Checked whatever rules are chosen, since every other check relies on these properties.")
+BIOLINK_UNKNOWN = _rule("biolink-unknown", "Biolink categories exist",
+                        "Every biolinkCategory value is a class of the Biolink Model listed in reference/ontologies/biolink_categories.tsv"
+                        " (the relations' Biolink predicates are references, checked by xref-unverified against biolink.tsv).")
 SCHEMA_FILE = Path(__file__).with_name("extensions.schema.json")
 
 
@@ -52,7 +60,7 @@ def check(package: DataPackage, notes: list[str]) -> list[Problem]:
 
 def _invalid(table: str, where: str, message: str) -> Problem:
     column = where.removeprefix("$.") if where != "$" else None
-    return Problem(LAYER, "schema-extension-invalid", f"{where}: {message}", table, column=column)
+    return SCHEMA_EXTENSION_INVALID.problem(f"{where}: {message}", table, column=column)
 
 
 def _columns(package: DataPackage, table: str, table_schema: Schema) -> Iterator[Problem]:
@@ -101,5 +109,5 @@ def _biolink_terms(package: DataPackage, notes: list[str]) -> Iterator[Problem]:
         used = [category] if isinstance(category, str) else list((category or {}).get("values", {}).values())
         for term in used:
             if term not in categories:
-                yield Problem(LAYER, "biolink-unknown", f"{term} is not a category of the Biolink Model ({BIOLINK_CATEGORIES})",
+                yield BIOLINK_UNKNOWN.problem(f"{term} is not a category of the Biolink Model ({BIOLINK_CATEGORIES})",
                               name, column="biolinkCategory", value=term)

@@ -12,15 +12,59 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 
 from __future__ import annotations
 
-from painimmune.errors import DataError
+from painimmune.errors import DataError, PainimmuneError
 from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.integrity import file_hash, mismatch
 from painimmune.package.locate import DESCRIPTOR
-from painimmune.validation.problems import Problem
+from painimmune.package.structure import StructureError
+from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
 
-LAYER = "frictionless"
+_rule = declare("frictionless", __name__)
+UNREADABLE_PACKAGE = _rule("unreadable-package", "The package can be read",
+                           "datapackage.json and every Table Schema it points to exist, are UTF-8 JSON objects and lie inside the package.")
+DESCRIPTOR_INVALID = _rule("descriptor-invalid", "The descriptor is a valid Data Package",
+                           "datapackage.json passes Frictionless's Data Package v2 profile.")
+TABLE_SCHEMA_INVALID = _rule("table-schema-invalid", "Each Table Schema is valid",
+                             "Every Table Schema passes Frictionless's Table Schema v2 profile.")
+SHARED_FIELD_DRIFT = _rule("shared-field-drift", "Shared fields match their one definition",
+                           "Each Table Schema holds the shared fields of its role (schemas/shared/fields.json) exactly as defined there.",
+                           repaired_by_build=True)
+REQUIRED_TABLE = _rule("required-table", "The lookup tables are there",
+                       "The package declares the lookup tables the package rules read: sources, evidence_levels and directions.")
+UNDECLARED_FILE = _rule("undeclared-file", "Every table and schema file is declared",
+                        "Each CSV file in tables/ and each JSON file in schemas/ is the path or schema of a resource.")
+FILE_HASH = _rule("file-hash", "Schemas and the citation are as built",
+                  "datapackage.json's fileHashes records the hash of each Table Schema, of schemas/shared/fields.json and of CITATION.cff,"
+                  " and each file matches it, so none can change under a verified load.", repaired_by_build=True)
+HASH_MISSING = _rule("hash-missing", "Every resource records its hash",
+                     "Each resource in datapackage.json records a sha256 hash, so that loading can verify it.", repaired_by_build=True)
+HASH_COUNT = _rule("hash-count", "The recorded hash is the file's",
+                   "The sha256 recorded for a table in datapackage.json is the sha256 of its file.", repaired_by_build=True)
+BYTE_COUNT = _rule("byte-count", "The recorded size is the file's",
+                   "The bytes recorded for a table in datapackage.json are the size of its file.", repaired_by_build=True)
+ROW_COUNT = _rule("row-count", "The recorded row count is the file's",
+                  "The rows recorded for a table in datapackage.json are the number of data rows of its file.", repaired_by_build=True)
+
+
+def refusal(error: PainimmuneError, table: str | None = None) -> list[Problem]:
+    """The problems of a file the trust boundary refused: each structural fault under its own rule
+    and place, anything else (unreadable, too large, outside the package) as ``unreadable-package``."""
+    if isinstance(error, StructureError):
+        return [declared(fault.rule).problem(fault.message, fault.table, None, fault.column, fault.value)
+                for fault in error.faults]
+    return [UNREADABLE_PACKAGE.problem(str(error), table)]
+
+
+# Lookup tables that the package rules read by name.
+REQUIRED_TABLES = ("sources", "evidence_levels", "directions")
+
+
+def required_tables(package: DataPackage) -> list[Problem]:
+    """A problem for each lookup table that the package rules read and the package does not declare."""
+    return [REQUIRED_TABLE.problem(f"the package declares no table {name!r}, which the package rules read", name)
+            for name in REQUIRED_TABLES if name not in package.resources]
 
 
 def check(package: DataPackage) -> list[Problem]:
@@ -31,13 +75,13 @@ def check(package: DataPackage) -> list[Problem]:
         errors = list(Package.metadata_validate(package.descriptor))
     except FrictionlessException as exc:
         errors = [exc.error]
-    problems = [Problem(LAYER, "descriptor-invalid", f"{error.type}: {error.note or error.message}") for error in errors]
+    problems = [DESCRIPTOR_INVALID.problem(f"{error.type}: {error.note or error.message}") for error in errors]
     for name in package.table_names:
         try:
             errors = list(Schema.metadata_validate(package.schema(name)))
         except FrictionlessException as exc:
             errors = [exc.error]
-        problems += [Problem(LAYER, "table-schema-invalid", f"{error.type}: {error.note or error.message}", name) for error in errors]
+        problems += [TABLE_SCHEMA_INVALID.problem(f"{error.type}: {error.note or error.message}", name) for error in errors]
     return problems
 
 
@@ -59,7 +103,7 @@ def undeclared_files(package: DataPackage) -> list[Problem]:
         for path in sorted((package.root / folder).glob(pattern)):
             if path.resolve() not in declared:
                 relative = path.relative_to(package.root).as_posix()
-                problems.append(Problem(LAYER, "undeclared-file", f"{relative} is not the path or schema of any resource "
+                problems.append(UNDECLARED_FILE.problem(f"{relative} is not the path or schema of any resource "
                                         f"in {DESCRIPTOR}; declare it, or remove it", value=relative))
     return problems
 
@@ -75,15 +119,15 @@ def file_hashes(package: DataPackage) -> list[Problem]:
         try:
             data = package.file(relative, "json" if relative.endswith(".json") else "text")
         except DataError as exc:
-            problems.append(Problem(LAYER, "file-hash", str(exc), column="fileHashes", value=relative))
+            problems.append(FILE_HASH.problem(str(exc), column="fileHashes", value=relative))
             continue
         if relative not in recorded:
-            problems.append(Problem(LAYER, "file-hash", f"datapackage.json records no hash of {relative}; run `python scripts/build.py`",
+            problems.append(FILE_HASH.problem(f"datapackage.json records no hash of {relative}; run `python scripts/build.py`",
                                     column="fileHashes", value=relative))
             continue
         fault = mismatch(recorded[relative], data)
         if fault:
-            problems.append(Problem(LAYER, "file-hash", f"{relative} changed after the package was built ({fault}); "
+            problems.append(FILE_HASH.problem(f"{relative} changed after the package was built ({fault}); "
                                     "run `python scripts/build.py`", column="fileHashes", value=relative))
     return problems
 
@@ -101,7 +145,7 @@ def shared_field_drift(package: DataPackage) -> list[Problem]:
             continue
         changed = [field["name"] for field in composed["fields"] if field not in table_schema["fields"]]
         changed += [key for key in composed if key != "fields" and composed[key] != table_schema.get(key)]
-        problems.append(Problem(LAYER, "shared-field-drift", "the schema differs from schemas/shared/fields.json in "
+        problems.append(SHARED_FIELD_DRIFT.problem("the schema differs from schemas/shared/fields.json in "
                                 f"{', '.join(changed) or 'its fields'}; run `python scripts/build.py`", name,
                                 column=", ".join(changed) or None))
     return problems
@@ -115,21 +159,21 @@ def integrity(package: DataPackage, name: str, raw: RawTable) -> list[Problem]:
     found = []
     recorded = str(resource.get("hash", ""))
     if not recorded:
-        found.append(Problem(LAYER, "hash-missing", "datapackage.json records no hash for this table, so loading cannot "
+        found.append(HASH_MISSING.problem("datapackage.json records no hash for this table, so loading cannot "
                              "verify it; run `python scripts/build.py`", name, None, "hash"))
     else:
         try:
             _, digest, actual = file_hash(recorded, raw.data)
         except DataError as exc:
-            found.append(Problem(LAYER, "hash-count", f"{exc} in datapackage.json", name, None, "hash", recorded))
+            found.append(HASH_COUNT.problem(f"{exc} in datapackage.json", name, None, "hash", recorded))
         else:
             if actual != digest:
-                found.append(Problem(LAYER, "hash-count", f"datapackage.json records {recorded}, the file's hash is {actual}; "
+                found.append(HASH_COUNT.problem(f"datapackage.json records {recorded}, the file's hash is {actual}; "
                                      "run `python scripts/build.py` after editing", name, None, "hash", recorded))
     if "bytes" in resource and resource["bytes"] != len(raw.data):
-        found.append(Problem(LAYER, "byte-count", f"datapackage.json records {resource['bytes']} bytes, the file has {len(raw.data)}",
+        found.append(BYTE_COUNT.problem(f"datapackage.json records {resource['bytes']} bytes, the file has {len(raw.data)}",
                              name, None, "bytes", str(resource["bytes"])))
     if "rows" in resource and raw.error is None and resource["rows"] != len(raw.rows):
-        found.append(Problem(LAYER, "row-count", f"datapackage.json records {resource['rows']} rows, the file has {len(raw.rows)}",
+        found.append(ROW_COUNT.problem(f"datapackage.json records {resource['rows']} rows, the file has {len(raw.rows)}",
                              name, None, "rows", str(resource["rows"])))
     return found

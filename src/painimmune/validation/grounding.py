@@ -30,11 +30,36 @@ from painimmune.language.sentences import Sentence, paragraphs, sentences
 from painimmune.language.text import span, starts
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
-from painimmune.validation.problems import Problem
+from painimmune.validation.problems import Problem, declare, declared
 
-LAYER = "package"
+_rule = declare("package", __name__)
+QUOTE_NOT_FOUND = _rule("quote-not-found", "Quotes are verbatim",
+                        "Every quote (and every span of not_encoded) occurs in sources/<source_id>.txt; only line breaks and runs of "
+                        "spaces may differ.")
+QUOTE_OFFSET = _rule("quote-offset", "Quotes are pinned",
+                     "Every quote (and every span of not_encoded) begins at its quote_start: an offset in Unicode characters of "
+                     "sources/<source_id>.txt.")
+MENTION_NOT_FOUND = _rule("mention-not-found", "Mentions are where they are said to be",
+                          "A row's subject_mention and object_mention occur inside its quote, or begin at their *_mention_start.")
+MENTION_OUTSIDE_QUOTE = _rule("mention-outside-quote", "Mentions outside the quote are antecedents",
+                              "A mention that lies outside the quote lies before it in the same paragraph (the cells that 'These cells' "
+                              "refers to).")
+MENTION_NOT_A_NAME = _rule("mention-not-a-name", "Mentions name the row's entities",
+                           "A subject or object mention is the name, a synonym or an accepted mention of the row's subject or object, "
+                           "compared as painimmune.language.folding.fold compares them (case, accents, punctuation, plurals).")
+MENTION_UNUSED = _rule("mention-unused", "Accepted mentions are used",
+                       "Each accepted mention listed on an entity names that entity in at least one row.")
+NAME_AMBIGUOUS = _rule("name-ambiguous", "Names are unambiguous",
+                       "No two entities share a name, synonym or accepted mention (folded), so a mention and `painimmune about` name one "
+                       "entity.")
+SENTENCE_UNACCOUNTED = _rule("sentence-unaccounted", "Every sentence is accounted for",
+                             "Every sentence of every source text (painimmune.language.sentences) is quoted, wholly or in part, by a row, "
+                             "or lies wholly in a span of not_encoded with its reason.")
 NOT_ENCODED = "not_encoded"
 ROLES = ("subject", "object")
+NOT_ENCODED_QUOTED = _rule("not-encoded-quoted", "A passage is encoded or not, never both",
+                           "No span of not_encoded overlaps the quote of a relationship row: a passage a row quotes is encoded, and "
+                           "one listed as not encoded says why no row quotes it.")
 
 
 @dataclass(frozen=True)
@@ -57,20 +82,38 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     used: set[tuple[str, str, str]] = set()
     for table in package.relationship_tables:
         problems += _rows(package, table, frames[table], texts, pin, accepted, used)
-    if NOT_ENCODED in frames:
-        frame = frames[NOT_ENCODED]
-        for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"]):
-            pinned = pin.find(source, quote, start)
-            if pinned is not None and pinned.problem:
-                problems.append(_unpinned(pinned, NOT_ENCODED, key, quote, start))
+    problems += _not_encoded(package, frames, texts, pin)
     sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna()}
     if sources <= set(texts):  # every row could be checked, so an accepted mention no row used is unused
         problems += _unused_mentions(package, frames, used)
     for source, found in accounting(package, frames, texts, pin).items():
         for sentence, status in found:
             if status == UNACCOUNTED:
-                problems.append(Problem(LAYER, "sentence-unaccounted", f"the sentence at {sentence.start} of sources/{source}.txt "
-                                        "is quoted by no row and lies in no span of not_encoded", "sources", source, "text", sentence.text))
+                problems.append(SENTENCE_UNACCOUNTED.problem(f"the sentence at {sentence.start} of sources/{source}.txt "
+                                                             "is quoted by no row and lies in no span of not_encoded", "sources",
+                                                             source, "text", sentence.text))
+    return problems
+
+
+def _not_encoded(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str], pin: _Pinner) -> list[Problem]:
+    """Each span of not_encoded pinned where it says, and quoted by no row (a passage cannot be both
+    encoded and not)."""
+    if NOT_ENCODED not in frames:
+        return []
+    quotes = _pinned_quotes(package, frames, pin, package.relationship_tables)
+    quoted = {source: _Spans(quotes.get(source, [])) for source in texts}
+    problems = []
+    frame = frames[NOT_ENCODED]
+    for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"]):
+        pinned = pin.find(source, quote, start)
+        if pinned is None:
+            continue
+        if pinned.problem:
+            problems.append(_unpinned(pinned, NOT_ENCODED, key, quote, start))
+        elif quoted[str(source)].overlap(pinned.start, pinned.end):
+            problems.append(NOT_ENCODED_QUOTED.problem(f"a row quotes part of this span of sources/{source}.txt; a passage is "
+                                                       "either encoded or listed as not encoded, never both", NOT_ENCODED, key,
+                                                       "quote", quote))
     return problems
 
 
@@ -83,18 +126,11 @@ def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
     it, wholly or in part), ``not encoded`` (it lies wholly in a span of ``not_encoded``) or
     ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing."""
     pin = pin or _Pinner(texts)
-    quoted: dict[str, list[Pinned]] = {source: [] for source in texts}
-    listed: dict[str, list[Pinned]] = {source: [] for source in texts}
-    for spans, tables in ((quoted, package.relationship_tables), (listed, [NOT_ENCODED] if NOT_ENCODED in frames else [])):
-        for table in tables:
-            frame = frames[table]
-            for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"]):
-                pinned = pin.find(source, quote, start)
-                if pinned is not None and not pinned.problem:
-                    spans[source].append(pinned)
+    quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
+    listed = _pinned_quotes(package, frames, pin, [NOT_ENCODED] if NOT_ENCODED in frames else [])
     result = {}
     for source, text in texts.items():
-        overlaps, within = _Spans(quoted[source]), _Spans(listed[source])
+        overlaps, within = _Spans(quoted.get(source, [])), _Spans(listed.get(source, []))
         found = []
         for sentence in sentences(text):
             if overlaps.overlap(sentence.start, sentence.end):
@@ -106,6 +142,18 @@ def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
             found.append((sentence, status))
         result[source] = found
     return result
+
+
+def _pinned_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], pin: _Pinner, tables: list[str]) -> dict[str, list[Pinned]]:
+    """The quotes of *tables* that lie where their rows say, by source."""
+    spans: dict[str, list[Pinned]] = {}
+    for table in tables:
+        frame = frames[table]
+        for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"]):
+            pinned = pin.find(source, quote, start)
+            if pinned is not None and not pinned.problem:
+                spans.setdefault(str(source), []).append(pinned)
+    return spans
 
 
 class _Spans:
@@ -180,7 +228,7 @@ def _unpinned(pinned: Pinned, table: str, row: object, quote: object, start: obj
     nowhere, on quote_start when it occurs elsewhere."""
     rule, message = pinned.problem or ("", "")
     column, value = ("quote", quote) if rule == "quote-not-found" else ("quote_start", start)
-    return Problem(LAYER, rule, message, table, str(row), column, str(value))
+    return declared(rule).problem(message, table, str(row), column, str(value))
 
 
 def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], set[str]]:
@@ -203,7 +251,7 @@ def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Prob
         if len(entities) > 1:
             (table, first), others = entities[0], entities[1:]
             named = ", ".join(f"{t}.{e}" for t, e in others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
-            yield Problem(LAYER, "name-ambiguous", f"a name, synonym or accepted mention that folds to {key!r} also names {named}",
+            yield NAME_AMBIGUOUS.problem(f"a name, synonym or accepted mention that folds to {key!r} also names {named}",
                           table, first, "synonyms", key)
 
 
@@ -243,24 +291,24 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
         return  # missing: the required rule reports it
     if start is None:
         if mention not in text[quote.start:quote.end] and not starts(mention, text[quote.start:quote.end]):
-            yield Problem(LAYER, "mention-not-found", f"the {role} mention does not occur inside the quote; for an antecedent "
+            yield MENTION_NOT_FOUND.problem(f"the {role} mention does not occur inside the quote; for an antecedent "
                           f"outside it, give {role}_mention_start", table, str(row["id"]), column, mention)
             return
     else:
         found = span(mention, text, start)
         if found is None:
-            yield Problem(LAYER, "mention-not-found", f"the {role} mention does not begin at {role}_mention_start {start}",
+            yield MENTION_NOT_FOUND.problem(f"the {role} mention does not begin at {role}_mention_start {start}",
                           table, str(row["id"]), f"{role}_mention_start", str(start))
             return
         inside = quote.start <= found[0] and found[1] <= quote.end
         if not inside and not (found[1] <= quote.start and _paragraph(paragraph_starts, found[0]) == _paragraph(paragraph_starts, quote.start)):
-            yield Problem(LAYER, "mention-outside-quote", f"the {role} mention lies outside the quote and is not an antecedent "
+            yield MENTION_OUTSIDE_QUOTE.problem(f"the {role} mention lies outside the quote and is not an antecedent "
                           "earlier in the quote's paragraph", table, str(row["id"]), f"{role}_mention_start", str(start))
     key = fold(mention)
     if entity not in accepted:
         return  # no such entity: the foreign-key rule reports it
     if key not in accepted[entity]:
-        yield Problem(LAYER, "mention-not-a-name", f"{mention!r} is not the name, a synonym or an accepted mention of "
+        yield MENTION_NOT_A_NAME.problem(f"{mention!r} is not the name, a synonym or an accepted mention of "
                       f"{entity[0]}.{entity[1]}", table, str(row["id"]), column, mention)
     else:
         used.add((entity[0], entity[1], key))
@@ -276,6 +324,6 @@ def _unused_mentions(package: DataPackage, frames: dict[str, pd.DataFrame], used
         for entity, mentions in zip(frame["id"], frame["mentions"]):
             for mention in mentions:
                 if (table, entity, fold(mention)) not in used:
-                    yield Problem(LAYER, "mention-unused", f"no row names {table}.{entity} by the accepted mention {mention!r}; "
+                    yield MENTION_UNUSED.problem(f"no row names {table}.{entity} by the accepted mention {mention!r}; "
                                   "remove it or use it", table, entity, "mentions", mention)
 

@@ -23,10 +23,59 @@ from painimmune.loader import row_key
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
-from painimmune.validation.problems import Problem
+from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
 
-LAYER = "pandera"
+_rule = declare("pandera", __name__)
+UNREADABLE = _rule("unreadable", "The table can be read",
+                   "The table's file exists and is well-formed CSV.")
+BOM = _rule("bom", "No byte-order mark",
+            "The file does not start with a UTF-8 byte-order mark.")
+CRLF = _rule("crlf", "LF line ends",
+             "Lines end in LF, not CRLF.")
+UTF_8 = _rule("utf-8", "UTF-8 text",
+              "Every cell is valid UTF-8 (a file saved as Latin-1 or Windows-1252 is not).")
+HEADER = _rule("header", "The header is the schema's",
+               "The header row names the schema's columns, in order, once each.")
+CELL_COUNT = _rule("cell-count", "Every row is complete",
+                   "Each row has as many cells as the header (no truncated row, no extra delimiter).")
+REQUIRED = _rule("required", "Required cells are filled",
+                 "A column the schema marks required (or a primary-key column) has no empty cell.")
+UNIQUE = _rule("unique", "Unique columns are unique",
+               "A column the schema marks unique repeats no value.")
+TYPE = _rule("type", "Values have their column's type",
+             "Integers are written -?(0|[1-9][0-9]*) and booleans true or false: the one text form each has.")
+ENUM = _rule("enum", "Values are among the allowed ones",
+             "A value of a column with an enum (or an item of such a list) is one of them.")
+PATTERN = _rule("pattern", "Values match the column's pattern",
+                "A value (or list item) matches the column's regular expression.")
+MINLENGTH = _rule("minLength", "Values are long enough",
+                  "A value is at least the column's minLength characters long.")
+MAXLENGTH = _rule("maxLength", "Values are short enough",
+                  "A value is at most the column's maxLength characters long (quotes: the shortest span that supports the row).")
+MINIMUM = _rule("minimum", "Values are at least the minimum",
+                "A number is not below the column's minimum.")
+MAXIMUM = _rule("maximum", "Values are at most the maximum",
+                "A number is not above the column's maximum.")
+WHITESPACE = _rule("whitespace", "No stray whitespace",
+                   "No leading, trailing or doubled space and no line break inside a value.")
+SPREADSHEET_FORMULA = _rule("spreadsheet-formula", "No formula reaches a spreadsheet",
+                            "No text value or list item begins with =, +, -, @, a tab or a carriage return (numbers in numeric columns may"
+                            " be negative).")
+CONTROL_CHARACTER = _rule("control-character", "No control characters",
+                          "No text holds a C0 or C1 control character or a bidirectional mark, embedding, override or isolate.")
+MOJIBAKE = _rule("mojibake", "No garbled characters",
+                 "No UTF-8 text garbled by a Latin-1/Windows-1252 round trip ('TNF-Î±').")
+UNICODE_NFC = _rule("unicode-nfc", "Unicode normal form NFC",
+                    "Text is in Unicode normal form NFC.")
+UNIQUE_KEY = _rule("unique-key", "No repeated assertion",
+                   "The columns of each uniqueKeys entry together do not repeat another row's values.")
+EXACTLY_ONE_OF = _rule("exactly-one-of", "Exactly one target",
+                       "Exactly one column of each exactlyOneOf group is set (e.g. a target mediator or cell type).")
+SYNONYMS_DISTINCT_FROM_NAME = _rule("synonyms-distinct-from-name", "Synonyms differ from the name",
+                                    "No synonym repeats the name or another synonym, ignoring case.")
+FOREIGN_KEY = _rule("foreign-key", "Foreign keys resolve",
+                    "Each foreign-key value is the key of a row of the referenced table.")
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -48,13 +97,13 @@ def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Pr
     reported and left out.
     """
     if raw.error is not None:
-        problems.append(Problem(LAYER, "unreadable", str(raw.error), name))
+        problems.append(UNREADABLE.problem(str(raw.error), name))
         return None
     table_schema = package.schema(name)
     text, header, rows = raw.text, raw.header, raw.rows
-    problems += [Problem(LAYER, rule, message, name, f"line {line}") for rule, line, message in raw.faults]
+    problems += [declared(rule).problem(message, name, f"line {line}") for rule, line, message in raw.faults]
     header_faults = raw.header_faults
-    problems += [Problem(LAYER, "header", message, name, "line 1", column) for column, message in header_faults]
+    problems += [HEADER.problem(message, name, "line 1", column) for column, message in header_faults]
     if header_faults:
         return None
     key_positions = [header.index(column) for column in primary_key(table_schema)]
@@ -66,7 +115,7 @@ def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Pr
         column = header[len(row)] if len(row) < len(header) else None
         message = (f"{len(row)} cells where the header has {len(header)}: "
                    + ("the row is cut short (truncated file?)" if column else "a delimiter too many"))
-        problems.append(Problem(LAYER, "cell-count", message, name, where, column))
+        problems.append(CELL_COUNT.problem(message, name, where, column))
     skipped = set(ragged)
     frame = loader.text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
     if _UNDECODED.search(text):  # one scan of the text; the cells are searched only when it finds something
@@ -81,7 +130,7 @@ def _undecoded_cells(frame: pd.DataFrame, table: str, keys: list[str], problems:
         values = frame[column]
         bad = values.str.contains(_UNDECODED, na=False)
         for index in frame.index[bad]:
-            problems.append(Problem(LAYER, "utf-8", _MESSAGES["utf-8"], table, row_key(frame, index, keys), column, values[index]))
+            problems.append(UTF_8.problem(_MESSAGES["utf-8"], table, row_key(frame, index, keys), column, values[index]))
         if bad.any():
             frame[column] = values.str.replace(_UNDECODED, "\ufffd", regex=True)
     return frame
@@ -258,13 +307,13 @@ def _problem(case: dict[str, Any], frame: pd.DataFrame, table: str, key: list[st
     rule, _, detail = check.partition(":")
     if rule in _FRAME_CHECKS:
         detail = ""
-    rule = {"field_uniqueness": "unique", "not_nullable": "required", "column_in_schema": "extra-column",
-            "column_in_dataframe": "missing-column", "column_ordered": "column-order"}.get(rule, rule)
-    if rule not in _MESSAGES:  # a check of pandera's own that has no rule of the catalogue
-        rule, detail = "pandera-check", check
+    # pandera's own checks of the column set (strict, ordered) cannot fail here: a header that differs
+    # from the schema is reported by the header rule before any frame is made.
+    rule = {"field_uniqueness": "unique", "not_nullable": "required", "column_in_schema": "header",
+            "column_in_dataframe": "header", "column_ordered": "header"}.get(rule, rule)
     message = _MESSAGES[rule] + (f" ({detail})" if detail else "")
     shown = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    return Problem(LAYER, rule, message, table, row, column, shown)
+    return declared(rule).problem(message, table, row, column, shown)
 
 
 _MESSAGES = {
@@ -284,10 +333,7 @@ _MESSAGES = {
     "unique-key": "these columns together repeat another row's values",
     "exactly-one-of": "exactly one of these columns must be set",
     "synonyms-distinct-from-name": "a synonym repeats the name or another synonym (case-insensitively)",
-    "extra-column": "column is not in the schema",
-    "missing-column": "column of the schema is missing",
-    "column-order": "columns are not in schema order",
-    "pandera-check": "a pandera check failed",
+    "header": "the columns differ from the schema's",
     "spreadsheet-formula": "text begins with =, +, -, @, a tab or a carriage return, which a spreadsheet runs as a formula; reword it",
     "control-character": "text holds a control character or a bidirectional override (it would display other than it reads)",
 }
@@ -302,12 +348,12 @@ def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame])
             if resource not in frames or column not in frame:
                 continue
             if ref_column not in frames[resource]:
-                problems.append(Problem(LAYER, "foreign-key", f"the foreign key of column {column} references column "
+                problems.append(FOREIGN_KEY.problem(f"the foreign key of column {column} references column "
                                         f"{ref_column!r}, which {resource} does not have", name, None, column))
                 continue
             values = frame[column]
             dangling = values.notna() & ~values.isin(set(frames[resource][ref_column].dropna()))
             for index in frame.index[dangling]:
-                problems.append(Problem(LAYER, "foreign-key", f"no row with {ref_column} {values[index]!r} in {resource}",
+                problems.append(FOREIGN_KEY.problem(f"no row with {ref_column} {values[index]!r} in {resource}",
                                         name, row_key(frame, index, key), column, str(values[index])))
     return problems

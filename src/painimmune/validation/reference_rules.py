@@ -22,9 +22,21 @@ from painimmune.language.folding import fold
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import Term, read_terms
 from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns
-from painimmune.validation.problems import Problem
+from painimmune.validation.problems import Problem, declare
 
-LAYER = "package"
+_rule = declare("package", __name__)
+ECO_LABEL = _rule("eco-label", "ECO terms carry their official label",
+                  "Each evidence level's eco_id is in reference/ontologies/eco.tsv and its eco_label is that term's label.")
+RO_LABEL = _rule("ro-label", "RO relations carry their official label",
+                 "Each relation's ro_id is in reference/ontologies/ro.tsv and its ro_label is that term's label; a relation without ro_id "
+                 "has no ro_label or ro_mapping, and says in its note why no RO relation fits.")
+XREF_UNVERIFIED = _rule("xref-unverified", "Cross-references are verified identifiers",
+                        "Every CURIE in a column with a referenceTable is in that verified table of reference/ontologies (or, for close "
+                        "and broad matches, in one of them).")
+XREF_LABEL = _rule("xref-label", "Exact cross-references name the entity",
+                   "The official label of each exact-match CURIE (or one of its exact synonyms) is the entity's name, a synonym or an "
+                   "accepted mention, compared as bags of folded words; a term verified without a label (UniProt) names another identifier"
+                   " of the row in its note. Two identifiers swapped between rows fail.")
 ECO = "reference/ontologies/eco.tsv"
 RO = "reference/ontologies/ro.tsv"
 
@@ -76,7 +88,7 @@ def _unverified(table: str, frame: pd.DataFrame, key: list[str], column: str, re
         for item in items:
             if item and item not in terms:
                 row = ", ".join(str(frame.at[index, k]) for k in key)
-                yield Problem(LAYER, "xref-unverified", f"not an identifier of the verified table(s) {reference}; never type "
+                yield XREF_UNVERIFIED.problem(f"not an identifier of the verified table(s) {reference}; never type "
                               "an identifier from memory", table, row, column, item)
 
 
@@ -95,14 +107,14 @@ def _labels(table: str, frame: pd.DataFrame, column: str, terms: dict[str, Term]
         if not term.label:
             others = [frame.at[index, c] for c in columns if c != column and isinstance(frame.at[index, c], str)]
             if not any(other in term.note for other in others):
-                yield Problem(LAYER, "xref-label", f"{curie} has no verified label, and its note names no other identifier of "
+                yield XREF_LABEL.problem(f"{curie} has no verified label, and its note names no other identifier of "
                               "this row", table, entity, column, curie)
             continue
         names = [frame.at[index, "name"], *_items(frame.at[index, "synonyms"]), *_items(frame.at[index, "mentions"])]
         bags = {words(name) for name in names if isinstance(name, str)}
         labels = [term.label, *term.exact_synonyms]
         if not any(words(label) in bags for label in labels):
-            yield Problem(LAYER, "xref-label", f"the official label of {curie} is {term.label!r}, which is not the name, a "
+            yield XREF_LABEL.problem(f"the official label of {curie} is {term.label!r}, which is not the name, a "
                           f"synonym or an accepted mention of {table}.{entity}", table, entity, column, curie)
 
 
@@ -116,7 +128,7 @@ def _eco_labels(levels: pd.DataFrame, eco: dict[str, Term]) -> Iterator[Problem]
     for level, curie, label in zip(levels["id"], levels["eco_id"], levels["eco_label"]):
         term = eco.get(curie)
         if term is not None and term.label != label:
-            yield Problem(LAYER, "eco-label", f"the official label of {curie} is {term.label!r}", "evidence_levels", level,
+            yield ECO_LABEL.problem(f"the official label of {curie} is {term.label!r}", "evidence_levels", level,
                           "eco_label", label)
 
 
@@ -125,16 +137,16 @@ def _ro_labels(relations: pd.DataFrame, ro: dict[str, Term]) -> Iterator[Problem
                                                      relations["ro_mapping"], relations["note"]):
         if pd.isna(curie):
             if pd.notna(label) or pd.notna(mapping):
-                yield Problem(LAYER, "ro-label", "ro_label and ro_mapping stay empty without ro_id", "relations", relation,
+                yield RO_LABEL.problem("ro_label and ro_mapping stay empty without ro_id", "relations", relation,
                               "ro_label" if pd.notna(label) else "ro_mapping", label if pd.notna(label) else mapping)
             elif pd.isna(note):
-                yield Problem(LAYER, "ro-label", "a relation without an RO relation says why in its note", "relations",
+                yield RO_LABEL.problem("a relation without an RO relation says why in its note", "relations",
                               relation, "note")
             continue
         term = ro.get(curie)
         if term is not None and term.label != label:
-            yield Problem(LAYER, "ro-label", f"the official label of {curie} is {term.label!r}", "relations", relation,
+            yield RO_LABEL.problem(f"the official label of {curie} is {term.label!r}", "relations", relation,
                           "ro_label", label)
         if pd.isna(mapping):
-            yield Problem(LAYER, "ro-label", f"{curie} needs its ro_mapping (how the relation relates to it)", "relations",
+            yield RO_LABEL.problem(f"{curie} needs its ro_mapping (how the relation relates to it)", "relations",
                           relation, "ro_mapping")
