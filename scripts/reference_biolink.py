@@ -2,9 +2,9 @@
 classes of the Biolink Model that are neither mixins nor abstract), read from the ``biolink-model``
 package (``pip install biolink-model==4.4.6``; its YAML needs PyYAML); and
 src/painimmune/export/biolink_model.json, the part of the same model the KGX export needs at run
-time without the package: every class with its parent and its preferred identifier prefixes
-(``id_prefixes``), whether it may be a node category, and every predicate (the slots under
-``related to``).
+time without the package: every class with its parent, its mixins and its preferred identifier
+prefixes (``id_prefixes``), whether it may be a node category, and every predicate (the slots under
+``related to``) with its parent, mixins, domain and range, and the qualifier slots.
 
     python scripts/reference_biolink.py
 
@@ -58,11 +58,34 @@ def export_model(model: dict, version: str) -> dict:
     for name, definition in sorted(model["classes"].items()):
         definition = definition or {}
         classes[curie(name)] = {"is_a": curie(definition["is_a"]) if definition.get("is_a") else None,
+                                "mixins": [curie(mixin) for mixin in definition.get("mixins") or []],
                                 "category": not (definition.get("mixin") or definition.get("abstract")),
                                 "id_prefixes": list(dict.fromkeys(definition.get("id_prefixes") or []))}
-    predicates = sorted(predicate_curie(name) for name in model["slots"] if is_predicate(model["slots"], name))
+    slots = model["slots"]
+    predicates = {}
+    for name in sorted(slots):
+        if not is_predicate(slots, name):
+            continue
+        slot = slots[name] or {}
+        predicates[predicate_curie(name)] = {
+            "is_a": predicate_curie(slot["is_a"]) if slot.get("is_a") else None,
+            "mixins": [predicate_curie(mixin) for mixin in slot.get("mixins") or []],
+            "domain": curie(slot["domain"]) if slot.get("domain") else None,
+            "range": curie(slot["range"]) if slot.get("range") else None}
+    qualifiers = sorted(predicate_curie(name) for name in slots if is_qualifier(slots, name))
     return {"version": version, "source": f"biolink-model=={version}:{SCHEMA}", "classes": classes, "predicates": predicates,
-            "canonical_inverses": canonical_inverses(model["slots"])}
+            "qualifiers": qualifiers, "canonical_inverses": canonical_inverses(slots)}
+
+
+def is_qualifier(slots: dict, name: str) -> bool:
+    """Whether the slot *name* descends from ``qualifier`` (the slots that qualify an edge)."""
+    seen = set()
+    while name and name not in seen:
+        if name in ("qualifier", "qualifiers"):
+            return True
+        seen.add(name)
+        name = (slots.get(name) or {}).get("is_a")
+    return False
 
 
 def canonical_inverses(slots: dict) -> dict[str, str]:

@@ -41,12 +41,15 @@ def test_about_labels_each_field_and_shows_each_row_id():
     result = run_cli("about", "crps")
     assert result.returncode == 0, result.stderr
     about = pim.about("crps")
-    for item in (item for group in about["groups"] for item in group["assertions"]):
+    items = [item for section in about["sections"] for group in section["groups"] for item in group["assertions"]]
+    assert items
+    for item in items:
         assert f"— row {item['row_id']}\n" in result.stdout
-        assert (f"evidence: {item['evidence_level']} · gathered in: {item['evidence_source']} · "
-                f"source: {item['source_id']}, {item['source_type']}") in result.stdout
+        verdict = "" if item["direction"] == "supports" else " (REFUTES)"
+        assert f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}" in result.stdout
+    assert "in complex regional pain syndrome" in result.stdout  # a row placed in CRPS says so
     markdown = run_cli("about", "crps", "--format", "markdown").stdout
-    assert all(f"row `{item['row_id']}`" in markdown for group in about["groups"] for item in group["assertions"])
+    assert all(f"row `{item['row_id']}`" in markdown for item in items)
 
 
 def test_validate_passes_on_the_real_data():

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import run_cli
 from painimmune.curate.apply import apply, id_format
-from painimmune.curate.worksheet import COLUMNS, Finder, escape, unescape
+from painimmune.curate.worksheet import Finder, columns, escape, unescape
+from painimmune.graph import qualifier_names
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation import validate
 from rows import Rows, edit_rows
@@ -73,11 +74,11 @@ def worksheet(removed: tuple[Path, dict[str, str], dict[str, str]], tmp_path: Pa
 
 def reviewed(worksheet: Path, row: dict[str, str], span: dict[str, str]) -> list[dict[str, str]]:
     """The worksheet as a curator reviews it: the candidate of *row* accepted with the curated
-    relation, evidence source and note, the sentence of *span* marked not encoded."""
+    relation, qualifiers and note, the sentence of *span* marked not encoded."""
     lines = read(worksheet)
     for line in lines:
         if line["kind"] == "candidate" and (line["subject"], line["object"]) == (row["cell_type_id"], row["condition_id"]):
-            line.update(decision="accept", relation=row["relation"], evidence_source=row["evidence_source"], note=row["note"])
+            line.update(decision="accept", relation=row["relation"], note=row["note"], **{column: row[column] for column in qualifier_names()})
         if line["kind"] == "sentence" and line["text"] == span["quote"]:
             line.update(decision="not encoded", not_encoded_kind=span["kind"], reason=span["reason"])
     return lines
@@ -85,7 +86,7 @@ def reviewed(worksheet: Path, row: dict[str, str], span: dict[str, str]) -> list
 
 def test_a_worksheet_lists_the_sentence_its_mentions_and_the_candidate(worksheet):
     lines = read(worksheet)
-    assert list(lines[0]) == list(COLUMNS)
+    assert list(lines[0]) == list(columns(DataPackage()))
     sentences = [(line["text"], line["start"]) for line in lines if line["kind"] == "sentence"]
     assert (SENTENCE, str(SENTENCE_START)) in sentences and len(sentences) == 2
     mine = [line for line in lines if line["sentence_start"] == str(SENTENCE_START)]
@@ -98,6 +99,7 @@ def test_a_worksheet_lists_the_sentence_its_mentions_and_the_candidate(worksheet
         "table": "cell_conditions", "subject": "immune_cell", "object": "central_neuropathic_pain", "text": SENTENCE,
         "start": str(SENTENCE_START), "subject_mention": "immune system", "object_mention": "pain that is associated with CNS damage",
         "evidence_level_id": "hypothesis", "direction": "supports", "relation": "", "decision": ""}
+    assert candidate["species_context_qualifier"] == "not_stated"
     assert "grade: 'might'" in candidate["cues"] and "relation: no cue" in candidate["cues"]
 
 
@@ -142,7 +144,7 @@ def test_apply_of_accepted_rows_passes_validation_with_the_next_ids(removed, wor
     (lambda line: line.update(relation="causes"), "relation", "is not one of"),
     (lambda line: line.update(evidence_level_id="strong"), "evidence_level_id", "is no id of evidence_levels"),
     (lambda line: line.update(note="=HYPERLINK(\"http://example.org\")"), "note", "formula"),
-    (lambda line: line.update(qualifiers="place=brain"), "qualifiers", "column=value"),
+    (lambda line: line.update(species_context_qualifier="martians"), "species_context_qualifier", "is no id of species_contexts"),
 ])
 def test_apply_of_a_malformed_worksheet_changes_nothing_and_says_why(removed, worksheet, tmp_path, change, where, says):
     package, row, span = removed
@@ -170,13 +172,26 @@ def test_a_problem_found_by_validation_names_the_worksheet_line_and_changes_noth
     assert hashes(package) == before
 
 
+def test_a_quote_cut_before_a_hedge_of_its_sentence_is_refused(removed, worksheet, tmp_path):
+    package, row, span = removed
+    lines = reviewed(worksheet, row, span)
+    number = next(number for number, line in enumerate(lines, start=2) if line["decision"] == "accept")
+    lines[number - 2].update(text="a role in the pain that is associated with CNS damage", start=str(SENTENCE_START + 34),
+                             evidence_level_id="expert_statement", subject_mention="immune system", subject_mention_start="261")
+    before = hashes(package)
+    outcome = apply(write(tmp_path / "cut.csv", lines), package)
+    assert not outcome.valid and hashes(package) == before
+    assert any(problem.startswith(f"line {number}, column text: cue-outside-quote") and "'might'" in problem
+               for problem in outcome.problems), outcome.problems
+
+
 def test_a_file_that_is_no_worksheet_is_refused(removed, tmp_path):
     package, _, _ = removed
     before = hashes(package)
     (tmp_path / "tables.csv").write_bytes((package / "tables" / "cell_conditions.csv").read_bytes())
     result = run_cli("curate", "apply", tmp_path / "tables.csv", "--path", package)
     assert result.returncode == 1 and "line 1: not a worksheet header: missing column(s) kind" in result.stderr
-    empty = write(tmp_path / "empty.csv", [dict.fromkeys(COLUMNS, "")])
+    empty = write(tmp_path / "empty.csv", [dict.fromkeys(columns(DataPackage(package)), "")])
     assert "nothing to apply" in " ".join(apply(empty, package).problems)
     assert hashes(package) == before
 

@@ -26,5 +26,6 @@ def test_the_lancet_abstract_is_curated_into_every_table_it_speaks_to():
 
 def test_tnf_antibodies_are_established_treatment_of_rheumatoid_arthritis_pain():
     rows = pim.load("treatment_conditions")
-    row = rows[(rows["treatment_id"] == "tnf_inhibitor") & (rows["condition_id"] == "rheumatoid_arthritis")]
+    row = rows[(rows["treatment_id"] == "tnf_inhibitor") & (rows["condition_id"] == "pain")
+               & (rows["disease_context_qualifier"] == "rheumatoid_arthritis")]
     assert list(row["evidence_level_id"]) == ["established_clinical"] and list(row["source_id"]) == ["marchand2005"]

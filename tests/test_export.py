@@ -107,7 +107,7 @@ def test_sqlite_export_puts_direction_beside_the_relation_and_states_every_asser
         columns = [row[1] for row in db.execute("PRAGMA table_info(treatment_conditions)")]
         assert columns[:5] == ["id", "treatment_id", "effect", "direction", "condition_id"]
         rows = db.execute("SELECT subject, relation, direction, object, evidence_level, source FROM assertions WHERE row_id = 'tc0002'")
-        assert rows.fetchall() == [("cyclooxygenase inhibitors", "reduces pain", "refutes", "neuropathic pain", "clinical observation",
+        assert rows.fetchall() == [("cyclooxygenase inhibitors", "reduces", "refutes", "neuropathic pain", "clinical observation",
                                     "Role of the immune system in chronic pain")]
         assert db.execute("SELECT count(*) FROM assertions").fetchone()[0] == RELATIONSHIP_ROWS
 
@@ -151,13 +151,25 @@ def test_kgx_export_uses_the_biolink_model(tmp_path):
     assert {edge["predicate"] for edge in edges} <= predicates
     assert {edge["knowledge_level"] for edge in edges} <= set(enums["KnowledgeLevelEnum"]["permissible_values"])
     assert {edge["agent_type"] for edge in edges} <= set(enums["AgentTypeEnum"]["permissible_values"])
-    assert all(edge["subject"] in node_ids and edge["object"] in node_ids and edge["publications"] and edge["supporting_text"]
-               and edge["primary_knowledge_source"] == "infores:painimmune" for edge in edges)
-    assert len(edges) == len({edge["id"] for edge in edges}) == RELATIONSHIP_ROWS  # one edge per statement
+    assert all(edge["subject"] in node_ids and edge["object"] in node_ids and edge["primary_knowledge_source"] == "infores:painimmune"
+               for edge in edges)
+    hierarchy = [edge for edge in edges if edge["original_predicate"] == "biolink:subclass_of"]
+    statements = [edge for edge in edges if edge["original_predicate"] != "biolink:subclass_of"]
+    assert all(edge["publications"] and edge["supporting_text"] for edge in statements)
+    assert len(statements) == len({edge["id"] for edge in statements}) == RELATIONSHIP_ROWS  # one edge per statement
+    assert len(hierarchy) == sum(len(parents) for t in PACKAGE.entity_tables for parents in pim.load(t)["parents"])
+    assert sum(edge["predicate"] == "biolink:subclass_of" for edge in hierarchy) >= 20
     negated = [edge for edge in edges if edge["negated"] == "True"]
     assert len(negated) == (assertion_rows()["direction"] == "refutes").sum()
-    marchand = next(edge for edge in edges if edge["subject"] == "MESH:D000079424" and edge["object"] == "MONDO:0008383")
-    assert marchand["publications"] == "PMID:15995723" and marchand["predicate"] == "biolink:treats"  # established clinical
+    # The pain of rheumatoid arthritis: pain the object, the disease its context, established clinical use: treats.
+    marchand = next(edge for edge in edges if edge["subject"] == "MESH:D000079424" and edge["disease_context_qualifier"] == "MONDO:0008383")
+    assert marchand["publications"] == "PMID:15995723" and marchand["predicate"] == "biolink:treats" and marchand["object"] == "HP:0012531"
+    assert marchand["species_context_qualifier"] == "NCBITaxon:9606"
+    # Context with ontology ids: anatomical (UBERON), species on every preclinical edge (NCBITaxon).
+    assert sum(bool(edge["anatomical_context_qualifier"]) for edge in statements) >= 25
+    assert all(curie.startswith("UBERON:") for edge in statements for curie in filter(None, edge["anatomical_context_qualifier"].split("|")))
+    preclinical = [edge for edge in statements if edge["has_evidence"] == "ECO:0000304"]
+    assert preclinical and all(edge["species_context_qualifier"].startswith("NCBITaxon:") for edge in preclinical)
     # Every edge in Biolink's canonical direction: 'cells are activated by a mediator' is 'the mediator affects the cells'.
     assert not {edge["predicate"] for edge in edges} & set(kgx.biolink_model()["canonical_inverses"])
     reversed_rows = [row for row in assertion_rows().to_dict("records") if row["relation"] == "is activated by"]
@@ -183,10 +195,24 @@ def test_kgx_node_ids_are_ontology_curies_in_the_documented_order(tmp_path):
     assert kgx.prefix_order("biolink:DiseaseOrPhenotypicFeature")[:2] == ["MONDO", "HP"]  # no Biolink id_prefixes: ours
 
 
+def test_kgx_predicates_respect_biolink_domains_and_ranges(tmp_path):
+    export("kgx", tmp_path)
+    categories = {node["id"]: node["category"] for node in read_tsv(tmp_path / "nodes.tsv")}
+    model = kgx.biolink_model()
+    for edge in read_tsv(tmp_path / "edges.tsv"):
+        term = model["predicates"][edge["predicate"]]
+        assert term["domain"] is None or term["domain"] in kgx.ancestry(categories[edge["subject"]]), edge
+        assert term["range"] is None or term["range"] in kgx.ancestry(categories[edge["object"]]), edge
+    # A cell resolving a condition, a treatment reducing a process: affects, as ameliorates_condition does not admit them.
+    assert kgx.fitting_predicate("biolink:ameliorates_condition", "biolink:Cell", "biolink:DiseaseOrPhenotypicFeature") == "biolink:affects"
+    assert kgx.fitting_predicate("biolink:ameliorates_condition", "biolink:Drug", "biolink:PathologicalProcess") == "biolink:affects"
+    assert kgx.fitting_predicate("biolink:treats", "biolink:Drug", "biolink:Disease") == "biolink:treats"
+
+
 def test_kgx_predicates_follow_the_evidence():
     broad = "biolink:treats_or_applied_or_studied_to_treat"
     relations = pim.load("relations").set_index("id")["biolink_predicate"]
-    assert relations["reduces pain"] == broad
+    assert relations["shows promise for"] == broad
     assert kgx.EVIDENCE_PREDICATES[(broad, "established_clinical")] == "biolink:treats"
     assert kgx.EVIDENCE_PREDICATES[(broad, "clinical_trial")] == "biolink:in_clinical_trials_for"
     assert all(predicate in kgx.biolink_model()["predicates"] for predicate in kgx.EVIDENCE_PREDICATES.values())
@@ -210,7 +236,8 @@ def test_kgx_export_refuses_what_the_biolink_model_lacks(monkeypatch, tmp_path):
         kgx.check_predicate("biolink:induces")
     model = kgx.biolink_model()
     # A model without the predicate the relations table maps 'releases' to: the exporter itself refuses.
-    monkeypatch.setattr(kgx, "biolink_model", lambda: {**model, "predicates": [p for p in model["predicates"] if p != "biolink:produces"]})
+    monkeypatch.setattr(kgx, "biolink_model", lambda: {**model, "predicates": {p: t for p, t in model["predicates"].items()
+                                                                               if p != "biolink:produces"}})
     with pytest.raises(DataError, match="'biolink:produces' is not a predicate"):
         kgx.write_kgx(PACKAGE, OutputFolder(tmp_path))
     assert not list(tmp_path.iterdir())  # nothing written

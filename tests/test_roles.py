@@ -42,8 +42,7 @@ def own_schema() -> dict:
         "foreignKeys": [{"fields": [column], "reference": {"resource": "cell_types", "fields": ["id"]}}
                         for column in ("subject_cell_type_id", "object_cell_type_id")],
         "missingValues": [""],
-        "assertion": {"subject": "subject_cell_type_id", "predicate": "relation", "object": ["object_cell_type_id"],
-                      "qualifiers": [], "idPrefix": "ci"},
+        "assertion": {"subject": "subject_cell_type_id", "predicate": "relation", "object": ["object_cell_type_id"], "idPrefix": "ci"},
     }
 
 
@@ -63,7 +62,7 @@ def add_cell_interactions(package: Path) -> None:
     start = (package / "sources" / "tannenbaum.txt").read_text(encoding="utf-8").index(QUOTE)
     common = {"relation": "recruits", "object_cell_type_id": "immune_cell", "source_id": "tannenbaum", "quote": QUOTE,
               "quote_start": str(start), "object_mention": "immune cells", "cited_refs": "tannenbaum_ref3",
-              "evidence_level_id": "expert_statement", "direction": "supports", "evidence_source": "not stated", "note": ""}
+              "evidence_level_id": "expert_statement", "direction": "supports", "species_context_qualifier": "not_stated", "note": ""}
     rows = [{**common, "id": "ci0001", "subject_cell_type_id": "macrophage", "subject_mention": "macrophages"},
             {**common, "id": "ci0002", "subject_cell_type_id": "neutrophil", "subject_mention": "Neutrophils"}]
     buffer = io.StringIO(newline="")
@@ -123,7 +122,7 @@ def test_the_views_show_the_new_assertions(extended):
     mine = view[view["table"] == "cell_interactions"]
     assert sorted(mine["subject_id"]) == ["macrophage", "neutrophil"] and set(mine["object_type"]) == {"cell_types"}
     about = pim.about("macrophage", extended)
-    recruits = [group for group in about["groups"] if group["relation"] == "recruits"]
+    recruits = [group for group in about["sections"][0]["groups"] if group["relation"] == "recruits"]
     assert recruits and recruits[0]["description"] == "macrophage —[recruits]→ cell type"
     assert [a["row_id"] for a in recruits[0]["assertions"]] == ["ci0001"]
 
@@ -145,7 +144,8 @@ def test_the_exports_carry_the_new_table(extended, tmp_path):
 def test_the_report_and_the_figure_show_the_new_table(extended):
     report = (extended / "docs" / "curation-report.md").read_text(encoding="utf-8")
     before = len(pim.assertions().explode("row_ids"))
-    assert "| cell_interactions |" in report and f"{before + 2} assertions in 7 relationship tables" in report
+    tables = len(DataPackage(extended).relationship_tables)
+    assert "| cell_interactions |" in report and f"{before + 2} assertions in {tables} relationship tables" in report
     figure = (extended / "docs" / "network.svg").read_text(encoding="utf-8")
     assert "cell interactions" in figure
 
@@ -154,4 +154,5 @@ def test_tests_parametrised_by_role_cover_every_table_of_that_role():
     """Tests that run once per table of a role take the list from the package, never from a list of their own."""
     package = DataPackage()
     assert set(package.entity_tables) | set(package.relationship_tables) | set(package.lookup_tables) == set(package.table_names)
-    assert package.lookup_tables == ["evidence_levels", "directions", "relations", "sources", "not_encoded", "withdrawn_rows"]
+    assert package.lookup_tables == ["evidence_levels", "directions", "species_contexts", "relations", "sources", "not_encoded",
+                                     "withdrawn_rows"]

@@ -130,9 +130,9 @@ def test_pandera_reports_a_duplicate_assertion(package_copy):
 
 def test_pandera_reports_a_value_outside_the_enum(package_copy):
     with edit_rows(package_copy, "treatment_conditions") as rows:
-        rows.set(rows.where(direction="refutes")[0]["id"], evidence_source="anecdote")
+        rows.set(rows.where(direction="refutes")[0]["id"], phase="onset")
     found = problems_by_rule(package_copy, "pandera", "enum")
-    assert found and found[0].table == "treatment_conditions" and found[0].column == "evidence_source" and found[0].value == "anecdote"
+    assert found and found[0].table == "treatment_conditions" and found[0].column == "phase" and found[0].value == "onset"
 
 
 # ---- layer 3: package rules ----------------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_unknown_cited_reference_is_reported(package_copy):
 
 def test_a_grade_the_rubric_does_not_give_is_reported(package_copy):
     with edit_rows(package_copy, "cell_conditions") as rows:
-        rows.set(PRECLINICAL_ROW, evidence_level_id="established_clinical", evidence_source="human clinical")
+        rows.set(PRECLINICAL_ROW, evidence_level_id="established_clinical", species_context_qualifier="human")
     found = problems_by_rule(package_copy, "package", "grade-rubric")
     assert len(found) == 1 and found[0].column == "evidence_level_id"
     assert "the quote holds the cue phrase 'Preclinical': the rubric grades it preclinical" in found[0].message

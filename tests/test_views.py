@@ -9,6 +9,7 @@ import pytest
 import painimmune as pim
 from conftest import run_cli
 from painimmune.entities import UnknownEntityError
+from painimmune.graph import qualifier_names
 
 
 @pytest.mark.parametrize("query, entity", [
@@ -29,9 +30,10 @@ def test_unknown_names_suggest_the_closest():
 
 def test_about_crps_answers_which_treatments_how_strong_and_who_says_so():
     result = pim.about("crps")
-    treatments = [a for g in result["groups"] if g["description"].startswith("treatment") for a in g["assertions"]]
+    treatments = [a for s in result["sections"] if s["kind"] in ("direct", "context") for g in s["groups"]
+                  if g["description"].startswith("treatment") for a in g["assertions"]]
     rows = pim.load("treatment_conditions")
-    expected = rows[rows["condition_id"] == "crps"]
+    expected = rows[(rows["condition_id"] == "crps") | (rows["disease_context_qualifier"] == "crps")]
     assert sorted(a["row_id"] for a in treatments) == sorted(expected["id"])
     for item in treatments:
         row = expected.set_index("id").loc[item["row_id"]]
@@ -41,11 +43,36 @@ def test_about_crps_answers_which_treatments_how_strong_and_who_says_so():
 
 def test_every_assertion_touching_the_entity_is_shown_once():
     result = pim.about("tnf")
-    shown = [a["row_id"] for g in result["groups"] for a in g["assertions"]]
+    direct = [a["row_id"] for g in result["sections"][0]["groups"] for a in g["assertions"]]
     rows = pim.assertions().explode("row_ids")
     touching = rows[((rows["subject_type"] == "mediators") & (rows["subject_id"] == "tnf"))
                     | ((rows["object_type"] == "mediators") & (rows["object_id"] == "tnf"))]
-    assert sorted(shown) == sorted(touching["row_ids"]) and len(shown) == len(set(shown))
+    assert sorted(direct) == sorted(touching["row_ids"])
+    shown = [a["row_id"] for s in result["sections"] for g in s["groups"] for a in g["assertions"]]
+    assert len(shown) == len(set(shown))  # a row shows in one part only
+
+
+@pytest.mark.parametrize(("query", "kinds", "row"), [
+    ("IL-6", ["direct", "example", "class"], "mc0019"),  # 'pro-inflammatory cytokines like IL-6 sustains pain in ... osteoarthritis'
+    ("T cell", ["direct", "example", "class"], "cc0038"),  # 'T-cell and B-cell involvement: Adaptive immunity ...'
+    ("ADRB2", ["direct"], "mi0005"),  # autoantibodies target it, in CRPS
+    ("arthritis", ["direct", "context"], "mc0026"),  # IL-17, pain-promoting, in arthritis models
+])
+def test_about_answers_through_examples_classes_and_context_each_labelled(query, kinds, row):
+    result = pim.about(query)
+    found = [section["kind"] for section in result["sections"]]
+    assert all(kind in found for kind in kinds), found
+    where = {a["row_id"]: section for section in result["sections"] for g in section["groups"] for a in g["assertions"]}
+    assert row in where
+    section = where[row]
+    words = {"example": "as an example of a class", "class": "a class", "context": "disease context", "direct": "What the sources say"}
+    assert words[section["kind"]] in section["heading"]
+    if query == "ADRB2":
+        assert next(a for g in section["groups"] for a in g["assertions"] if a["row_id"] == row)["context"]["disease"] == (
+            "complex regional pain syndrome")
+    if query == "arthritis":
+        il17 = next(a for g in section["groups"] for a in g["assertions"] if a["row_id"] == row)
+        assert [e["id"] for e in il17["subject_examples"]] == ["il17"] and il17["context"]["species"].startswith("animals")
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
@@ -61,8 +88,8 @@ def test_about_formats(fmt):
 
 def test_assertions_view_holds_each_assertion_once_with_support_counts():
     view = pim.assertions()
-    key = ["subject_type", "subject_id", "relation", "object_type", "object_id", "qualifiers"]
-    assert not view.duplicated(key).any()
+    key = ["subject_type", "subject_id", "relation", "object_type", "object_id", *qualifier_names()]
+    assert not view.astype(str).duplicated(key).any()
     relationship = pim.DataPackage().relationship_tables
     assert sorted(view.explode("row_ids")["row_ids"]) == sorted(i for t in relationship for i in pim.load(t)["id"])
     negative = view[(view["subject_id"] == "cox_inhibitor") & (view["object_id"] == "neuropathic_pain")].iloc[0]
@@ -71,7 +98,7 @@ def test_assertions_view_holds_each_assertion_once_with_support_counts():
     acute = view[(view["subject_id"] == "immune_cell") & (view["object_id"] == "nociception")].iloc[0]
     assert (acute["supporting_sources"], acute["refuting_sources"]) == (0, 1)  # 'does not seem to have an active role'
     chronic = view[(view["subject_id"] == "immune_cell") & (view["object_id"] == "chronic_pain") & (view["relation"] == "contributes to")
-                   & (view["qualifiers"] == "")].iloc[0]
+                   & view["phase"].isna() & view["disease_context_qualifier"].isna()].iloc[0]
     assert chronic["supporting_sources"] == 2 and chronic["refuting_sources"] == 0  # the review and the physician's article
     target = view[view["row_ids"].map(lambda ids: "tt0001" in ids)].iloc[0]
     assert (target["subject_type"], target["object_type"], target["object_id"]) == ("treatments", "mediators", "tnf")

@@ -3,12 +3,23 @@
 An entity is found by its id, name, any synonym or accepted mention, compared by
 :func:`painimmune.language.folding.fold` (case, accents, spaces, punctuation and plurals ignored:
 ``crps``, ``CRPS``, ``complex regional pain syndrome``, ``TNF-alpha``, ``tnfa``, ``TNF-α``,
-``macrophages``). Its assertions are grouped by relation, strongest evidence first, each with its
-evidence level, direction, source and verbatim quote.
+``macrophages``). What the sources say comes in four parts, each labelled as what it is:
+
+1. the entity's own assertions, grouped by relation, strongest evidence first;
+2. for a condition, the rows that place a relation between other entities *in* it (its disease
+   context: "In CRPS, antibodies ... activate pain fibres");
+3. the rows that name the entity as an *example* of a class ("cytokines (e.g. IL-6)"): statements
+   about the class, never direct statements about the entity;
+4. the assertions about each of its *classes* (``parents``, nearest first: a T cell's adaptive
+   immune cells, then immune cells), which it belongs to.
+
+Each part, and each group in it, carries its evidence profile (:mod:`painimmune.profile`).
 
 >>> import painimmune as pim
 >>> pim.about("tnfa")["entity"]["id"]
 'tnf'
+>>> [section["kind"] for section in pim.about("IL-6")["sections"]]
+['direct', 'example', 'class', 'class', 'class']
 """
 
 from __future__ import annotations
@@ -18,7 +29,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import pandas as pd
 
@@ -27,9 +38,12 @@ from painimmune.graph import assertion_rows
 from painimmune.language.folding import fold
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import read_terms
 from painimmune.package.schemas import entity_labels
+from painimmune.profile import EvidenceProfile, evidence_profile
 
 FORMATS = ("text", "markdown", "json")
+UBERON = "reference/ontologies/uberon.tsv"
 
 
 class UnknownEntityError(PainimmuneError, LookupError):
@@ -39,158 +53,375 @@ class UnknownEntityError(PainimmuneError, LookupError):
         return str(self.args[0])
 
 
-def find_entity(query: str, path: str | Path | None = None) -> dict[str, Any]:
-    """The entity (table, id, name, synonyms) that *query* names.
+class EntityRef(TypedDict):
+    """An entity named in a result: its table, id and name."""
+
+    table: str
+    id: str
+    name: str
+
+
+class Entity(EntityRef):
+    """The entity asked about: also its kind (``cell type``), synonyms, classes and whether it is one."""
+
+    kind: str
+    synonyms: list[str]
+    is_class: bool
+    parents: list[EntityRef]
+
+
+class Context(TypedDict):
+    """Where and in what a row's relation holds, in words."""
+
+    disease: str  # the name of the disease context, or ""
+    species: str  # the species context's label (``humans``, ``animals (species not named)``, ``not stated``)
+    anatomy: list[str]  # UBERON labels (CURIEs where no label is at hand)
+    phase: str
+
+
+class Assertion(TypedDict):
+    """One row, as seen from the entity asked about."""
+
+    row_id: str
+    table: str
+    role: str  # the entity's role: subject, object, context (its disease context) or example
+    relation: str
+    subject: EntityRef
+    object: EntityRef
+    context: Context
+    subject_examples: list[EntityRef]
+    object_examples: list[EntityRef]
+    evidence_level_id: str
+    evidence_level: str
+    evidence_rank: int
+    direction: str
+    source_id: str
+    source_title: str
+    source_type: str
+    cited_refs: list[str]
+    quote: str
+    subject_mention: str
+    object_mention: str
+    antecedent: dict[str, str]
+    note: str
+
+
+class Group(TypedDict):
+    """Assertions of one relation in which the entity has one role."""
+
+    relation: str
+    description: str
+    profile: EvidenceProfile
+    assertions: list[Assertion]
+
+
+class Section(TypedDict):
+    """One part of the answer: what it is (``kind``: direct, context, example or class), a heading
+    that says so, the class it is about (for ``class``), its profile and its groups."""
+
+    kind: str
+    heading: str
+    about: EntityRef
+    profile: EvidenceProfile | None
+    groups: list[Group]
+
+
+class About(TypedDict):
+    """The result of :func:`about`."""
+
+    entity: Entity
+    profile: EvidenceProfile | None  # of the entity's own assertions
+    sections: list[Section]
+
+
+def find_entity(query: str, path: str | Path | DataPackage | None = None) -> Entity:
+    """The entity that *query* names.
 
     Raises:
         UnknownEntityError: nothing matches (with the closest names), or several entities do.
     """
-    package = DataPackage(path)
-    names: dict[str, set[tuple[str, str]]] = {}
-    entities: dict[tuple[str, str], dict[str, Any]] = {}
-    for table in package.entity_tables:
-        for row in load(table, package.root).itertuples(index=False):
-            entity = {"table": table, "kind": entity_labels(package.schema(table)).singular,
-                      "id": row.id, "name": row.name, "synonyms": list(row.synonyms)}
-            entities[(table, row.id)] = entity
-            for label in (row.id, row.name, *row.synonyms, *row.mentions):
-                names.setdefault(fold(label), set()).add((table, row.id))
-    key = fold(query)
-    found = names.get(key, set())
-    if len(found) == 1:
-        return entities[next(iter(found))]
-    if found:
-        listed = ", ".join(f"{entities[e]['name']} ({e[0]}: {e[1]})" for e in sorted(found))
-        raise UnknownEntityError(f"{query!r} names several entities: {listed}; ask for one by its id")
-    close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
-    suggestions = sorted({entities[e]["name"] for k in close for e in names[k]})
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    kinds = [entity_labels(package.schema(table)).singular for table in package.entity_tables]
-    raise UnknownEntityError(f"no {', '.join(kinds[:-1])} or {kinds[-1]} is called {query!r}{hint}")
+    package = path if isinstance(path, DataPackage) else DataPackage(path)
+    return Names.of(package).find(query)
 
 
 @dataclass(frozen=True)
-class Context:
-    """What describing an entity needs, loaded once: every assertion row, the name of every entity,
-    the singular noun of every entity table, the evidence levels and the source titles and types."""
+class Names:
+    """Every entity of a package by its folded names, synonyms and accepted mentions."""
 
-    rows: pd.DataFrame
-    names: dict[tuple[str, str], str]
-    kinds: dict[str, str]
-    levels: pd.DataFrame
-    titles: pd.Series
-    source_types: pd.Series
+    entities: dict[tuple[str, str], Entity]
+    keys: dict[str, set[tuple[str, str]]]
+    kinds: list[str]
 
     @classmethod
-    def of(cls, package: DataPackage) -> Context:
-        """The context of *package* (its tables loaded and verified)."""
-        names = {(table, row.id): row.name for table in package.entity_tables for row in load(table, package.root).itertuples(index=False)}
-        sources = load("sources", package.root).set_index("id")
-        return cls(assertion_rows(package.root), names,
-                   {table: entity_labels(package.schema(table)).singular for table in package.entity_tables},
-                   load("evidence_levels", package.root).set_index("id"), sources["title"], sources["type"])
+    def of(cls, package: DataPackage) -> Names:
+        """The names of *package*'s entities (its entity tables loaded and verified)."""
+        entities: dict[tuple[str, str], Entity] = {}
+        keys: dict[str, set[tuple[str, str]]] = {}
+        names: dict[tuple[str, str], str] = {}
+        frames = {table: load(table, package.root) for table in package.entity_tables}
+        for table, frame in frames.items():
+            names.update({(table, row.id): row.name for row in frame.itertuples(index=False)})
+        for table, frame in frames.items():
+            kind = entity_labels(package.schema(table)).singular
+            for row in frame.to_dict("records"):
+                parents = [EntityRef(table=table, id=parent, name=names.get((table, parent), parent)) for parent in row.get("parents", [])]
+                entities[(table, row["id"])] = Entity(table=table, id=row["id"], name=row["name"], kind=kind, synonyms=list(row["synonyms"]),
+                                                      is_class=_flag(row.get("is_class")), parents=parents)
+                for label in (row["id"], row["name"], *row["synonyms"], *row["mentions"]):
+                    keys.setdefault(fold(label), set()).add((table, row["id"]))
+        return cls(entities, keys, [entity_labels(package.schema(table)).singular for table in package.entity_tables])
+
+    def find(self, query: str) -> Entity:
+        """The entity *query* names (see :func:`find_entity`)."""
+        key = fold(query) if isinstance(query, str) else ""
+        found = self.keys.get(key, set())
+        if len(found) == 1:
+            return self.entities[next(iter(found))]
+        if found:
+            listed = ", ".join(f"{self.entities[e]['name']} ({e[0]}: {e[1]})" for e in sorted(found))
+            raise UnknownEntityError(f"{query!r} names several entities: {listed}; ask for one by its id")
+        close = difflib.get_close_matches(key, list(self.keys), n=5, cutoff=0.6)
+        suggestions = sorted({self.entities[e]["name"] for k in close for e in self.keys[k]})
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        raise UnknownEntityError(f"no {', '.join(self.kinds[:-1])} or {self.kinds[-1]} is called {query!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What describing an entity needs, loaded once: every assertion row, every entity's name, the
+    evidence levels, the sources, the species contexts and the anatomical labels at hand."""
+
+    rows: pd.DataFrame
+    names: Names
+    levels: pd.DataFrame
+    sources: pd.DataFrame
+    species: dict[str, str]
+    anatomy: dict[str, str]
+
+    @classmethod
+    def of(cls, package: DataPackage) -> Knowledge:
+        """The knowledge of *package* (its tables loaded and verified)."""
+        species = load("species_contexts", package.root)
+        uberon = read_terms(package.root, UBERON) or {}
+        return cls(assertion_rows(package), Names.of(package), load("evidence_levels", package.root).set_index("id"),
+                   load("sources", package.root).set_index("id"), dict(zip(species["id"], species["label"])),
+                   {curie: term.label for curie, term in uberon.items()})
 
     @cached_property
-    def touching(self) -> dict[tuple[str, str], list[tuple[str, Any]]]:
-        """The assertion rows touching each entity (table, id), each with the entity's role in it."""
-        index: dict[tuple[str, str], list[tuple[str, Any]]] = {}
-        for row in self.rows.itertuples(index=False):
-            index.setdefault((row.subject_type, row.subject_id), []).append(("subject", row))
-            index.setdefault((row.object_type, row.object_id), []).append(("object", row))
-        return index
+    def index(self) -> dict[tuple[str, tuple[str, str]], list[int]]:
+        """The positions of the rows in which each entity has each role (subject, object, context, example)."""
+        found: dict[tuple[str, tuple[str, str]], list[int]] = {}
+        for position, row in enumerate(self.rows.itertuples(index=False)):
+            found.setdefault(("subject", (row.subject_type, row.subject_id)), []).append(position)
+            found.setdefault(("object", (row.object_type, row.object_id)), []).append(position)
+            if isinstance(row.disease_context_qualifier, str):
+                found.setdefault(("context", ("conditions", row.disease_context_qualifier)), []).append(position)
+            for role, table in (("subject", row.subject_type), ("object", row.object_type)):
+                for example in getattr(row, f"{role}_examples"):
+                    found.setdefault(("example", (table, example)), []).append(position)
+        return found
+
+    def ancestors(self, entity: Entity) -> list[Entity]:
+        """The classes of *entity*, nearest first (each once)."""
+        seen: list[Entity] = []
+        frontier = list(entity["parents"])
+        while frontier:
+            parent = frontier.pop(0)
+            found = self.names.entities.get((parent["table"], parent["id"]))
+            if found is not None and found not in seen:
+                seen.append(found)
+                frontier += found["parents"]
+        return seen
 
 
-def about(entity: str, path: str | Path | None = None) -> dict[str, Any]:
-    """Every assertion touching *entity*, grouped by relation.
+def _flag(value: object) -> bool:
+    """A boolean cell as a bool (a missing cell is false)."""
+    return bool(value) if value is not None and not pd.isna(value) else False
 
-    Returns a dict: ``entity`` (table, id, name, synonyms) and ``groups``, a list of
-    ``{"relation", "description", "assertions": [...]}``; each assertion names the entity's role
-    (subject or object), the other entity, the qualifiers, evidence level, direction, evidence
-    source, source (id and title), quote, the words of the source naming subject and object, note
-    and row id. Groups and assertions are ordered by strongest evidence first.
+
+def about(entity: str, path: str | Path | None = None) -> About:
+    """Everything the sources say about *entity*: its own assertions, the rows in its context, the
+    rows that name it as an example, and the assertions about its classes (see the module docstring).
 
     Raises:
         UnknownEntityError: see :func:`find_entity`.
     """
     package = DataPackage(path)
-    return describe(find_entity(entity, package.root), Context.of(package))
+    knowledge = Knowledge.of(package)
+    return describe(knowledge.names.find(entity), knowledge)
 
 
-def describe(found: dict[str, Any], context: Context) -> dict[str, Any]:
-    """The result of :func:`about` for the entity *found* (as :func:`find_entity` returns it)."""
-    touching = context.touching.get((found["table"], found["id"]), [])
-    _refuse_dangling([row for _, row in touching], context.names, context.levels.index, context.titles.index)
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for role, row in touching:
-        other_type, other_id = (row.object_type, row.object_id) if role == "subject" else (row.subject_type, row.subject_id)
-        other_kind = context.kinds[other_type]
-        description = (f"{found['name']} —[{row.relation}]→ {other_kind}" if role == "subject"
-                       else f"{other_kind} —[{row.relation}]→ {found['name']}")
-        groups.setdefault((row.relation, description), []).append({
-            "role": role, "relation": row.relation,
-            "other_type": other_type, "other_id": other_id, "other_name": context.names[(other_type, other_id)],
-            "qualifiers": row.qualifiers, "evidence_level_id": row.evidence_level_id,
-            "evidence_level": str(context.levels.at[row.evidence_level_id, "label"]),
-            "evidence_rank": int(context.levels.at[row.evidence_level_id, "rank"]), "direction": row.direction,
-            "evidence_source": row.evidence_source, "source_id": row.source_id, "source_title": str(context.titles[row.source_id]),
-            "source_type": str(context.source_types[row.source_id]),
-            "quote": row.quote, "subject_mention": row.subject_mention, "object_mention": row.object_mention,
-            "antecedent": _antecedent(row), "note": "" if pd.isna(row.note) else str(row.note), "row_id": row.row_id,
-        })
-    ordered: list[dict[str, Any]] = []
-    for (relation, description), items in groups.items():
-        items.sort(key=lambda item: (item["evidence_rank"], item["other_name"].casefold(), item["row_id"]))
-        ordered.append({"relation": relation, "description": description, "assertions": items})
+def describe(found: Entity, knowledge: Knowledge) -> About:
+    """The result of :func:`about` for the entity *found*. A row shows once, in the first part that
+    holds it (a row that names IL-6 as an example of pro-inflammatory cytokines is not shown again
+    among the statements about that class)."""
+    key = (found["table"], found["id"])
+    ref = EntityRef(table=found["table"], id=found["id"], name=found["name"])
+    shown: set[int] = set()
+
+    def rows(*roles: tuple[str, str, tuple[str, str]]) -> list[tuple[str, int]]:
+        picked = [(label, position) for label, role, entity in roles for position in knowledge.index.get((role, entity), [])
+                  if position not in shown]
+        shown.update(position for _, position in picked)
+        return picked
+
+    sections = [_section("direct", f"What the sources say about {found['name']}", ref,
+                         rows(("subject", "subject", key), ("object", "object", key)), knowledge)]
+    context = rows(("context", "context", key))
+    if context:
+        sections.append(_section("context", f"Relations the sources place in {found['name']} (its disease context)", ref, context,
+                                 knowledge))
+    examples = rows(("example", "example", key))
+    if examples:
+        sections.append(_section("example", f"Rows that name {found['name']} as an example of a class: statements about the "
+                                            "class, not about it directly", ref, examples, knowledge))
+    for parent in knowledge.ancestors(found):
+        parent_key = (parent["table"], parent["id"])
+        members = rows(("subject", "subject", parent_key), ("object", "object", parent_key))
+        if members:
+            sections.append(_section("class", f"About {parent['name']}, a class {found['name']} belongs to: statements about the "
+                                              "class", EntityRef(table=parent["table"], id=parent["id"], name=parent["name"]), members,
+                                     knowledge))
+    return About(entity=found, profile=sections[0]["profile"], sections=sections)
+
+
+def _section(kind: str, heading: str, ref: EntityRef, rows: list[tuple[str, int]], knowledge: Knowledge) -> Section:
+    items = [_assertion(role, knowledge.rows.iloc[position], knowledge) for role, position in rows]
+    _refuse_dangling(items, knowledge)
+    groups: dict[tuple[str, str], list[Assertion]] = {}
+    for item in items:
+        groups.setdefault((item["relation"], _description(item, ref, knowledge)), []).append(item)
+    ordered = []
+    for (relation, description), members in groups.items():
+        members.sort(key=lambda item: (item["evidence_rank"], _other(item, ref)["name"].casefold(), item["row_id"]))
+        profile = _profile(members, knowledge)
+        assert profile is not None  # (a group holds at least one row)
+        ordered.append(Group(relation=relation, description=description, profile=profile, assertions=members))
     ordered.sort(key=lambda group: (group["assertions"][0]["evidence_rank"], group["description"]))
-    return {"entity": found, "groups": ordered}
+    return Section(kind=kind, heading=heading, about=ref, profile=_profile(items, knowledge), groups=ordered)
 
 
-def _antecedent(row: Any) -> dict[str, str]:
+def _profile(items: list[Assertion], knowledge: Knowledge) -> EvidenceProfile | None:
+    frame = pd.DataFrame([{"source_id": item["source_id"], "evidence_level_id": item["evidence_level_id"], "direction": item["direction"]}
+                          for item in items], columns=["source_id", "evidence_level_id", "direction"])
+    return evidence_profile(frame, knowledge.sources["type"], knowledge.levels)
+
+
+def _ref(knowledge: Knowledge, table: str, entity: str) -> EntityRef:
+    found = knowledge.names.entities.get((table, entity))
+    return EntityRef(table=table, id=entity, name=found["name"] if found else entity)
+
+
+def _other(item: Assertion, ref: EntityRef) -> EntityRef:
+    return item["object"] if item["subject"]["id"] == ref["id"] and item["subject"]["table"] == ref["table"] else item["subject"]
+
+
+def _description(item: Assertion, ref: EntityRef, knowledge: Knowledge) -> str:
+    """How a group is named: the relation as an arrow, the entity asked about by name and the other end by its kind."""
+    kinds = {table: entity["kind"] for (table, _), entity in knowledge.names.entities.items()}
+
+    def end(role: str) -> str:
+        entity = item[role]  # type: ignore[literal-required]
+        return str(entity["name"]) if (entity["table"], entity["id"]) == (ref["table"], ref["id"]) else kinds.get(entity["table"], entity["table"])
+
+    return f"{end('subject')} —[{item['relation']}]→ {end('object')}"
+
+
+def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
+    levels, sources = knowledge.levels, knowledge.sources
+    level = row["evidence_level_id"]
+    disease = row["disease_context_qualifier"]
+    context = Context(disease=_ref(knowledge, "conditions", disease)["name"] if isinstance(disease, str) else "",
+                      species=knowledge.species.get(row["species_context_qualifier"], str(row["species_context_qualifier"])),
+                      anatomy=[knowledge.anatomy.get(curie, curie) for curie in row["anatomical_context_qualifier"]],
+                      phase=row["phase"] if isinstance(row["phase"], str) else "")
+    return Assertion(
+        row_id=row["row_id"], table=row["table"], role=role, relation=row["relation"],
+        subject=_ref(knowledge, row["subject_type"], row["subject_id"]), object=_ref(knowledge, row["object_type"], row["object_id"]),
+        context=context,
+        subject_examples=[_ref(knowledge, row["subject_type"], example) for example in row["subject_examples"]],
+        object_examples=[_ref(knowledge, row["object_type"], example) for example in row["object_examples"]],
+        evidence_level_id=str(level), evidence_level=str(levels.at[level, "label"]) if level in levels.index else str(level),
+        evidence_rank=int(levels.at[level, "rank"]) if level in levels.index else 99, direction=str(row["direction"]),
+        source_id=str(row["source_id"]),
+        source_title=str(sources.at[row["source_id"], "title"]) if row["source_id"] in sources.index else "",
+        source_type=str(sources.at[row["source_id"], "type"]) if row["source_id"] in sources.index else "",
+        cited_refs=list(row["cited_refs"]), quote=str(row["quote"]), subject_mention=str(row["subject_mention"]),
+        object_mention=str(row["object_mention"]), antecedent=_antecedent(row), note="" if pd.isna(row["note"]) else str(row["note"]))
+
+
+def _antecedent(row: pd.Series) -> dict[str, str]:
     """The mentions of *row* that lie outside its quote (an antecedent earlier in the paragraph,
     given by ``*_mention_start``), by role."""
-    return {role: getattr(row, f"{role}_mention") for role in ("subject", "object")
-            if not pd.isna(getattr(row, f"{role}_mention_start")) and getattr(row, f"{role}_mention_start") < row.quote_start}
+    return {role: str(row[f"{role}_mention"]) for role in ("subject", "object")
+            if not pd.isna(row[f"{role}_mention_start"]) and row[f"{role}_mention_start"] < row["quote_start"]}
 
 
-def _refuse_dangling(rows: list[Any], names: dict[tuple[str, str], str], levels: pd.Index, sources: pd.Index) -> None:
-    """Raise :class:`DataError` when one of *rows* (assertion rows, as tuples) refers to an entity,
-    level or source that does not exist (a package that does not validate), rather than fail on it later."""
-    for row in rows:
-        missing = [f"{table} {entity!r}" for table, entity in ((row.subject_type, row.subject_id), (row.object_type, row.object_id))
-                   if (table, entity) not in names]
-        missing += [f"evidence level {row.evidence_level_id!r}"] if row.evidence_level_id not in levels else []
-        missing += [f"source {row.source_id!r}"] if row.source_id not in sources else []
+def _refuse_dangling(items: list[Assertion], knowledge: Knowledge) -> None:
+    """Raise :class:`DataError` when a row refers to an entity, level or source that does not exist
+    (a package that does not validate), rather than show it half-named."""
+    for item in items:
+        missing = [f"{end['table']} {end['id']!r}" for end in (item["subject"], item["object"])
+                   if (end["table"], end["id"]) not in knowledge.names.entities]
+        missing += [f"evidence level {item['evidence_level_id']!r}"] if item["evidence_level_id"] not in knowledge.levels.index else []
+        missing += [f"source {item['source_id']!r}"] if item["source_id"] not in knowledge.sources.index else []
         if missing:
-            raise DataError(f"{row.table}: row {row.row_id} refers to {', '.join(missing)}, which does not exist; "
+            raise DataError(f"{item['table']}: row {item['row_id']} refers to {', '.join(missing)}, which does not exist; "
                             "`painimmune validate` names every such problem")
 
 
-def render(result: dict[str, Any], format: str = "text") -> str:  # noqa: A002 (the user-facing word)
+def context_words(context: Context) -> str:
+    """A row's context in words: ``in CRPS; humans; spinal cord; phase: initiation`` (empty parts left out)."""
+    parts = [f"in {context['disease']}" if context["disease"] else "", context["species"] if context["species"] != "not stated" else "",
+             ", ".join(context["anatomy"]), f"phase: {context['phase']}" if context["phase"] else ""]
+    return "; ".join(part for part in parts if part)
+
+
+def render(result: About, format: str = "text") -> str:  # noqa: A002 (the user-facing word)
     """*result* of :func:`about` as ``text``, ``markdown`` or ``json``."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     if format == "json":
         return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-    entity = result["entity"]
-    count = sum(len(group["assertions"]) for group in result["groups"])
     markdown = format == "markdown"
-    lines = [f"# {entity['name']}" if markdown else entity["name"],
-             "",
+    entity = result["entity"]
+    lines = [f"# {entity['name']}" if markdown else entity["name"], "",
              f"{entity['kind']} `{entity['id']}`" if markdown else f"{entity['kind']} {entity['id']}",
-             f"synonyms: {', '.join(entity['synonyms']) or '(none)'}",
-             f"{count} assertion(s) in {len(result['groups'])} relation(s); strongest evidence first."]
-    for group in result["groups"]:
-        lines += ["", f"## {group['description']}" if markdown else f"{group['description']}:"]
-        for item in group["assertions"]:
-            where = f" [{item['qualifiers']}]" if item["qualifiers"] else ""
-            verdict = "" if item["direction"] == "supports" else " (REFUTES)"
-            fields = (f"evidence: {item['evidence_level']}{verdict} · gathered in: {item['evidence_source']} · "
-                      f"source: {item['source_id']}, {item['source_type']}")
-            if markdown:
-                lines.append(f"- **{item['other_name']}**{where} — row `{item['row_id']}`  \n  {fields}  \n  > {item['quote']}")
-            else:
-                lines.append(f"  - {item['other_name']}{where} — row {item['row_id']}")
-                lines.append(f"      {fields}")
-                lines.append(f"      \"{item['quote']}\"")
+             f"synonyms: {', '.join(entity['synonyms']) or '(none)'}"]
+    if entity["parents"]:
+        lines.append(f"belongs to: {', '.join(parent['name'] for parent in entity['parents'])}")
+    lines.append(_profile_words(result["profile"], "its own assertions"))
+    for section in result["sections"]:
+        if section["kind"] != "direct":
+            lines += ["", f"## {section['heading']}" if markdown else f"=== {section['heading']}"]
+            lines.append(_profile_words(section["profile"], "these rows"))
+        for group in section["groups"]:
+            lines += ["", f"### {group['description']}" if markdown else f"{group['description']}:"]
+            lines += _items(group["assertions"], markdown)
     return "\n".join(lines) + "\n"
 
+
+def _profile_words(profile: EvidenceProfile | None, what: str) -> str:
+    if profile is None:
+        return f"no source states {what}."
+    types = ", ".join(f"{count} {kind}" for kind, count in profile["source_types"].items())
+    refuting = f"; {profile['refuting_rows']} refuting" if profile["refuting_rows"] else ""
+    return f"{what}: {profile['rows']} row(s) from {profile['sources']} source(s) ({types}); strongest evidence: {profile['strongest_label']}{refuting}."
+
+
+def _items(items: list[Assertion], markdown: bool) -> list[str]:
+    lines = []
+    for item in items:
+        where = context_words(item["context"])
+        where = f" [{where}]" if where else ""
+        examples = [f"e.g. {', '.join(e['name'] for e in item[f'{role}_examples'])} as examples of the {role}"  # type: ignore[literal-required]
+                    for role in ("subject", "object") if item[f"{role}_examples"]]  # type: ignore[literal-required]
+        named = f" ({'; '.join(examples)})" if examples else ""
+        verdict = "" if item["direction"] == "supports" else " (REFUTES)"
+        statement = f"{item['subject']['name']} {item['relation']} {item['object']['name']}"
+        fields = f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}"
+        if markdown:
+            lines.append(f"- **{statement}**{where}{named} — row `{item['row_id']}`  \n  {fields}  \n  > {item['quote']}")
+        else:
+            lines += [f"  - {statement}{where}{named} — row {item['row_id']}", f"      {fields}", f"      \"{item['quote']}\""]
+    return lines

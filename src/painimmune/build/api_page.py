@@ -17,9 +17,13 @@ EXAMPLES = {
     "about": '''>>> crps = pim.about("complex regional pain syndrome")
 >>> crps["entity"]["id"], crps["entity"]["table"]
 ('crps', 'conditions')
->>> first = crps["groups"][0]["assertions"][0]
->>> {"other_name", "evidence_level", "direction", "source_id", "quote", "row_id"} <= set(first)
-True''',
+>>> [section["kind"] for section in crps["sections"]]
+['direct', 'context', 'class', 'class']
+>>> first = crps["sections"][0]["groups"][0]["assertions"][0]
+>>> {"subject", "object", "context", "evidence_level", "direction", "source_id", "quote", "row_id"} <= set(first)
+True
+>>> crps["profile"]["source_types"]
+{'clinician article': 1}''',
     "assertions": '''>>> graph = pim.assertions()
 >>> list(graph.columns[:5])
 ['subject_type', 'subject_id', 'relation', 'object_type', 'object_id']

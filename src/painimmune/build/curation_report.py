@@ -38,7 +38,10 @@ def render(package: DataPackage) -> str:
     per_source = per_source.reindex([*relationship_tables, "all"]).fillna(0).astype(int).reset_index()
     per_level = pd.crosstab(assertions["evidence_level_id"], assertions["direction"], margins=True, margins_name="all")
     per_level = per_level.reindex([*levels["id"], "all"]).fillna(0).astype(int).reset_index()
-    per_evidence = assertions["evidence_source"].value_counts().rename_axis("evidence gathered in").reset_index(name="rows")
+    species = frames["species_contexts"].set_index("id")
+    per_species = (assertions["species_context_qualifier"].astype(str).value_counts().rename_axis("species context").reset_index(name="rows")
+                   .assign(**{"study kind": lambda f: f["species context"].map(species["study_kind"]).astype(str),
+                              "NCBITaxon": lambda f: f["species context"].map(species["ncbitaxon_id"]).fillna("")}))
 
     used = used_ids(package, {name: frames[name] for name in relationship_tables})
     unused = [f"{table}.{entity}" for table in package.entity_tables for entity in frames[table]["id"] if entity not in used[table]]
@@ -53,7 +56,10 @@ def render(package: DataPackage) -> str:
         "## Assertions per evidence level and direction",
         "Levels in rank order (1 strongest); the rubric is in `tables/evidence_levels.csv` and `tables/directions.csv`.",
         markdown.table(per_level),
-        "## What the evidence was gathered in", markdown.table(per_evidence),
+        "## What the evidence was gathered in",
+        "The species context of each row, as the rubric reads it from the quote (`tables/species_contexts.csv`): 'models' are "
+        "animals of a species the source does not name.", markdown.table(per_species[["species context", "study kind", "NCBITaxon", "rows"]]),
+        "## Context, examples and classes", *_context(package, frames, assertions),
         "## How rows are grounded", *_grounding(package, frames, assertions),
         "## Every sentence accounted for", *_sentences(package, frames, texts),
         "## Spans not encoded", *_not_encoded(frames["not_encoded"]),
@@ -86,6 +92,23 @@ def _entities(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[str
             "broad matches in `close_matches` and `broad_matches`; the SSSOM export gives each with its predicate."]
 
 
+def _context(package: DataPackage, frames: dict[str, pd.DataFrame], assertions: pd.DataFrame) -> list[str]:
+    counts = {
+        "with a disease context": int(assertions["disease_context_qualifier"].notna().sum()),
+        "with an anatomical context (UBERON)": int(assertions["anatomical_context_qualifier"].map(bool).sum()),
+        "with a phase": int(assertions["phase"].notna().sum()),
+        "naming examples of their subject": int(assertions["subject_examples"].map(bool).sum()),
+        "naming examples of their object": int(assertions["object_examples"].map(bool).sum()),
+    }
+    links = pd.DataFrame([{"table": table, "entities": len(frames[table]), "classes": int(frames[table]["is_class"].fillna(False).sum()),
+                           "parent links": int(frames[table]["parents"].map(len).sum())} for table in package.entity_tables])
+    return ["What makes a statement true is data: the condition in which the source places it, where in the body, in which "
+            "phase, and which members of a class the quote names as examples.",
+            markdown.table(pd.DataFrame([{"rows": label, "count": value} for label, value in counts.items()])),
+            "Each entity may name its classes (`parents`), checked against the ontologies' subclass relations where both ends "
+            "have an exact identifier of the same ontology (`reference/ontologies/superclasses.tsv`).", markdown.table(links)]
+
+
 def _grounding(package: DataPackage, frames: dict[str, pd.DataFrame], assertions: pd.DataFrame) -> list[str]:
     rows = assertion_rows(package.root)
     inside = int(rows["subject_mention_start"].isna().sum() + rows["object_mention_start"].isna().sum())
@@ -95,6 +118,9 @@ def _grounding(package: DataPackage, frames: dict[str, pd.DataFrame], assertions
     for role in ("subject", "object"):
         for kind, entity, mention in zip(rows[f"{role}_type"], rows[f"{role}_id"], rows[f"{role}_mention"]):
             uses[(kind, entity, fold(mention))] += 1
+        for kind, examples, mentions in zip(rows[f"{role}_type"], rows[f"{role}_examples"], rows[f"{role}_example_mentions"]):
+            for example, mention in zip(examples, mentions):
+                uses[(kind, example, fold(mention))] += 1
     listed = pd.DataFrame([{"entity": f"{table}.{entity}", "accepted mention": mention, "rows": uses[(table, entity, key)]}
                            for (table, entity, key), mention in accepted.items()], columns=["entity", "accepted mention", "rows"])
     return [f"Each row names the words of its source that name its subject and its object. Of the {2 * len(rows)} "

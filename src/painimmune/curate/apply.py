@@ -38,17 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from painimmune import build
-from painimmune.curate.worksheet import (
-    ACCEPT,
-    CANDIDATE,
-    COLUMNS,
-    MENTION,
-    NOT_ENCODED_DECISION,
-    QUALIFIER_EQUALS,
-    REJECT,
-    SENTENCE,
-    unescape,
-)
+from painimmune.curate.worksheet import ACCEPT, CANDIDATE, MENTION, NOT_ENCODED_DECISION, REJECT, RENAMED, SENTENCE, unescape
+from painimmune.curate.worksheet import columns as worksheet_columns
 from painimmune.errors import DataError
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.language.text import span, starts
@@ -69,8 +60,6 @@ DECISIONS = {SENTENCE: ("", NOT_ENCODED_DECISION), MENTION: ("",), CANDIDATE: ("
 # The files of a package that the build reads or writes, copied to build and validate the result.
 PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "reference", "curation", "docs", "CITATION.cff",
                  "CHANGELOG.md", ".zenodo.json")
-# Table columns that the worksheet holds under another name.
-RENAMED = {"quote": "text", "quote_start": "start"}
 NOT_ENCODED_RENAMED = {"kind": "not_encoded_kind"}
 _INTEGER = re.compile(csvio.TEXT_SYNTAX["integer"])
 _ID_PATTERN = re.compile(r"^\^([A-Za-z_]+)\\d\{(\d+),?\d*\}\$$")
@@ -117,7 +106,7 @@ def apply(worksheet: str | Path, path: str | Path | None = None) -> Outcome:
     package = DataPackage(path)
     frames = load_all(package.root, verify=False)
     try:
-        lines = read_worksheet(worksheet)
+        lines = read_worksheet(worksheet, package)
     except DataError as exc:
         return _refused([str(exc)])
     rows, problems = _rows(package, frames, lines)
@@ -144,11 +133,12 @@ def apply(worksheet: str | Path, path: str | Path | None = None) -> Outcome:
     return Outcome(True, added, written, [], notes)
 
 
-def read_worksheet(worksheet: str | Path) -> list[tuple[int, dict[str, str]]]:
+def read_worksheet(worksheet: str | Path, package: DataPackage) -> list[tuple[int, dict[str, str]]]:
     """The lines of a worksheet file as (line number, cells by column), cells as written.
 
     The file is UTF-8 (a byte-order mark, as spreadsheets write, is allowed), a CSV whose header
-    holds each column of :data:`~painimmune.curate.worksheet.COLUMNS` once and no other.
+    holds each column of the worksheet of *package* (:func:`~painimmune.curate.worksheet.columns`)
+    once and no other.
 
     Raises:
         DataError: the file is too large, not UTF-8, not well-formed CSV or its header is not a
@@ -166,8 +156,9 @@ def read_worksheet(worksheet: str | Path) -> list[tuple[int, dict[str, str]]]:
         lines = [(reader.line_num, cells) for cells in reader]
     except csv.Error as exc:
         raise DataError(f"{where}: line {reader.line_num}: malformed CSV ({exc})") from exc
-    missing = [column for column in COLUMNS if column not in header]
-    extra = sorted({label for label in header if label not in COLUMNS} | {label for label in header if header.count(label) > 1})
+    expected = worksheet_columns(package)
+    missing = [column for column in expected if column not in header]
+    extra = sorted({label for label in header if label not in expected} | {label for label in header if header.count(label) > 1})
     if missing or extra:
         said = [f"missing column(s) {', '.join(missing)}" if missing else "", f"unknown or repeated column(s) {', '.join(extra)}" if extra else ""]
         raise DataError(f"{where}: line 1: not a worksheet header: {'; '.join(s for s in said if s)}")
@@ -252,15 +243,6 @@ def _candidate(package: DataPackage, frames: dict[str, pd.DataFrame], joins: dic
         said = "is no id of" if not holders else "is an id of both"
         fault("object", f"{cells['object']!r} {said} {tables}")
         return None
-    qualifiers: dict[str, str] = {}
-    for part in filter(None, (part.strip() for part in cells["qualifiers"].split(";"))):
-        column, equals, value = part.partition(QUALIFIER_EQUALS)
-        column, value = column.strip(), value.strip()
-        if not equals or column not in roles.qualifiers or column in qualifiers:
-            fault("qualifiers", f"{part!r}: write each qualifier once as column=value, the columns being "
-                  f"{', '.join(roles.qualifiers) or 'none for this table'}")
-            return None
-        qualifiers[column] = value
     columns = {}
     values = {}
     for name in field_names(package.schema(table)):
@@ -270,8 +252,6 @@ def _candidate(package: DataPackage, frames: dict[str, pd.DataFrame], joins: dic
             columns[name], values[name] = "relation", cells["relation"]
         elif name in roles.objects:
             columns[name], values[name] = "object", cells["object"] if name == holders[0] else ""
-        elif name in roles.qualifiers:
-            columns[name], values[name] = "qualifiers", qualifiers.get(name, "")
         else:
             columns[name] = RENAMED.get(name, name)
             values[name] = cells.get(columns[name], "")

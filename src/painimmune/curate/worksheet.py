@@ -22,11 +22,18 @@ The worksheet has one line per ``kind``:
 - ``candidate``: for each pair of mentioned entities whose tables a relationship table joins (read
   from the Table Schemas' ``assertion``), a row of that table: ``subject``, ``object``, the sentence
   as quote (``text``, ``start``), the mentions, the cited references of the sentence's ``[n]``
-  markers, and the evidence level and direction the rubric (:class:`~painimmune.language.rubric.Rubric`,
-  the one validation applies) gives the sentence. ``relation`` and qualifiers are suggested only
-  from an explicit cue (the relation's own words in the sentence), and otherwise left for the
-  curator; ``cues`` names every cue that fired. A curator sets ``decision`` to ``accept`` or ``reject``,
-  and may shorten the quote (the rubric then grades the shorter quote).
+  markers, and the evidence level, direction and species context the rubric
+  (:class:`~painimmune.language.rubric.Rubric`, the one validation applies) gives the sentence.
+  ``relation`` and the other qualifiers are suggested only from an explicit cue (the relation's own
+  words, a phase, the name of an anatomical term in the sentence), and otherwise left for the
+  curator; ``cues`` names every cue that fired, and the conditions the sentence names besides the
+  row's ends (a possible disease context). A curator sets ``decision`` to ``accept`` or ``reject``,
+  and may shorten the quote (the rubric then grades the shorter quote, and a cue of the sentence
+  left outside it must be named in the note, as validation requires).
+
+The columns after ``object`` are the fields every relationship table shares
+(``schemas/shared/fields.json``, :func:`painimmune.graph.shared_fields`), ``quote`` and
+``quote_start`` written as ``text`` and ``start``: a shared field added there is a column here.
 
 Cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, a tab or
 a carriage return) are written with one leading apostrophe, which :func:`unescape` removes again;
@@ -46,22 +53,25 @@ from pathlib import Path
 import pandas as pd
 
 from painimmune.errors import DataError
-from painimmune.graph import entity_type, relationship_tables
+from painimmune.graph import entity_type, relationship_tables, shared_fields
 from painimmune.language.folding import fold
-from painimmune.language.rubric import Rubric
+from painimmune.language.markers import sentence_markers
 from painimmune.language.sentences import Sentence
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
 from painimmune.package.csvio import FORMULA_START
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import read_terms
 from painimmune.package.schemas import AssertionColumns, enum, foreign_keys
 from painimmune.validation.grounding import UNACCOUNTED, accounting
 from painimmune.validation.package_rules import CITED_REFERENCE, source_texts
-from painimmune.validation.rubric_rules import DIRECTIONS, LEVELS
+from painimmune.validation.rubric_rules import Grader
 
-COLUMNS = ("kind", "decision", "source_id", "sentence_start", "text", "start", "table", "entity", "subject", "relation",
-           "object", "qualifiers", "subject_mention", "subject_mention_start", "object_mention", "object_mention_start",
-           "cited_refs", "evidence_level_id", "direction", "evidence_source", "note", "not_encoded_kind", "reason", "cues")
+# The worksheet's own columns, before the relationship tables' shared fields and after them.
+HEAD = ("kind", "decision", "source_id", "sentence_start", "text", "start", "table", "entity", "subject", "relation", "object")
+TAIL = ("not_encoded_kind", "reason", "cues")
+# Table columns that the worksheet holds under another name.
+RENAMED = {"quote": "text", "quote_start": "start"}
 SENTENCE, MENTION, CANDIDATE = "sentence", "mention", "candidate"
 ACCEPT, REJECT, NOT_ENCODED_DECISION = "accept", "reject", "not encoded"
 # The apostrophe that escapes a cell a spreadsheet would run as a formula (csvio.FORMULA_START, the
@@ -76,10 +86,10 @@ NEW_ENTITY_SUFFIXES = ("kine", "itis", "cyte", "phage", "glia", "algia", "pathy"
 HEAD_NOUNS = frozenset({"receptor", "inhibitor", "antagonist", "agonist", "blocker", "antibody"})
 # Words of a relation that are no cue for it ("is recruited by": the cue is "recruited").
 FUNCTION_WORDS = frozenset({"is", "are", "to", "by", "in", "of", "the", "for", "with"})
-QUALIFIER_SEPARATOR, QUALIFIER_EQUALS = "; ", "="
 _WORD = re.compile(r"[^\W_]+")
 _TERM = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?")
-_MARKER = re.compile(r"\[(\d+)\]")
+# The qualifier columns the worksheet suggests values for, and the table of the disease context.
+SPECIES, ANATOMY, CONDITIONS = "species_context_qualifier", "anatomical_context_qualifier", "conditions"
 
 
 @dataclass(frozen=True)
@@ -105,11 +115,10 @@ class Candidate:
     subject: Mention
     object: Mention
     relation: str | None
-    qualifiers: dict[str, str]
+    qualifiers: dict[str, str]  # qualifier column -> value as written (a list's items joined by '|')
     cited_refs: list[str]
     evidence_level_id: str
     direction: str
-    evidence_source: str | None
     cues: list[str]
 
 
@@ -123,12 +132,20 @@ class SentenceWork:
     candidates: list[Candidate] = field(default_factory=list)
 
 
+def columns(package: DataPackage) -> tuple[str, ...]:
+    """The worksheet's columns for *package*: its own (:data:`HEAD`), the fields every relationship
+    table shares (``quote`` and ``quote_start`` as ``text`` and ``start``), then :data:`TAIL`."""
+    shared = [RENAMED.get(column, column) for column in shared_fields(package)]
+    return (*HEAD, *(column for column in shared if column not in HEAD), *TAIL)
+
+
 @dataclass
 class Worksheet:
-    """The worksheet of one source: its unaccounted sentences, in order."""
+    """The worksheet of one source: its unaccounted sentences, in order, and its columns."""
 
     source_id: str
     sentences: list[SentenceWork]
+    columns: tuple[str, ...]
 
     def candidates(self) -> Iterator[tuple[Sentence, Candidate]]:
         """Every candidate with its sentence."""
@@ -137,7 +154,7 @@ class Worksheet:
                 yield work.sentence, candidate
 
     def rows(self) -> list[dict[str, str]]:
-        """The worksheet's lines as dicts of :data:`COLUMNS` (unescaped text)."""
+        """The worksheet's lines as dicts of its :attr:`columns` (unescaped text)."""
         lines = []
         for work in self.sentences:
             sentence = work.sentence
@@ -148,15 +165,15 @@ class Worksheet:
                               "table": mention.table or "", "entity": mention.entity or "", "cues": mention.how})
             for candidate in work.candidates:
                 lines.append({**base, **_candidate_cells(sentence, candidate)})
-        return [{column: line.get(column, "") for column in COLUMNS} for line in lines]
+        return [{column: line.get(column, "") for column in self.columns} for line in lines]
 
     def to_csv(self) -> bytes:
         """The worksheet as CSV: UTF-8 with a byte-order mark (so that spreadsheets read it as UTF-8),
         a header row, formula-like cells escaped (:func:`escape`)."""
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(COLUMNS)
-        writer.writerows([escape(line[column]) for column in COLUMNS] for line in self.rows())
+        writer.writerow(self.columns)
+        writer.writerows([escape(line[column]) for column in self.columns] for line in self.rows())
         return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -183,16 +200,11 @@ def _candidate_cells(sentence: Sentence, candidate: Candidate) -> dict[str, str]
 
     return {"kind": CANDIDATE, "text": sentence.text, "start": str(sentence.start), "table": candidate.table,
             "subject": candidate.subject.entity or "", "relation": candidate.relation or "", "object": candidate.object.entity or "",
-            "qualifiers": format_qualifiers(candidate.qualifiers),
+            **candidate.qualifiers,
             "subject_mention": candidate.subject.text, "subject_mention_start": start(candidate.subject),
             "object_mention": candidate.object.text, "object_mention_start": start(candidate.object),
             "cited_refs": "|".join(candidate.cited_refs), "evidence_level_id": candidate.evidence_level_id,
-            "direction": candidate.direction, "evidence_source": candidate.evidence_source or "", "cues": "; ".join(candidate.cues)}
-
-
-def format_qualifiers(qualifiers: dict[str, str]) -> str:
-    """Qualifiers as the worksheet writes them: ``location=spinal cord; phase=initiation``."""
-    return QUALIFIER_SEPARATOR.join(f"{column}{QUALIFIER_EQUALS}{value}" for column, value in qualifiers.items())
+            "direction": candidate.direction, "cues": "; ".join(candidate.cues)}
 
 
 class Finder:
@@ -208,15 +220,15 @@ class Finder:
         """
         self.package = path if isinstance(path, DataPackage) else DataPackage(path)
         self.frames = load_all(self.package.root, verify=False)
-        self.rubric = Rubric.from_tables(self.frames[LEVELS], self.frames[DIRECTIONS])
+        self.grader = Grader(self.frames)
         self.notes: list[str] = []
         self.texts, problems = source_texts(self.package, self.frames["sources"], self.notes)
         self.text_problems = {problem.row: problem.message for problem in problems}
         self.names = _name_index(self.package, self.frames)
         self.longest = max((len(_WORD.findall(label)) for label in self.names.labels), default=1) + 1
         self.joins = _joins(self.package, self.frames)
-        self.allowed_sources = {level: list(allowed) for level, allowed in
-                                zip(self.frames[LEVELS]["id"], self.frames[LEVELS]["evidence_sources"])}
+        self.places = _places(self.package, self.frames)
+        self.columns = columns(self.package)
 
     def text(self, source_id: str) -> str:
         """The text of document *source_id*.
@@ -239,6 +251,7 @@ class Finder:
         text = self.text(source_id)
         found = accounting(self.package, self.frames, {source_id: text})[source_id]
         refs = self._cited_references(source_id)
+        carried = sentence_markers(text)
         works: list[SentenceWork] = []
         previous: dict[int, list[Mention]] = {}  # paragraph -> known mentions of its latest sentence that has any
         for sentence, status in found:
@@ -253,9 +266,9 @@ class Finder:
                 previous[sentence.paragraph] = known
             if status == UNACCOUNTED:
                 work = SentenceWork(sentence, mentions, antecedents)
-                work.candidates = self.candidates(sentence, known, antecedents, refs)
+                work.candidates = self.candidates(sentence, known, antecedents, refs, carried[(sentence.start, sentence.end)])
                 works.append(work)
-        return Worksheet(source_id, works)
+        return Worksheet(source_id, works, self.columns)
 
     def mentions(self, sentence: Sentence) -> list[Mention]:
         """The entity mentions in *sentence*, in order (a mention inside a longer one of the same entity
@@ -306,20 +319,24 @@ class Finder:
                 yield Mention(word, sentence.start + term.start(), None, None, f"possible new entity ({why})")
 
     def candidates(self, sentence: Sentence, known: list[Mention], antecedents: list[Mention],
-                   refs: dict[str, str]) -> list[Candidate]:
+                   refs: dict[str, str], carried: list[str]) -> list[Candidate]:
         """The candidate rows of *sentence*: one per relationship table, subject and object that its
         mentions (and, paired with one of those, its antecedents) allow, first mentions first. Two
         mentions of one entity table in one list (only commas, brackets and words such as "and",
         "or", "e.g." between them: "cytokines (e.g. IL-1β, TNF-α)") are coordinated, not related,
         and make no candidate."""
-        grade, grade_cue = self.rubric.grade(sentence.text)
-        direction, direction_cue = self.rubric.direction(sentence.text)
-        allowed = self.allowed_sources.get(grade, [])
-        cited = [refs[number] for number in _MARKER.findall(sentence.text) if number in refs]
-        common = [f"grade: {grade_cue!r}" if grade_cue else "grade: no cue (the level without cues)"]
+        grading = self.grader.grade(sentence.text)
+        (grade, grade_cue), (direction, direction_cue), (species, species_cue) = grading.level, grading.direction, grading.species
+        cited = [refs[number] for number in carried if number in refs]
+        common = [f"grade: {grade_cue!r}" if grade_cue else "grade: no cue (the level without cues)",
+                  f"species context: {species_cue!r}" if species_cue else f"species context: {species} (no cue)"]
         if direction_cue:
             common.append(f"direction: {direction_cue!r} (if it does not negate the relation: supports, and a note "
                           f"\"'{direction_cue.casefold()}' does not negate ...\")")
+        words = fold_words(sentence.text)
+        places = [curie for phrase, curie in self.places.items() if phrase in words]
+        if places:
+            common.append(f"anatomical context: {', '.join(dict.fromkeys(places))}")
         found: dict[tuple[str, str, str], Candidate] = {}
         pairs = [(a, b) for a in known for b in [*known, *antecedents] if a.entity != b.entity]
         pairs += [(b, a) for a in known for b in antecedents if a.entity != b.entity]
@@ -337,8 +354,13 @@ class Finder:
                 between = free[max(first.end - sentence.start, 0):max(second.start - sentence.start, 0)]
                 relation, relation_cues = join.relation(free, between)
                 qualifiers, qualifier_cues = join.qualifiers(free)
+                qualifiers[SPECIES] = species
+                if places:
+                    qualifiers[ANATOMY] = "|".join(dict.fromkeys(places))
+                others = [m.entity for m in known if m.table == CONDITIONS and m.entity not in (subject.entity, obj.entity)]
+                context_cues = [f"disease context? the sentence also names {', '.join(map(str, dict.fromkeys(others)))}"] if others else []
                 found[key] = Candidate(table, subject, obj, relation, qualifiers, cited, grade, direction,
-                                       allowed[0] if len(allowed) == 1 else None, [*relation_cues, *qualifier_cues, *common])
+                                       [*relation_cues, *qualifier_cues, *context_cues, *common])
         return list(found.values())
 
     def _cited_references(self, source_id: str) -> dict[str, str]:
@@ -449,13 +471,28 @@ def _coordinated(sentence: Sentence, a: Mention, b: Mention, mentions: list[Ment
     return _LIST_GAP.fullmatch(gap) is not None
 
 
+def fold_words(text: str) -> str:
+    """*text* as folded words between spaces, so that a folded phrase is found as whole words."""
+    return " " + " ".join(fold(word) for word in _WORD.findall(text)) + " "
+
+
+def _places(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """The anatomical terms a sentence may name, by their label or exact synonym as folded words:
+    the verified terms of the anatomical context column's reference table."""
+    schema = package.schema(package.relationship_tables[0]) if package.relationship_tables else {"fields": []}
+    reference = next((field.get("referenceTable") for field in schema["fields"] if field["name"] == ANATOMY), None)
+    terms = read_terms(package.root, reference) if reference else None
+    return {fold_words(label): term.curie for term in (terms or {}).values() for label in (term.label, *term.exact_synonyms)}
+
+
 def _joins(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[str, Join]:
     joins = {}
     for table, columns in relationship_tables(package).items():
         joins[table] = Join(columns, entity_type(package, table, columns.subject),
                             {entity_type(package, table, column): column for column in columns.objects},
                             vocabulary(package, frames, table, columns.predicate),
-                            {column: vocabulary(package, frames, table, column) for column in columns.qualifiers})
+                            {column: list(enum(field) or []) for column in columns.qualifiers
+                             for field in package.schema(table)["fields"] if field["name"] == column and enum(field)})
     return joins
 
 

@@ -22,9 +22,29 @@ therapeutic claim is a negated ``biolink:ameliorates_condition`` (:data:`REFUTED
 source denies an effect, not that the treatment was ever used or studied, which a negated
 ``treats_or_applied_or_studied_to_treat`` would say.
 
+A predicate whose Biolink domain or range does not admit the categories of the edge's ends (a
+cell subject of ``ameliorates_condition``, a process object of it, a procedure treating) is
+replaced by its nearest ancestor predicate that admits them (:func:`fitting_predicate`): the
+statement is kept, at the precision Biolink allows for those categories.
+
+**Context**: each qualifier column of the relationship tables (the fields that declare a
+``qualifier``) is an edge property of that Biolink slot: the disease context as the condition's
+node id (``disease_context_qualifier``), the species context as its NCBITaxon term
+(``species_context_qualifier``; none for ``in vitro`` and ``not stated``), the anatomical context as
+UBERON terms (``anatomical_context_qualifier``), the phase in the edge's ``qualifiers`` as
+``painimmune:phase.<value>``. The named examples of a row's ends travel as
+``painimmune_subject_examples`` and ``painimmune_object_examples`` (node ids): Biolink has no slot
+for them.
+
+**Hierarchy**: each entity's ``parents`` are ``biolink:subclass_of`` edges (curated by the
+project, ``knowledge_level`` ``knowledge_assertion``, no publication); where Biolink does not admit
+``subclass_of`` between the two categories (it asks for ontology classes: a protein or a
+treatment is none), the nearest predicate that does, with ``original_predicate`` ``biolink:subclass_of``.
+
 Edge ids are derived from content: ``urn:uuid:`` and the UUID 5 (:data:`EDGE_NAMESPACE`) of the
-JSON array ``[subject, predicate, object, original_predicate, qualifiers, negated, source, quote]``,
-so the same statement has the same id in every release and two exports can be compared edge by edge.
+JSON array ``[subject, predicate, object, original_predicate, qualifiers, negated, source, quote]``
+(``qualifiers``: every qualifier column's value, joined), so the same statement has the same id in
+every release and two exports can be compared edge by edge.
 
 Provenance, the Translator way: ``primary_knowledge_source`` (:data:`~painimmune.export.namespace.INFORES`,
 not registered), ``knowledge_level`` ``knowledge_assertion``, ``agent_type`` ``manual_agent``,
@@ -42,6 +62,7 @@ import csv
 import io
 import json
 import uuid
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -51,16 +72,19 @@ import pandas as pd
 
 from painimmune.errors import DataError
 from painimmune.export.namespace import BASE_IRI, INFORES, PREFIX, local_id
-from painimmune.graph import assertion_rows
+from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.loader import load
 from painimmune.output import OutputFolder
 from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.schemas import xref_columns
+from painimmune.package.schemas import foreign_keys, xref_columns
 
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "provided_by"]
-EDGE_COLUMNS = ["id", "subject", "predicate", "object", "original_predicate", "negated", "qualifiers", "primary_knowledge_source",
-                "knowledge_level", "agent_type", "publications", "supporting_text", "has_evidence"]
+EDGE_HEAD = ["id", "subject", "predicate", "object", "original_predicate", "negated"]
+EDGE_TAIL = ["painimmune_subject_examples", "painimmune_object_examples", "primary_knowledge_source", "knowledge_level", "agent_type",
+             "publications", "supporting_text", "has_evidence"]
+SUBCLASS_OF = "biolink:subclass_of"
+PHASE = "phase"
 MULTI = "|"
 # After a category's Biolink id_prefixes: ontologies first, then drug and gene registries, then
 # thesauri and classifications.
@@ -68,6 +92,7 @@ PROJECT_PREFIX_ORDER = ("MONDO", "HP", "CL", "GO", "CHEBI", "UniProtKB", "HGNC",
 # A broad therapeutic predicate, narrowed by the evidence level of the row that states it.
 EVIDENCE_PREDICATES = {
     ("biolink:treats_or_applied_or_studied_to_treat", "established_clinical"): "biolink:treats",
+    ("biolink:ameliorates_condition", "established_clinical"): "biolink:treats",
     ("biolink:treats_or_applied_or_studied_to_treat", "clinical_trial"): "biolink:in_clinical_trials_for",
     ("biolink:studied_to_treat", "clinical_trial"): "biolink:in_clinical_trials_for",
 }
@@ -103,6 +128,35 @@ def check_predicate(predicate: str) -> str:
     return predicate
 
 
+def ancestry(category: str) -> set[str]:
+    """*category*, the classes it descends from and their mixins: what a node of it is."""
+    classes = biolink_model()["classes"]
+    found: set[str] = set()
+    frontier = [category]
+    while frontier:
+        term = frontier.pop()
+        if term in found or term not in classes:
+            continue
+        found.add(term)
+        frontier += [*classes[term]["mixins"], *([classes[term]["is_a"]] if classes[term]["is_a"] else [])]
+    return found
+
+
+def fitting_predicate(predicate: str, subject_category: str, object_category: str) -> str:
+    """*predicate*, or the nearest predicate it descends from (``is_a``) whose Biolink domain admits
+    *subject_category* and whose range admits *object_category* (a missing domain or range admits
+    any)."""
+    predicates = biolink_model()["predicates"]
+    current: str | None = predicate
+    while current:
+        term = predicates[current]
+        if (term["domain"] is None or term["domain"] in ancestry(subject_category)) and \
+                (term["range"] is None or term["range"] in ancestry(object_category)):
+            return current
+        current = term["is_a"]
+    raise DataError(f"refused: no predicate from {predicate} up fits a {subject_category} subject and a {object_category} object")
+
+
 def prefix_order(category: str) -> list[str]:
     """The order in which a node of *category* takes its id from its cross-references: the Biolink
     ``id_prefixes`` of the category or of its nearest ancestor that has some, then the rest of
@@ -134,10 +188,11 @@ def edge_id(subject: str, predicate: str, object: str, original_predicate: str, 
 def write_kgx(package: DataPackage, out: OutputFolder) -> list[Path]:
     """Write ``nodes.tsv`` and ``edges.tsv`` (KGX TSV, multi-valued cells joined by ``|``) and
     ``context.jsonld`` (the JSON-LD context that declares the ``painimmune`` prefix)."""
-    nodes, ids = _nodes(package)
-    edges = _edges(package, ids)
-    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, nodes)),
-            out.write_text("edges.tsv", _tsv(EDGE_COLUMNS, edges)),
+    nodes = _nodes(package)
+    qualifiers = _Qualifiers.of(package, nodes)
+    edges = _edges(package, nodes, qualifiers) + _subclass_edges(package, nodes)
+    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, nodes.rows)),
+            out.write_text("edges.tsv", _tsv([*EDGE_HEAD, *qualifiers.columns, *EDGE_TAIL], edges)),
             out.write_text(CONTEXT, json.dumps(context(), indent=2) + "\n")]
 
 
@@ -147,9 +202,17 @@ def context() -> dict[str, Any]:
     return {"@context": {PREFIX: {"@id": BASE_IRI, "@prefix": True}}}
 
 
-def _nodes(package: DataPackage) -> tuple[list[dict[str, str]], dict[tuple[str, str], str]]:
-    rows: list[dict[str, str]] = []
-    ids: dict[tuple[str, str], str] = {}
+@dataclass
+class _Nodes:
+    """The nodes of the export, with the id and the category of each entity."""
+
+    rows: list[dict[str, str]]
+    ids: dict[tuple[str, str], str]
+    categories: dict[str, str]  # node id -> category
+
+
+def _nodes(package: DataPackage) -> _Nodes:
+    nodes = _Nodes([], {}, {})
     owners: dict[str, str] = {}
     for table in package.entity_tables:
         spec = package.schema(table)["biolinkCategory"]
@@ -162,43 +225,120 @@ def _nodes(package: DataPackage) -> tuple[list[dict[str, str]], dict[tuple[str, 
             if identifier in owners:
                 raise DataError(f"refused: {owners[identifier]} and {local} would both be the node {identifier}")
             owners[identifier] = local
-            ids[(table, row["id"])] = identifier
-            rows.append({"id": identifier, "category": category, "name": row["name"], "description": row["description"],
-                         "synonym": MULTI.join(row["synonyms"]),
-                         "xref": MULTI.join(curie for curie in [local, *xrefs] if curie != identifier), "provided_by": INFORES})
-    return rows, ids
+            nodes.ids[(table, row["id"])] = identifier
+            nodes.categories[identifier] = category
+            nodes.rows.append({"id": identifier, "category": category, "name": row["name"], "description": row["description"],
+                               "synonym": MULTI.join(row["synonyms"]),
+                               "xref": MULTI.join(curie for curie in [local, *xrefs] if curie != identifier), "provided_by": INFORES})
+    return nodes
 
 
-def _edges(package: DataPackage, ids: dict[tuple[str, str], str]) -> list[dict[str, str]]:
+@dataclass
+class _Qualifiers:
+    """How each qualifier column of the relationship tables becomes a Biolink edge property."""
+
+    slots: dict[str, str]  # qualifier column -> KGX column (the Biolink slot's name)
+    values: dict[str, dict[str, str]]  # qualifier column -> its value -> the CURIE exported (foreign keys)
+
+    @classmethod
+    def of(cls, package: DataPackage, nodes: _Nodes) -> _Qualifiers:
+        """The qualifier columns of *package* and the CURIE of each value a foreign key allows: an
+        entity's node id, or a lookup row's exact cross-reference (a species context's NCBITaxon term)."""
+        table = package.relationship_tables[0]
+        schema = package.schema(table)
+        fields = {field["name"]: field for field in schema["fields"]}
+        targets = {column: resource for column, resource, _ in foreign_keys(schema)}
+        slots, values = {}, {}
+        for column in qualifier_names(package):
+            slot = str(fields[column]["qualifier"])
+            if slot not in biolink_model()["qualifiers"]:
+                raise DataError(f"refused: {column} is exported as {slot!r}, which is not a qualifier of the Biolink Model "
+                                f"{biolink_model()['version']}")
+            slots[column] = slot.removeprefix("biolink:")
+            if column not in targets:
+                continue
+            target = targets[column]
+            if target in package.entity_tables:
+                values[column] = {entity: node for (name, entity), node in nodes.ids.items() if name == target}
+            else:
+                exact = xref_columns(package.schema(target))
+                frame = load(target, package.root)
+                values[column] = {row["id"]: next((row[c] for c in exact if isinstance(row[c], str)), "") for row in frame.to_dict("records")}
+        return cls(slots, values)
+
+    @property
+    def columns(self) -> list[str]:
+        """The KGX columns of the qualifiers, in the order of their fields (each once)."""
+        return list(dict.fromkeys(self.slots.values()))
+
+    def of_row(self, row: dict[str, Any]) -> dict[str, str]:
+        """The qualifier properties of one assertion row, by KGX column (empty where it has none)."""
+        found: dict[str, list[str]] = {column: [] for column in self.columns}
+        for column, slot in self.slots.items():
+            value = row[column]
+            items = value if isinstance(value, list) else ([] if pd.isna(value) else [str(value)])
+            if column in self.values:
+                items = [self.values[column][item] for item in items if self.values[column].get(item)]
+            elif slot == "qualifiers":  # a value of the package's own vocabulary (the phase)
+                items = [f"{PREFIX}:{column}.{item}" for item in items]
+            found[slot] += items
+        return {slot: MULTI.join(items) for slot, items in found.items()}
+
+
+def _edges(package: DataPackage, nodes: _Nodes, qualifiers: _Qualifiers) -> list[dict[str, str]]:
     relations = load(RELATIONS, package.root).set_index("id")["biolink_predicate"]
     levels = load("evidence_levels", package.root).set_index("id")["eco_id"]
     unknown = sorted({level for _, level in EVIDENCE_PREDICATES} - set(levels.index))
     if unknown:
         raise DataError(f"refused: the evidence levels {', '.join(unknown)} that decide Biolink predicates are not in evidence_levels")
     publications = _publication_ids(load("sources", package.root))
+    ids = nodes.ids
     rows = []
     seen: set[str] = set()
-    for row in assertion_rows(package.root).sort_values(["table", "row_id"]).to_dict("records"):
+    for row in assertion_rows(package).sort_values(["table", "row_id"]).to_dict("records"):
         negated = row["direction"] == "refutes"
         broad = relations[row["relation"]]
         predicate = check_predicate(REFUTED_PREDICATES.get(broad, broad) if negated
                                     else EVIDENCE_PREDICATES.get((broad, row["evidence_level_id"]), broad))
         subject, object_ = ids[(row["subject_type"], row["subject_id"])], ids[(row["object_type"], row["object_id"])]
+        examples = {"subject": [ids[(row["subject_type"], e)] for e in row["subject_examples"]],
+                    "object": [ids[(row["object_type"], e)] for e in row["object_examples"]]}
         if predicate in biolink_model()["canonical_inverses"]:  # stated the canonical way round
             predicate, subject, object_ = biolink_model()["canonical_inverses"][predicate], object_, subject
+            examples = {"subject": examples["object"], "object": examples["subject"]}
+        predicate = fitting_predicate(predicate, nodes.categories[subject], nodes.categories[object_])
         original = local_id(RELATIONS, row["relation"])
-        identifier = edge_id(subject, predicate, object_, original, row["qualifiers"], negated, row["source_id"], row["quote"])
+        context = qualifiers.of_row(row)
+        identifier = edge_id(subject, predicate, object_, original, MULTI.join(context.values()), negated, row["source_id"], row["quote"])
         if identifier in seen:
             raise DataError(f"refused: {row['table']} row {row['row_id']} repeats the content of another row")
         seen.add(identifier)
         eco = levels[row["evidence_level_id"]]
         rows.append({
             "id": identifier, "subject": subject, "predicate": predicate, "object": object_, "original_predicate": original,
-            "negated": "True" if negated else "False", "qualifiers": row["qualifiers"],
+            "negated": "True" if negated else "False", **context,
+            "painimmune_subject_examples": MULTI.join(examples["subject"]), "painimmune_object_examples": MULTI.join(examples["object"]),
             "primary_knowledge_source": INFORES, "knowledge_level": KNOWLEDGE_LEVEL, "agent_type": AGENT_TYPE,
             "publications": publications[row["source_id"]], "supporting_text": row["quote"].replace(MULTI, "/"),
             "has_evidence": eco if pd.notna(eco) else "",
         })
+    return rows
+
+
+def _subclass_edges(package: DataPackage, nodes: _Nodes) -> list[dict[str, str]]:
+    """A ``biolink:subclass_of`` edge for each parent an entity names, curated by the project. Biolink
+    admits it between ontology classes; between nodes of other categories (proteins, treatments)
+    the edge takes the nearest predicate that admits them, ``original_predicate`` saying what it is."""
+    rows = []
+    check_predicate(SUBCLASS_OF)
+    for table in package.entity_tables:
+        for row in load(table, package.root).to_dict("records"):
+            for parent in row.get("parents", []):
+                subject, object_ = nodes.ids[(table, row["id"])], nodes.ids[(table, parent)]
+                predicate = fitting_predicate(SUBCLASS_OF, nodes.categories[subject], nodes.categories[object_])
+                rows.append({"id": edge_id(subject, predicate, object_, SUBCLASS_OF, "", False, "", ""), "subject": subject,
+                             "predicate": predicate, "object": object_, "original_predicate": SUBCLASS_OF, "negated": "False",
+                             "primary_knowledge_source": INFORES, "knowledge_level": KNOWLEDGE_LEVEL, "agent_type": AGENT_TYPE})
     return rows
 
 
@@ -217,7 +357,7 @@ def _publication_ids(sources: pd.DataFrame) -> dict[str, str]:
 
 def _tsv(columns: list[str], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.DictWriter(buffer, columns, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL, restval="")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -136,8 +136,10 @@ def assertions_view(package: DataPackage) -> str:
         object_name = f"COALESCE({', '.join(objects)})" if len(objects) > 1 else objects[0]
         parts.append(
             f"SELECT r.id AS row_id, {_literal(table)} AS relationship_table, s.name AS subject, r.{_quote(roles.predicate)} AS relation, "
-            f"r.direction AS direction, {object_name} AS object, l.label AS evidence_level, r.evidence_source AS gathered_in, "
-            f"src.title AS source, r.quote AS quote FROM {_quote(table)} AS r {' '.join(joins)} "
+            f"r.direction AS direction, {object_name} AS object, dc.name AS disease_context, sp.label AS gathered_in, "
+            f"l.label AS evidence_level, src.title AS source, r.quote AS quote FROM {_quote(table)} AS r {' '.join(joins)} "
+            f"LEFT JOIN {_quote(targets['disease_context_qualifier'])} AS dc ON dc.id = r.disease_context_qualifier "
+            f"JOIN {_quote(targets['species_context_qualifier'])} AS sp ON sp.id = r.species_context_qualifier "
             f"JOIN {_quote(targets['evidence_level_id'])} AS l ON l.id = r.evidence_level_id "
             f"JOIN {_quote(targets['source_id'])} AS src ON src.id = r.source_id")
     return f"CREATE VIEW {VIEW} AS\n" + "\nUNION ALL\n".join(parts)

@@ -1,18 +1,26 @@
-"""The rubric as code: the evidence level and the direction that a quote's cue phrases imply.
+"""The rubric as code: the evidence level, the direction and the species context that a quote's cue
+phrases imply.
 
 The rubric itself is data. Each evidence level (``tables/evidence_levels.csv``) has its cue phrases
 and a ``decision_order``: the levels are tried in that order and the first whose cue phrase occurs
 in the quote is the grade (models before hedges, hedges before the clinical levels); the one level
 without cue phrases, tried last, is the grade when none occurs. Each direction
 (``tables/directions.csv``) has its cue phrases: a quote holding a cue phrase of ``refutes`` (a
-negation) refutes, any other takes the direction without cue phrases (``supports``). A cue phrase matches as whole words, ignoring case and runs
-of whitespace.
+negation) refutes, any other takes the direction without cue phrases (``supports``). Each species
+context (``tables/species_contexts.csv``) is tried in its ``decision_order`` as the levels are
+(named species, then unnamed models, in vitro, patients; ``not stated`` when no cue occurs). A cue
+phrase matches as whole words, ignoring case and runs of whitespace.
 
-Validation checks every row against :meth:`Rubric.grade` and :meth:`Rubric.direction`, and the
-worksheet tool proposes them.
+The whole sentence decides: :meth:`Rubric.cues` finds every cue of a text with its place, so that
+validation can require a cue of the quote's sentence that lies outside the quote to be inside it,
+or to be named in the row's note with why it does not bear on the relation.
+
+Validation checks every row against :meth:`Rubric.grade`, :meth:`Rubric.direction` and
+:meth:`Rubric.species`, and the worksheet tool proposes them.
 
 >>> rubric = Rubric({"preclinical": ["models"], "hypothesis": ["may"], "expert_statement": []},
-...                 {"supports": [], "refutes": ["lack of effect", "not"]})
+...                 {"supports": [], "refutes": ["lack of effect", "not"]},
+...                 {"animal": ["models"], "human": ["patients"], "not_stated": []})
 >>> rubric.grade("Regulatory T-cells may resolve pain")
 ('hypothesis', 'may')
 >>> rubric.grade("Microglia are activated in neuropathic pain models and may matter")
@@ -21,6 +29,10 @@ worksheet tool proposes them.
 ('expert_statement', None)
 >>> rubric.direction("the lack of effect of cyclooxygenase inhibitors")
 ('refutes', 'lack of effect')
+>>> rubric.species("the lack of effect of cyclooxygenase inhibitors in patients")
+('human', 'patients')
+>>> [(cue.kind, cue.phrase, cue.start) for cue in rubric.cues("IL-17 may act in models, not in patients")]
+[('level', 'may', 6), ('level', 'models', 17), ('species', 'models', 17), ('direction', 'not', 25), ('species', 'patients', 32)]
 """
 
 from __future__ import annotations
@@ -38,50 +50,83 @@ def _pattern(phrases: list[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class Cue:
+    """A cue phrase found in a text: what it is a cue of (``level``, ``direction`` or ``species``),
+    the value it implies, the words found and where they lie."""
+
+    kind: str
+    value: str
+    phrase: str
+    start: int
+    end: int
+
+
 @dataclass
 class Rubric:
-    """Cue phrases of the evidence levels (in decision order) and of the directions."""
+    """Cue phrases of the evidence levels and of the species contexts (each in decision order) and
+    of the directions."""
 
     levels: dict[str, list[str]]  # level id -> cue phrases, in decision order
     directions: dict[str, list[str]]  # direction id -> cue phrases
-    _level_patterns: list[tuple[str, re.Pattern[str] | None]] = field(init=False, repr=False)
-    _direction_patterns: list[tuple[str, re.Pattern[str] | None]] = field(init=False, repr=False)
+    species_contexts: dict[str, list[str]]  # species context id -> cue phrases, in decision order
+    _patterns: dict[str, list[tuple[str, re.Pattern[str] | None]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._level_patterns = [(level, _pattern(cues)) for level, cues in self.levels.items()]
-        self._direction_patterns = [(direction, _pattern(cues)) for direction, cues in self.directions.items()]
+        self._patterns = {kind: [(value, _pattern(cues)) for value, cues in table.items()]
+                          for kind, table in (("level", self.levels), ("direction", self.directions),
+                                              ("species", self.species_contexts))}
 
     @classmethod
-    def from_tables(cls, levels: Any, directions: Any) -> Rubric:
-        """The rubric of the ``evidence_levels`` and ``directions`` frames (lists as Python lists)."""
-        ordered = levels.sort_values("decision_order")
-        return cls({level: list(cues) for level, cues in zip(ordered["id"], ordered["cue_phrases"])},
-                   {direction: list(cues) for direction, cues in zip(directions["id"], directions["cue_phrases"])})
+    def from_tables(cls, levels: Any, directions: Any, species_contexts: Any) -> Rubric:
+        """The rubric of the ``evidence_levels``, ``directions`` and ``species_contexts`` frames
+        (lists as Python lists)."""
+        def ordered(frame: Any) -> dict[str, list[str]]:
+            frame = frame.sort_values("decision_order")
+            return {value: list(cues) for value, cues in zip(frame["id"], frame["cue_phrases"])}
+
+        return cls(ordered(levels), {direction: list(cues) for direction, cues in zip(directions["id"], directions["cue_phrases"])},
+                   ordered(species_contexts))
 
     def grade(self, quote: str) -> tuple[str, str | None]:
         """The evidence level the rubric gives *quote*, and the cue phrase that decided it (None
         when no cue occurs and the level without cues applies)."""
+        return self._first("level", quote)
+
+    def species(self, quote: str) -> tuple[str, str | None]:
+        """The species context the rubric gives *quote*, and the cue phrase that decided it (None
+        when no cue occurs and the context without cues applies)."""
+        return self._first("species", quote)
+
+    def _first(self, kind: str, quote: str) -> tuple[str, str | None]:
         fallback = None
-        for level, pattern in self._level_patterns:
+        for value, pattern in self._patterns[kind]:
             if pattern is None:
-                fallback = fallback or level
+                fallback = fallback or value
                 continue
             match = pattern.search(quote)
             if match:
-                return level, match.group(0)
+                return value, match.group(0)
         if fallback is None:
-            raise ValueError("the rubric has no level without cue phrases to grade a quote that holds none")
+            raise ValueError(f"the rubric has no {kind} without cue phrases for a quote that holds none")
         return fallback, None
+
+    def cues(self, text: str) -> list[Cue]:
+        """Every cue phrase of every level, direction and species context in *text*, in order of place."""
+        found = [Cue(kind, value, match.group(0), match.start(), match.end())
+                 for kind, patterns in self._patterns.items() for value, pattern in patterns if pattern is not None
+                 for match in pattern.finditer(text)]
+        return sorted(found, key=lambda cue: (cue.start, cue.end, cue.kind))
 
     @property
     def default_direction(self) -> str:
         """The direction without cue phrases (``supports``)."""
-        return next(direction for direction, pattern in self._direction_patterns if pattern is None)
+        return next(direction for direction, pattern in self._patterns["direction"] if pattern is None)
 
     def direction(self, quote: str) -> tuple[str, str | None]:
         """A direction with cue phrases (``refutes``) when one of them occurs in *quote*, with that
         phrase; the default direction and None otherwise."""
-        for direction, pattern in self._direction_patterns:
+        for direction, pattern in self._patterns["direction"]:
             if pattern is not None:
                 match = pattern.search(quote)
                 if match:

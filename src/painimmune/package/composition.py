@@ -64,7 +64,7 @@ def compose(schema: Schema, shared: dict[str, Any]) -> Schema:
         composed["foreignKeys"] = [key for key in schema.get("foreignKeys", []) if tuple(_as_list(key["fields"])) not in shared_columns]
         composed["foreignKeys"] += shared_keys
     if role == "relationship":
-        roles = assertion_columns(schema)
+        roles = assertion_columns(composed)
         composed["uniqueKeys"] = [[roles.subject, roles.predicate, *roles.objects, *roles.qualifiers, "source_id", "quote"]]
         relation_key = {"fields": [roles.predicate], "reference": {"resource": RELATIONS, "fields": ["id"]}}
         composed["foreignKeys"] = [key for key in composed.get("foreignKeys", []) if key != relation_key] + [relation_key]

@@ -1,10 +1,12 @@
 """The verified reference tables in ``reference/ontologies/``: official identifiers and their labels.
 
-Each table (``hgnc.tsv``, ``cl.tsv``, ``eco.tsv``, ``biolink.tsv``, ...) has the columns ``curie``,
+Each term table (``hgnc.tsv``, ``cl.tsv``, ``eco.tsv``, ``biolink.tsv``, ...) has the columns ``curie``,
 ``label``, ``exact_synonyms`` (``|``-separated), ``source`` and ``note``, and was read from a named
 ontology release (see ``reference/ontologies/README.md``). A Table Schema field that holds CURIEs
 names its table in ``referenceTable``, or the folder ``reference/ontologies`` for any of them.
-Source checkouts hold these tables; installed copies do not.
+``superclasses.tsv`` holds, for each term an entity table uses from an ontology with a subclass
+hierarchy (CL, ChEBI, GO, MONDO), every superclass of it there. Source checkouts hold these tables;
+installed copies do not.
 """
 
 from __future__ import annotations
@@ -68,3 +70,23 @@ def read_terms(root: Path, relative: str) -> dict[str, Term] | None:
 def _terms(rows: list[dict[str, str]]) -> dict[str, Term]:
     return {row["curie"]: Term(row["curie"], row["label"] or "", tuple(filter(None, (row.get("exact_synonyms") or "").split("|"))),
                                row.get("note") or "") for row in rows}
+
+
+SUPERCLASSES = "reference/ontologies/superclasses.tsv"
+SUPERCLASS_COLUMNS = ["curie", "superclasses"]
+
+
+def read_superclasses(root: Path, relative: str = SUPERCLASSES) -> dict[str, frozenset[str]] | None:
+    """Every superclass of each term of the verified table at *relative* (``curie``,
+    ``superclasses``: the term's whole subclass closure in its ontology, ``|``-separated), by
+    CURIE; None when the package holds no such table.
+
+    Raises:
+        DataError: the path leads outside the package, or the file is not such a table.
+    """
+    rows = _rows(root, relative)
+    if rows is None:
+        return None
+    if rows and list(rows[0])[:2] != SUPERCLASS_COLUMNS:
+        raise DataError(f"{relative}: a superclass table needs the columns curie and superclasses first")
+    return {row["curie"]: frozenset(filter(None, (row["superclasses"] or "").split("|"))) for row in rows}

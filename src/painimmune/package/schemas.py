@@ -42,7 +42,9 @@ def entity_labels(schema: Schema) -> EntityLabels:
 
 @dataclass(frozen=True)
 class AssertionColumns:
-    """Which columns of a relationship table hold the parts of its assertions (its ``assertion``)."""
+    """Which columns of a relationship table hold the parts of its assertions: subject, predicate
+    and objects as its ``assertion`` declares them, and the qualifiers (the fields that declare the
+    Biolink ``qualifier`` they export to), in schema order."""
 
     subject: str
     predicate: str
@@ -54,8 +56,18 @@ class AssertionColumns:
 def assertion_columns(schema: Schema) -> AssertionColumns:
     """The assertion roles a relationship table's schema declares."""
     spec = schema["assertion"]
-    return AssertionColumns(spec["subject"], spec["predicate"], list(spec["object"]), list(spec.get("qualifiers", [])),
-                            spec["idPrefix"])
+    return AssertionColumns(spec["subject"], spec["predicate"], list(spec["object"]), qualifier_columns(schema), spec["idPrefix"])
+
+
+def qualifier_columns(schema: Schema) -> list[str]:
+    """The columns that qualify an assertion (each declares the Biolink ``qualifier`` it exports to), in schema order."""
+    return [field["name"] for field in schema["fields"] if "qualifier" in field]
+
+
+def qualifier_slot(field: Field) -> str | None:
+    """The Biolink slot a qualifier column exports to (``biolink:anatomical_context_qualifier``), if it is one."""
+    slot = field.get("qualifier")
+    return str(slot) if slot is not None else None
 
 
 def reading_order(schema: Schema) -> list[Field]:

@@ -359,12 +359,11 @@ def _assertion(assertion: Any, known: set[str]) -> list[tuple[str, str]]:
     for key in ("subject", "predicate"):
         if not _known(assertion.get(key), known):
             faults.append((f"assertion.{key}", f"$.assertion.{key}: column {assertion.get(key)!r} is not a field of the schema"))
-    for key, required in (("object", True), ("qualifiers", False)):
-        names = assertion.get(key, None if required else [])
-        if not isinstance(names, list) or (required and not names):
-            faults.append((f"assertion.{key}", f"$.assertion.{key}: must be a list of field names"))
-            continue
-        faults += [(f"assertion.{key}", f"$.assertion.{key}: column {name!r} is not a field of the schema")
+    names = assertion.get("object")
+    if not isinstance(names, list) or not names:
+        faults.append(("assertion.object", "$.assertion.object: must be a list of field names"))
+    else:
+        faults += [("assertion.object", f"$.assertion.object: column {name!r} is not a field of the schema")
                    for name in names if not _known(name, known)]
     if not _is_str(assertion.get("idPrefix")):
         faults.append(("assertion.idPrefix", "$.assertion.idPrefix: must be the prefix of the table's row ids"))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from painimmune.citations import CITED_REFERENCE, citation
-from painimmune.entities import Context, describe
+from painimmune.entities import Knowledge, context_words, describe
 from painimmune.errors import IntegrityError
 from painimmune.language.text import span
 from painimmune.loader import load
@@ -68,14 +68,19 @@ class Data:
 
     package: DataPackage
     frames: dict[str, pd.DataFrame]
-    context: Context
+    knowledge: Knowledge
     texts: dict[str, str]
 
     @classmethod
     def of(cls, package: DataPackage) -> Data:
         """Load every table of *package*, and the text of each source document it ships."""
         frames = {name: load(name, package.root) for name in package.table_names}
-        return cls(package, frames, Context.of(package), _texts(package, frames["sources"]))
+        return cls(package, frames, Knowledge.of(package), _texts(package, frames["sources"]))
+
+    @cached_property
+    def names(self) -> dict[tuple[str, str], str]:
+        """The name of every entity, by (table, id)."""
+        return {key: entity["name"] for key, entity in self.knowledge.names.entities.items()}
 
     @property
     def levels(self) -> pd.DataFrame:
@@ -102,7 +107,7 @@ class Data:
 
     def kind(self, table: str) -> str:
         """The singular noun of one entity table (``cell type``)."""
-        return self.context.kinds[table]
+        return entity_labels(self.package.schema(table)).singular
 
     def plural(self, table: str) -> str:
         """The plural noun of one entity table (``cell types``)."""
@@ -172,16 +177,14 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
     schema = data.package.schema(table)
     titles = {field["name"]: field.get("title", field["name"]) for field in schema["fields"]}
     mappings = mapping_columns(schema)
-    found = {"table": table, "kind": data.kind(table), "id": row["id"], "name": row["name"], "synonyms": list(row["synonyms"])}
-    about = describe(found, data.context)
-    assertions = [item for group in about["groups"] for item in group["assertions"]]
-    for group in about["groups"]:
-        for item in group["assertions"]:
-            item.update(_assertion_view(data, found, item))
-        first = group["assertions"][0]
-        others = data.plural(first["other_type"])
-        group["heading"] = (f"{found['name']} {group['relation']} … ({others})" if first["role"] == "subject"
-                            else f"… {group['relation']} {found['name']} ({others})")
+    found = data.knowledge.names.entities[(table, row["id"])]
+    about = describe(found, data.knowledge)
+    for section in about["sections"]:
+        for group in section["groups"]:
+            for item in group["assertions"]:
+                item.update(_assertion_view(data, item, section["kind"]))  # type: ignore[typeddict-item]
+    direct = about["sections"][0]
+    assertions = [item for group in direct["groups"] for item in group["assertions"]]
     return {
         **found,
         "plural": data.plural(table),
@@ -193,21 +196,28 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
         "xrefs": [{"label": titles[column], "match": MAPPING_WORDS.get(predicate, predicate), "curie": curie,
                    "url": resolver_url(curie)}
                   for column, predicate in mappings.items() for curie in _curies(row[column])],
-        "groups": about["groups"],
+        "sections": about["sections"],
+        "profile": about["profile"],
         "supporting": sum(item["direction"] == "supports" for item in assertions),
         "refuting": [item for item in assertions if item["direction"] == "refutes"],
         "count": len(assertions),
     }
 
 
-def _assertion_view(data: Data, found: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-    """What an assertion card shows beyond :func:`painimmune.entities.describe`: both ends named
-    and linked, the quote cut into pieces with the mentions marked, the level's place on the ladder."""
-    this = {"name": found["name"], "url": entity_url(found["table"], found["id"])}
-    other = {"name": item["other_name"], "url": entity_url(item["other_type"], item["other_id"])}
-    subject, obj = (this, other) if item["role"] == "subject" else (other, this)
+def _assertion_view(data: Data, item: Any, section: str) -> dict[str, Any]:
+    """What an assertion card shows beyond :func:`painimmune.entities.describe`: both ends and the
+    examples linked, the context in words, the quote cut into pieces with the mentions marked, the
+    level's place on the ladder, and an anchor unique on the page (a row may show in two sections)."""
+    def linked(ref: Any) -> dict[str, str]:
+        return {**ref, "url": entity_url(ref["table"], ref["id"])}
+
     return {
-        "subject": subject, "object": obj,
+        "anchor": item["row_id"] if section == "direct" else f"{section}-{item['row_id']}",
+        "home_url": f"{entity_url(item['subject']['table'], item['subject']['id'])}#{item['row_id']}",
+        "subject": linked(item["subject"]), "object": linked(item["object"]),
+        "examples": [{"role": role, "entities": [linked(ref) for ref in item[f"{role}_examples"]]}
+                     for role in ("subject", "object") if item[f"{role}_examples"]],
+        "where": context_words(item["context"]),
         "quote_pieces": quote_pieces(item["quote"], item["subject_mention"], item["object_mention"], item["antecedent"]),
         "level_url": level_url(item["evidence_level_id"]),
         "levels": len(data.levels),
@@ -259,7 +269,7 @@ def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
 
 def _quoted_spans(data: Data, source_id: str) -> list[Mark]:
     """One mark per distinct quoted span of a source, with the rows that quote it."""
-    rows = data.context.rows[data.context.rows["source_id"] == source_id]
+    rows = data.knowledge.rows[data.knowledge.rows["source_id"] == source_id]
     text = data.texts.get(source_id)
     spans: dict[tuple[int, int], list[dict[str, str]]] = {}
     quotes: dict[tuple[int, int], str] = {}
@@ -295,7 +305,7 @@ def table(data: Data, name: str) -> dict[str, Any]:
     """A table's page: every row, every column, with entity ids linked to their pages."""
     schema = data.package.schema(name)
     links = {column: resource for column, resource, _ in foreign_keys(schema) if resource in data.package.entity_tables}
-    names = data.context.names
+    names = data.names
     levels = data.frames["evidence_levels"].set_index("id")["label"].to_dict()
     role = data.package.role(name)
     frame = data.frames[name]
@@ -330,12 +340,12 @@ def table(data: Data, name: str) -> dict[str, Any]:
 
 def level(data: Data, row: dict[str, Any]) -> dict[str, Any]:
     """An evidence level's page: its definition, decision rule, cues, mapping and every row graded at it."""
-    graded = data.context.rows[data.context.rows["evidence_level_id"] == row["id"]]
-    names = data.context.names
+    graded = data.knowledge.rows[data.knowledge.rows["evidence_level_id"] == row["id"]]
+    names = data.names
     return {
         "id": row["id"], "label": row["label"], "rank": int(row["rank"]), "levels": len(data.levels),
         "definition": row["definition"], "decision_rule": row["decision_rule"], "cue_phrases": list(row["cue_phrases"]),
-        "evidence_sources": _cell(row["evidence_sources"]), "examples": _cell(row["examples"]),
+        "study_kinds": _cell(row["study_kinds"]), "examples": _cell(row["examples"]),
         "eco": {"id": row["eco_id"], "label": _cell(row["eco_label"]), "mapping": _cell(row["eco_mapping"]),
                 "url": resolver_url(row["eco_id"])} if _cell(row["eco_id"]) else None,
         "clinical_grading": _cell(row["clinical_grading"]),

@@ -26,8 +26,8 @@ def documents(data: Data) -> list[dict[str, Any]]:
                            "names": " ".join([row.id.replace("_", " "), *row.synonyms, *row.mentions]),
                            "text": "" if not isinstance(row.description, str) else row.description,
                            "url": entity_url(table, row.id)})
-    names = data.context.names
-    for row in data.context.rows.itertuples(index=False):
+    names = data.names
+    for row in data.knowledge.rows.itertuples(index=False):
         claim = f"{names[(row.subject_type, row.subject_id)]} — {row.relation} → {names[(row.object_type, row.object_id)]}"
         result.append({"id": row.row_id, "title": claim,
                        "kind": "assertion, refutes" if row.direction == "refutes" else "assertion",

@@ -87,10 +87,9 @@ def _columns(package: DataPackage, table: str, table_schema: Schema) -> Iterator
                 yield problem
             elif keys.get(column) not in package.resources or table_role(package.schema(keys[column])) != "entity":
                 yield _invalid(table, f"$.assertion.{role}", f"column {column!r} must be a foreign key to an entity table")
-        for where, column in [("$.assertion.predicate", spec["predicate"]), *(("$.assertion.qualifiers", c) for c in spec["qualifiers"])]:
-            problem = missing(where, column)
-            if problem:
-                yield problem
+        problem = missing("$.assertion.predicate", spec["predicate"])
+        if problem:
+            yield problem
     for group in table_schema.get("exactlyOneOf", []):
         for column in group:
             problem = missing("$.exactlyOneOf", column)

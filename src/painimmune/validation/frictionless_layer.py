@@ -32,7 +32,8 @@ SHARED_FIELD_DRIFT = _rule("shared-field-drift", "Shared fields match their one 
                            "Each Table Schema holds the shared fields of its role (schemas/shared/fields.json) exactly as defined there.",
                            repaired_by_build=True)
 REQUIRED_TABLE = _rule("required-table", "The lookup tables are there",
-                       "The package declares the lookup tables the package rules read: sources, evidence_levels and directions.")
+                       "The package declares the lookup tables the package rules read: sources, evidence_levels, directions and "
+                       "species_contexts.")
 UNDECLARED_FILE = _rule("undeclared-file", "Every table and schema file is declared",
                         "Each CSV file in tables/ and each JSON file in schemas/ is the path or schema of a resource.")
 FILE_HASH = _rule("file-hash", "Schemas and the citation are as built",
@@ -58,7 +59,7 @@ def refusal(error: PainimmuneError, table: str | None = None) -> list[Problem]:
 
 
 # Lookup tables that the package rules read by name.
-REQUIRED_TABLES = ("sources", "evidence_levels", "directions")
+REQUIRED_TABLES = ("sources", "evidence_levels", "directions", "species_contexts")
 
 
 def required_tables(package: DataPackage) -> list[Problem]:

@@ -29,8 +29,8 @@ from painimmune.language.folding import fold
 from painimmune.language.sentences import Sentence, paragraphs, sentences
 from painimmune.language.text import span, starts
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem, declare, declared
+from painimmune.validation.statement_rules import ends
 
 _rule = declare("package", __name__)
 QUOTE_NOT_FOUND = _rule("quote-not-found", "Quotes are verbatim",
@@ -57,6 +57,10 @@ SENTENCE_UNACCOUNTED = _rule("sentence-unaccounted", "Every sentence is accounte
                              "or lies wholly in a span of not_encoded with its reason.")
 NOT_ENCODED = "not_encoded"
 ROLES = ("subject", "object")
+EXAMPLE_MENTION = _rule("example-mention", "Examples are named in the quote",
+                        "Each named example of a row has its mention (subject_example_mentions, object_example_mentions, in the same "
+                        "order): words inside the quote that are the example's name, a synonym or an accepted mention, compared as "
+                        "painimmune.language.folding.fold compares them.")
 NOT_ENCODED_QUOTED = _rule("not-encoded-quoted", "A passage is encoded or not, never both",
                            "No span of not_encoded overlaps the quote of a relationship row: a passage a row quotes is encoded, and "
                            "one listed as not encoded says why no row quotes it.")
@@ -257,19 +261,13 @@ def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Prob
 
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str, str], pin: _Pinner,
           accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
-    roles = assertion_columns(package.schema(table))
-    entity_table = {column: resource for column, resource, _ in foreign_keys(package.schema(table))}
+    found = ends(package, table, frame)
     paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
-    objects = frame[roles.objects[0]]
-    for column in roles.objects[1:]:  # the first object given (a row gives one)
-        objects = objects.combine_first(frame[column])
-    object_tables = pd.Series(None, index=frame.index, dtype=object)
-    for column in roles.objects:
-        object_tables[frame[column].notna()] = entity_table[column]
-    columns = ["id", "source_id", "quote", "quote_start", roles.subject, *(f"{role}_{part}" for role in ROLES
-                                                                          for part in ("mention", "mention_start"))]
-    for values in zip(*(frame[column].tolist() for column in columns), object_tables.tolist(), objects.tolist()):
-        row = dict(zip(columns, values[:-2]))
+    columns = ["id", "source_id", "quote", "quote_start", *(f"{role}_{part}" for role in ROLES for part in ("mention", "mention_start")),
+               *(f"{role}_{part}" for role in ROLES for part in EXAMPLE_PARTS)]
+    present = [column for column in columns if column in frame]
+    for index, values in zip(frame.index, zip(*(frame[column].tolist() for column in present))):
+        row = dict(zip(present, values))
         pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
         if pinned is None:
             continue
@@ -277,9 +275,37 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
             yield _unpinned(pinned, table, row["id"], row["quote"], row["quote_start"])
             continue
         source = str(row["source_id"])
-        ends = {"subject": (entity_table[roles.subject], row[roles.subject]), "object": (values[-2], values[-1])}
         for role in ROLES:
-            yield from _mention(table, row, role, ends[role], texts[source], pinned, paragraph_starts[source], accepted, used)
+            end = (found.at[index, f"{role}_table"], found.at[index, role])
+            yield from _mention(table, row, role, end, texts[source], pinned, paragraph_starts[source], accepted, used)
+            yield from _example_mentions(table, row, role, end[0], texts[source][pinned.start:pinned.end], accepted, used)
+
+
+# The columns of a row's named examples of one end: the entities and the words of the quote that name them.
+EXAMPLE_PARTS = ("examples", "example_mentions")
+
+
+def _example_mentions(table: str, row: dict[str, object], role: str, end_table: object, quoted: str,
+                      accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+    """Each named example of the *role* end has its mention, inside the quote, naming it."""
+    examples, mentions = row.get(f"{role}_examples") or [], row.get(f"{role}_example_mentions") or []
+    column = f"{role}_example_mentions"
+    if not isinstance(examples, list) or not isinstance(mentions, list) or not (examples or mentions):
+        return
+    if len(examples) != len(mentions):
+        yield EXAMPLE_MENTION.problem(f"{len(examples)} {role} example(s) and {len(mentions)} mention(s): give each example the "
+                                      "words of the quote that name it, in the same order", table, str(row["id"]), column,
+                                      "|".join(mentions))
+        return
+    for example, mention in zip(examples, mentions):
+        if mention not in quoted and not starts(mention, quoted):
+            yield EXAMPLE_MENTION.problem(f"the mention of the {role} example {example!r} does not occur inside the quote", table,
+                                          str(row["id"]), column, mention)
+        elif (str(end_table), example) in accepted and fold(mention) not in accepted[(str(end_table), example)]:
+            yield EXAMPLE_MENTION.problem(f"{mention!r} is not the name, a synonym or an accepted mention of {end_table}.{example}",
+                                          table, str(row["id"]), column, mention)
+        else:
+            used.add((str(end_table), example, fold(mention)))
 
 
 def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+from typing import Any
 
 import pandas as pd
 
@@ -26,7 +26,7 @@ from painimmune.package import csvio
 from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, enum, foreign_keys, list_delimiter
-from painimmune.validation import grounding, rubric_rules
+from painimmune.validation import cited_references, grounding, hierarchy, rubric_rules, statement_rules
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.raw import RawTable
 
@@ -56,14 +56,10 @@ RELATION_VOCABULARY = _rule("relation-vocabulary", "Every relation is defined on
                             " left over.")
 ASCII_SYNONYM = _rule("ascii-synonym", "Unicode names have an ASCII synonym",
                       "An entity whose name is not ASCII (TNF-α) has at least one ASCII synonym (TNF-alpha), so that it can be typed.")
-CITED_REFERENCE_UNKNOWN = _rule("cited-reference-unknown", "Cited references exist",
-                                "Every cited_refs item is a row of the sources table.")
-CITED_REFERENCE_FOREIGN = _rule("cited-reference-foreign", "Cited references belong to the row's source",
-                                "Every cited_refs item is a cited reference listed by the row's own source document.")
 WITHDRAWN_ROW = _rule("withdrawn-row", "Withdrawn ids stay withdrawn",
                       "Each row of withdrawn_rows names a relationship table, and its id is given to no row of any table.")
 ENTITY_UNUSED = _rule("entity-unused", "Every entity is used",
-                      "Each entity is the subject or object of at least one assertion.")
+                      "Each entity is the subject or object of an assertion, its disease context, or one of its named examples.")
 SOURCE_UNUSED = _rule("source-unused", "Every source is used",
                       "Each source document makes an assertion, and each cited reference is cited by a row or listed by a used document.")
 CITED_REFERENCE = "cited reference"
@@ -82,13 +78,14 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
         return problems
     frames = {name: _with_lists(package.schema(name), frame) for name, frame in texts.items()}
     relations = {name: frames[name] for name in package.relationship_tables}
-    rows = list(_rows(relations))
     problems += _source_kinds(frames["sources"])
     sources, found = source_texts(package, frames["sources"], notes)
     problems += found
     problems += grounding.check(package, frames, sources)
-    problems += rubric_rules.check(package, frames)
-    problems += _cited_references(frames["sources"], rows)
+    problems += rubric_rules.check(package, frames, sources)
+    problems += cited_references.check(package, frames, sources)
+    problems += statement_rules.check(package, frames)
+    problems += hierarchy.check(package, frames, notes)
     problems += _withdrawn(package, frames)
     problems += _usage(package, frames, relations)
     problems += _relation_vocabulary(package, frames)
@@ -156,24 +153,6 @@ def _versions(package: DataPackage) -> Iterator[Problem]:
                 broken = VERSION_MISMATCH if what == "version" else RELEASE_DATE_MISMATCH
                 message = f"CHANGELOG.md top entry {found!r} differs from datapackage.json {field} {expected[what]!r}"
             yield broken.problem(message, value=found)
-
-
-class Row(NamedTuple):
-    """The columns of a relationship row that the rules read."""
-
-    table: str
-    id: str
-    source_id: str
-    quote: str
-    evidence_level_id: str
-    cited_refs: list[str]
-
-
-def _rows(relations: dict[str, pd.DataFrame]) -> Iterator[Row]:
-    for name, frame in relations.items():
-        columns = [frame[c].astype(object) for c in ("id", "source_id", "quote", "evidence_level_id", "cited_refs")]
-        for values in zip(*columns):
-            yield Row(name, *values)
 
 
 def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) -> tuple[dict[str, str], list[Problem]]:
@@ -250,25 +229,19 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
             yield WITHDRAWN_ROW.problem("a withdrawn id is in use again; ids are never reused", WITHDRAWN, row, "id", row)
 
 
-def _cited_references(sources: pd.DataFrame, rows: list[Row]) -> Iterator[Problem]:
-    kinds = dict(zip(sources["id"], sources["type"]))
-    listed_by = dict(zip(sources["id"], sources["cited_by"]))
-    for row in rows:
-        for ref in row.cited_refs:
-            if ref not in kinds:
-                yield CITED_REFERENCE_UNKNOWN.problem(f"no source {ref!r}", row.table, row.id, "cited_refs", ref)
-            elif kinds[ref] != CITED_REFERENCE or listed_by[ref] != row.source_id:
-                yield CITED_REFERENCE_FOREIGN.problem(
-                              f"{ref!r} is not a reference listed by {row.source_id!r}", row.table, row.id, "cited_refs", ref)
-
-
 def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
-    """Ids of entities and sources that the relationship rows refer to (through foreign keys and cited_refs)."""
+    """Ids of entities and sources that the relationship rows refer to (through foreign keys, such
+    as their ends and disease contexts, their named examples and their cited_refs)."""
     used: dict[str, set[str]] = {table: set() for table in (*package.entity_tables, "sources")}
     for name, frame in relations.items():
         for column, resource, _ in foreign_keys(package.schema(name)):
             if resource in used:
                 used[resource].update(frame[column].dropna())
+        found = statement_rules.ends(package, name, frame)
+        for role in statement_rules.ROLES:
+            for table, examples in zip(found[f"{role}_table"], frame.get(f"{role}_examples", pd.Series(dtype=object))):
+                if table in used:
+                    used[table].update(examples)
         used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)
     return used
 

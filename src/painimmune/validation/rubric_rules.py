@@ -1,26 +1,38 @@
 """Layer 3: the rubric, applied to every row (:mod:`painimmune.language.rubric`).
 
-- **The rubric is well-formed**: the evidence ranks run 1, 2, 3, ...; exactly one level has no cue
-  phrases and it is tried last; exactly one direction has no cue phrases (the default).
+- **The rubric is well-formed**: the evidence ranks run 1, 2, 3, ...; exactly one level and exactly
+  one species context have no cue phrases, and each is tried last; exactly one direction has no cue
+  phrases (the default).
 - **Grades follow the rubric**: a row's evidence level is the one the rubric gives its quote. So a
   quote that names models is preclinical whatever else it says, a hedged quote is never graded
   above hypothesis, a clinical grade needs the clinical cue in the quote, and a quote without any
   cue is an expert statement.
-- **What the evidence was gathered in fits the grade**: a row's ``evidence_source`` is one its level
-  allows (``evidence_levels.evidence_sources``: human clinical for the clinical levels, animal model
-  or in vitro for preclinical, not stated for an expert statement).
+- **Species contexts follow the rubric and fit the grade**: a row's species context is the one the
+  rubric gives its quote (patients: humans; models: animals; ...), or, where the quote holds no
+  species cue, the one its level implies (a level that allows one kind of study, with one context
+  of that kind: "used successfully to treat" is about humans); and its kind of study is one the
+  row's level allows (``evidence_levels.study_kinds``: human clinical for the clinical levels,
+  animal model or in vitro for preclinical, not stated for an expert statement).
 - **Directions follow the rubric**: a quote holding a negation cue refutes, unless the row's note
   says so in these words: the cue in single quotes, then "does not negate", then why (``'not' does
   not negate the role: it reads 'not just ... but also'``); a refuting row's quote holds a negation cue.
+- **The whole sentence decides**: a cue phrase of any level, direction or species context that lies
+  in the quote's sentence but outside the quote ("There is no evidence that", "(possibly)", "in
+  rodent models") is either inside the quote, where the rules above weigh it, or named in the
+  row's note with why it does not bear on the row's relation: the cue in single quotes, then "does
+  not bear on" (or, for a negation, "does not negate"), then why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pandas as pd
 
-from painimmune.language.rubric import Rubric
+from painimmune.language.rubric import Cue, Rubric
+from painimmune.language.sentences import sentences
+from painimmune.language.text import span
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare
 
@@ -28,63 +40,128 @@ _rule = declare("package", __name__)
 RANK_ORDER = _rule("rank-order", "Evidence ranks run 1, 2, 3, ...",
                    "The ranks of the evidence levels are consecutive from 1, each used once.")
 RUBRIC_INVALID = _rule("rubric-invalid", "The rubric is well-formed",
-                       "Exactly one evidence level has no cue phrases and it comes last in decision_order; exactly one direction has no "
-                       "cue phrases.")
+                       "Exactly one evidence level and exactly one species context have no cue phrases, and each comes last in its "
+                       "decision_order; exactly one direction has no cue phrases.")
 GRADE_RUBRIC = _rule("grade-rubric", "Grades follow the rubric",
                      "A row's evidence level is the one the rubric gives its quote (painimmune.language.rubric): the first level in "
                      "decision_order whose cue phrase the quote holds, else the level without cue phrases. A quote that names models is "
                      "preclinical whatever else it says; a hedged quote is never graded above hypothesis.")
-EVIDENCE_SOURCE_RUBRIC = _rule("evidence-source-rubric", "Evidence sources fit the grade",
-                               "A row's evidence_source is one its evidence level allows (evidence_levels.evidence_sources): human "
-                               "clinical for the clinical levels, animal model or in vitro for preclinical, not stated for an expert "
-                               "statement.")
+SPECIES_CONTEXT_RUBRIC = _rule("species-context-rubric", "Species contexts follow the rubric and fit the grade",
+                               "A row's species context is the one the rubric gives its quote (the first species context in "
+                               "decision_order whose cue phrase the quote holds; else the one its evidence level implies, where the "
+                               "level allows one study kind with one context; else the context without cue phrases), and its study "
+                               "kind is one its evidence level allows (evidence_levels.study_kinds): human clinical for the clinical "
+                               "levels, animal model or in vitro for preclinical, not stated for an expert statement.")
 DIRECTION_RUBRIC = _rule("direction-rubric", "Directions follow the rubric",
                          "A quote holding a negation cue (directions.cue_phrases) refutes, unless the row's note says \"'<cue>' does not "
                          "negate\" the relation and why; a refuting row's quote holds a negation cue.")
-LEVELS, DIRECTIONS = "evidence_levels", "directions"
+CUE_OUTSIDE_QUOTE = _rule("cue-outside-quote", "The whole sentence decides",
+                          "A cue phrase of a level, a direction or a species context that lies in the quote's sentence but outside the "
+                          "quote (a negation, a hedge, 'in rodent models') is inside the quote, or the row's note names it and says "
+                          "why it does not bear on the relation: \"'<cue>' does not bear on ...\" (for a negation, \"'<cue>' does not "
+                          "negate ...\").")
+LEVELS, DIRECTIONS, SPECIES_CONTEXTS = "evidence_levels", "directions", "species_contexts"
 # How a note says that a negation cue in its quote does not negate the row's relation: "'not' does not negate the role".
 NOT_A_NEGATION = "does not negate"
+# How a note says that a cue of the sentence outside the quote does not bear on the row's relation.
+NOT_BEARING = "does not bear on"
 
 
-def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Problems of the rubric tables and of every relationship row against them."""
-    problems = list(_well_formed(frames[LEVELS], frames[DIRECTIONS]))
+def rubric_of(frames: dict[str, pd.DataFrame]) -> Rubric:
+    """The rubric of a package's tables (decision orders read as numbers)."""
+    levels = frames[LEVELS].assign(decision_order=pd.to_numeric(frames[LEVELS]["decision_order"]))
+    species = frames[SPECIES_CONTEXTS].assign(decision_order=pd.to_numeric(frames[SPECIES_CONTEXTS]["decision_order"]))
+    return Rubric.from_tables(levels, frames[DIRECTIONS], species)
+
+
+@dataclass(frozen=True)
+class Grading:
+    """What the rubric gives a quote: its level, direction and species context, each with the cue
+    phrase that decided it (None where none did)."""
+
+    level: tuple[str, str | None]
+    direction: tuple[str, str | None]
+    species: tuple[str, str | None]
+
+
+class Grader:
+    """The rubric of a package's tables, with what its levels imply of the species context."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
+        self.rubric = rubric_of(frames)
+        self.study_kinds = {level: list(kinds) for level, kinds in zip(frames[LEVELS]["id"], frames[LEVELS]["study_kinds"])}
+        self.study_kind = dict(zip(frames[SPECIES_CONTEXTS]["id"], frames[SPECIES_CONTEXTS]["study_kind"]))
+
+    def grade(self, quote: str) -> Grading:
+        """The level, direction and species context of *quote*: a quote without a species cue takes
+        the context its level implies, if it implies one."""
+        level = self.rubric.grade(quote)
+        species = self.rubric.species(quote)
+        if species[1] is None:
+            kinds = self.study_kinds.get(level[0], [])
+            implied = [context for context, kind in self.study_kind.items() if len(kinds) == 1 and kind == kinds[0]]
+            if len(implied) == 1:
+                species = (implied[0], None)
+        return Grading(level, self.rubric.direction(quote), species)
+
+
+def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
+    """Problems of the rubric tables and of every relationship row against them (*texts*: the
+    source texts by id, for the sentences around the quotes; rows of sources without a text are
+    graded on their quote alone)."""
+    problems = list(_well_formed(frames[LEVELS], frames[DIRECTIONS], frames[SPECIES_CONTEXTS]))
     if problems:
         return problems
-    levels = frames[LEVELS].assign(decision_order=pd.to_numeric(frames[LEVELS]["decision_order"]))
-    rubric = Rubric.from_tables(levels, frames[DIRECTIONS])
-    sources_allowed = {level: set(allowed) for level, allowed in zip(frames[LEVELS]["id"], frames[LEVELS]["evidence_sources"])}
-    grades: dict[str, tuple[str, str | None]] = {}
-    directions: dict[str, tuple[str, str | None]] = {}
+    grader = Grader(frames)
+    rubric, study_kind = grader.rubric, grader.study_kind
+    kinds_allowed = {level: set(kinds) for level, kinds in grader.study_kinds.items()}
+    sentence_spans = {source: [(found.start, found.end) for found in sentences(text)] for source, text in texts.items()}
+    implied: dict[str, Grading] = {}
     for table in package.relationship_tables:
         frame = frames[table]
-        columns = ("id", "quote", "evidence_level_id", "direction", "note", "evidence_source")
-        for row, quote, level, direction, note, gathered in zip(*(frame[column].tolist() for column in columns)):
-            if sources_allowed.get(level) and gathered not in sources_allowed[level]:
-                problems.append(EVIDENCE_SOURCE_RUBRIC.problem(f"a row graded {level} has its evidence gathered in "
-                                        f"{' or '.join(sorted(sources_allowed[level]))}", table, row, "evidence_source", gathered))
+        columns = ("id", "source_id", "quote", "quote_start", "evidence_level_id", "direction", "species_context_qualifier", "note")
+        for row, source, quote, start, level, direction, species, note in zip(*(frame[column].tolist() for column in columns)):
+            if isinstance(species, str) and kinds_allowed.get(level) and study_kind.get(species) not in kinds_allowed[level]:
+                problems.append(SPECIES_CONTEXT_RUBRIC.problem(
+                    f"a row graded {level} has its evidence gathered in {' or '.join(sorted(kinds_allowed[level]))}; "
+                    f"{species!r} is {study_kind.get(species)}", table, row, "species_context_qualifier", species))
             if not isinstance(quote, str):
                 continue
-            if quote not in grades:
-                grades[quote], directions[quote] = rubric.grade(quote), rubric.direction(quote)
-            if level != grades[quote][0]:
-                problems += _grade(table, row, level, grades[quote])
-            if direction != directions[quote][0]:
-                problems += _direction(table, row, direction, note, directions[quote], rubric.default_direction)
+            if quote not in implied:
+                implied[quote] = grader.grade(quote)
+            grading = implied[quote]
+            if level != grading.level[0]:
+                problems += _grade(table, row, level, grading.level)
+            if direction != grading.direction[0]:
+                problems += _direction(table, row, direction, note, grading.direction, rubric.default_direction)
+            context, cue = grading.species
+            if isinstance(species, str) and species != context:
+                why = (f"the quote holds the cue phrase {cue!r}" if cue else
+                       f"the quote holds no cue phrase of any species context, and its level {grading.level[0]} implies")
+                problems.append(SPECIES_CONTEXT_RUBRIC.problem(f"{why}: the rubric gives it {context}", table, row,
+                                                              "species_context_qualifier", species))
+            if source in texts:
+                problems += _outside(table, row, rubric, texts[str(source)], sentence_spans[str(source)], quote, start, note)
     return problems
 
 
-def _well_formed(levels: pd.DataFrame, directions: pd.DataFrame) -> Iterator[Problem]:
+def _well_formed(levels: pd.DataFrame, directions: pd.DataFrame, species: pd.DataFrame) -> Iterator[Problem]:
+    kinds = set(species["study_kind"])
+    for level, allowed in zip(levels["id"], levels["study_kinds"]):
+        for kind in allowed:
+            if kind not in kinds:
+                yield RUBRIC_INVALID.problem(f"{kind!r} is not the study kind of any species context", LEVELS, level, "study_kinds", kind)
     ranks = pd.to_numeric(levels["rank"], errors="coerce")
     if sorted(ranks.dropna().astype(int)) != list(range(1, len(levels) + 1)):
         shown = ", ".join(str(rank) for rank in sorted(levels["rank"].dropna()))
         yield RANK_ORDER.problem(f"ranks are {shown}; they must be 1 to {len(levels)}, each once",
-                      LEVELS, None, "rank", shown)
-    order = pd.to_numeric(levels["decision_order"], errors="coerce")
-    without = levels[[len(cues) == 0 for cues in levels["cue_phrases"]]]
-    if len(without) != 1 or order.isna().any() or order[without.index].iloc[0] != order.max():
-        yield RUBRIC_INVALID.problem("exactly one evidence level has no cue phrases, and it comes last in "
-                      "decision_order (it grades the quotes that hold no cue)", LEVELS, None, "cue_phrases")
+                                 LEVELS, None, "rank", shown)
+    for table, frame, what in ((LEVELS, levels, "evidence level"), (SPECIES_CONTEXTS, species, "species context")):
+        order = pd.to_numeric(frame["decision_order"], errors="coerce")
+        without = frame[[len(cues) == 0 for cues in frame["cue_phrases"]]]
+        if len(without) != 1 or order.isna().any() or order[without.index].iloc[0] != order.max():
+            yield RUBRIC_INVALID.problem(f"exactly one {what} has no cue phrases, and it comes last in decision_order (it applies "
+                                         "to the quotes that hold no cue)", table, None, "cue_phrases")
     if sum(len(cues) == 0 for cues in directions["cue_phrases"]) != 1:
         yield RUBRIC_INVALID.problem("exactly one direction has no cue phrases: the default", DIRECTIONS, None, "cue_phrases")
 
@@ -101,7 +178,7 @@ def _direction(table: str, row: str, direction: object, note: object, expected: 
     implied, cue = expected
     if direction == implied or not isinstance(direction, str):
         return
-    if direction == default and cue and isinstance(note, str) and f"'{cue.casefold()}' {NOT_A_NEGATION}" in note.casefold():
+    if direction == default and cue and _explained(note, cue, (NOT_A_NEGATION,)):
         return  # the note quotes the negation cue and says why it does not negate the relation
     if cue:
         message = (f"the quote holds the negation cue {cue!r}: the row {implied}, unless its note says \"'{cue}' "
@@ -109,3 +186,36 @@ def _direction(table: str, row: str, direction: object, note: object, expected: 
     else:
         message = f"the quote holds no cue phrase of {direction}: the row {implied}"
     yield DIRECTION_RUBRIC.problem(message, table, row, "direction", direction)
+
+
+def _explained(note: object, cue: str, phrases: tuple[str, ...]) -> bool:
+    """Whether *note* names *cue* in single quotes followed by one of *phrases*."""
+    return isinstance(note, str) and any(f"'{cue.casefold()}' {phrase}" in note.casefold() for phrase in phrases)
+
+
+def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], start: int, end: int) -> list[Cue]:
+    """The cues of the sentences that hold the span ``start:end`` of *text* that lie outside the
+    span (offsets in *text*)."""
+    found = []
+    for first, last in sentence_spans:
+        if first < end and start < last:
+            found += [Cue(cue.kind, cue.value, cue.phrase, first + cue.start, first + cue.end) for cue in rubric.cues(text[first:last])
+                      if first + cue.end <= start or first + cue.start >= end]
+    return found
+
+
+def _outside(table: str, row: str, rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], quote: str, start: object,
+             note: object) -> Iterator[Problem]:
+    offset = int(start) if isinstance(start, str) and start.isdigit() else None
+    pinned = span(quote, text, offset) if offset is not None else None
+    if pinned is None:
+        return  # the grounding rules report a quote that is not where its row says
+    reported = set()
+    for cue in outside_cues(rubric, text, sentence_spans, *pinned):
+        phrases = (NOT_BEARING, NOT_A_NEGATION) if cue.kind == "direction" else (NOT_BEARING,)
+        if cue.phrase.casefold() in reported or _explained(note, cue.phrase, phrases):
+            continue
+        reported.add(cue.phrase.casefold())
+        yield CUE_OUTSIDE_QUOTE.problem(
+            f"the quote's sentence holds the {cue.kind} cue {cue.phrase!r} at {cue.start}, outside the quote: take it into the "
+            f"quote, or say in the note \"'{cue.phrase.casefold()}' {NOT_BEARING} ...\" and why", table, row, "quote", quote)

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 # The checking modules, imported for the rules they declare (layer 1, layer 2, layer 3).
 from painimmune.validation import (  # noqa: F401
+    cited_references,
     extensions,
     frictionless_layer,
     grounding,
+    hierarchy,
     package_rules,
     pandera_layer,
     reference_rules,
     rubric_rules,
+    statement_rules,
 )
 from painimmune.validation.problems import Rule, all_declared
 

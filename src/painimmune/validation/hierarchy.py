@@ -1,0 +1,101 @@
+"""Layer 3: the entity hierarchy (each entity table's ``parents`` column).
+
+- a parent is an entity of the same table, not the entity itself (``parent-unknown``), and a class
+  (``is_class`` true: ``parent-not-a-class``);
+- following parents never leads back to where it started (``parent-cycle``);
+- where an entity and its parent each have an exact identifier of the same ontology with a
+  subclass hierarchy (CL, ChEBI, GO, MONDO), the parent's identifier is a superclass of the
+  entity's in that ontology, as ``reference/ontologies/superclasses.tsv`` records it from the
+  ontology's release (``parent-ontology``): T cell (CL:0000084) under lymphocyte (CL:0000542) is
+  checked; an entity without a recorded closure cannot be placed under a class with an identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import SUPERCLASSES, read_superclasses
+from painimmune.package.schemas import xref_columns
+from painimmune.validation.problems import Problem, declare
+
+_rule = declare("package", __name__)
+PARENT_UNKNOWN = _rule("parent-unknown", "Parents are entities of the table",
+                       "Each item of an entity's parents is the id of another row of the same table.")
+PARENT_NOT_A_CLASS = _rule("parent-not-a-class", "Parents are classes",
+                           "Each parent of an entity is a row with is_class true (a class or group, such as 'adaptive immune cells').")
+PARENT_CYCLE = _rule("parent-cycle", "The hierarchy has no cycle",
+                     "Following parents from an entity never leads back to it.")
+PARENT_ONTOLOGY = _rule("parent-ontology", "The hierarchy agrees with the ontologies",
+                        "Where an entity and its parent each have an exact identifier of the same ontology with a subclass hierarchy "
+                        "(CL, ChEBI, GO, MONDO), the parent's is a superclass of the entity's in that ontology, as "
+                        "reference/ontologies/superclasses.tsv records it from the ontology's release.")
+HIERARCHIES = ("CL", "CHEBI", "GO", "MONDO")
+
+
+def check(package: DataPackage, frames: dict[str, pd.DataFrame], notes: list[str]) -> list[Problem]:
+    """Problems of the ``parents`` of every entity table (*frames*: raw strings with lists split)."""
+    superclasses = read_superclasses(package.root)
+    if superclasses is None:
+        notes.append(f"parents not checked against the ontologies: this copy does not hold {SUPERCLASSES}")
+    problems: list[Problem] = []
+    for table in package.entity_tables:
+        frame = frames[table]
+        if "parents" not in frame:
+            continue
+        classes = {entity: flag == "true" for entity, flag in zip(frame["id"], frame.get("is_class", pd.Series(dtype=object)))}
+        parents = dict(zip(frame["id"], frame["parents"]))
+        problems += _links(table, parents, classes)
+        problems += _cycles(table, parents)
+        if superclasses is not None:
+            problems += _ontology(table, frame, xref_columns(package.schema(table)), superclasses)
+    return problems
+
+
+def _links(table: str, parents: dict[str, list[str]], classes: dict[str, bool]) -> Iterator[Problem]:
+    for entity, items in parents.items():
+        for parent in items:
+            if parent not in parents or parent == entity:
+                yield PARENT_UNKNOWN.problem(f"{parent!r} is not another entity of {table}", table, entity, "parents", parent)
+            elif not classes.get(parent):
+                yield PARENT_NOT_A_CLASS.problem(f"{table}.{parent} is not a class (is_class is not true)", table, entity, "parents",
+                                                 parent)
+
+
+def _cycles(table: str, parents: dict[str, list[str]]) -> Iterator[Problem]:
+    reported: set[str] = set()
+    for entity in parents:
+        frontier = list(parents[entity])
+        seen: set[str] = set()
+        while frontier:
+            current = frontier.pop()
+            if current == entity:
+                if entity not in reported:
+                    reported.add(entity)
+                    yield PARENT_CYCLE.problem("following the parents of this entity leads back to it", table, entity, "parents",
+                                               "|".join(parents[entity]))
+                break
+            if current in seen or current not in parents:
+                continue
+            seen.add(current)
+            frontier += parents[current]
+
+
+def _ontology(table: str, frame: pd.DataFrame, columns: list[str], superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
+    curies = {entity: {str(value).split(":", 1)[0]: str(value) for column in columns
+                       for value in [frame.at[index, column]] if isinstance(value, str)}
+              for index, entity in frame["id"].items()}
+    for entity, items in zip(frame["id"], frame["parents"]):
+        for parent in items:
+            for prefix in HIERARCHIES:
+                child_id, parent_id = curies.get(entity, {}).get(prefix), curies.get(parent, {}).get(prefix)
+                if child_id is None or parent_id is None:
+                    continue
+                if child_id not in superclasses:
+                    yield PARENT_ONTOLOGY.problem(f"{SUPERCLASSES} records no superclasses of {child_id}, so the link to {parent} "
+                                                  f"({parent_id}) cannot be checked", table, entity, "parents", parent)
+                elif parent_id not in superclasses[child_id]:
+                    yield PARENT_ONTOLOGY.problem(f"{parent_id} (of {table}.{parent}) is not a superclass of {child_id} in "
+                                                  f"{prefix}", table, entity, "parents", parent)

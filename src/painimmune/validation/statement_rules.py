@@ -1,0 +1,82 @@
+"""Layer 3: what a relationship row states beyond its two ends: its named examples and its context.
+
+- **Named examples** (``subject_examples``, ``object_examples``): each is an entity of the table of
+  the end it exemplifies, and not that end itself (``example-unknown``); an end with examples is a
+  class (``is_class`` true: ``example-of-an-instance``): the row states the relation of the class
+  and names its members as examples. That each example's words are in the quote is checked with
+  the other mentions (:mod:`.grounding`).
+- **Disease context** (``disease_context_qualifier``): the condition in which the source places
+  the relation, which is not one of the row's own ends (``context-is-an-end``): a row about
+  rheumatoid arthritis has it as its object, not as its context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from painimmune.package.descriptor import DataPackage
+from painimmune.package.schemas import assertion_columns, foreign_keys
+from painimmune.validation.problems import Problem, declare
+
+_rule = declare("package", __name__)
+EXAMPLE_UNKNOWN = _rule("example-unknown", "Examples are members of the end's table",
+                        "Each item of subject_examples (object_examples) is the id of an entity of the table of the row's subject "
+                        "(object), other than the subject (object) itself.")
+EXAMPLE_OF_AN_INSTANCE = _rule("example-of-an-instance", "Examples exemplify a class",
+                               "A row that names examples of its subject (object) has a subject (object) with is_class true: the row "
+                               "states the relation of the class and names the examples as its members.")
+CONTEXT_IS_AN_END = _rule("context-is-an-end", "A disease context is not one of the row's ends",
+                          "A row's disease_context_qualifier is neither its subject nor its object: the context is the condition in "
+                          "which the relation between the two holds.")
+ROLES = ("subject", "object")
+
+
+def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Problems of the examples and contexts of every relationship row (*frames*: raw strings with
+    lists split)."""
+    classes = {table: {entity: flag == "true" for entity, flag in zip(frames[table]["id"], frames[table]["is_class"])}
+               for table in package.entity_tables if "is_class" in frames[table]}
+    ids = {table: set(frames[table]["id"]) for table in package.entity_tables}
+    problems: list[Problem] = []
+    for table in package.relationship_tables:
+        problems += _rows(package, table, frames[table], ids, classes)
+    return problems
+
+
+def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The ends of each row of relationship *table*: ``subject_table``, ``subject``,
+    ``object_table`` and ``object`` (the object column a row sets)."""
+    roles = assertion_columns(package.schema(table))
+    targets = {column: resource for column, resource, _ in foreign_keys(package.schema(table))}
+    objects = frame[roles.objects[0]]
+    object_tables = pd.Series(targets[roles.objects[0]], index=frame.index, dtype=object).where(objects.notna())
+    for column in roles.objects[1:]:
+        objects = objects.combine_first(frame[column])
+        object_tables = object_tables.where(frame[column].isna(), targets[column])
+    return pd.DataFrame({"subject_table": targets[roles.subject], "subject": frame[roles.subject], "object_table": object_tables,
+                         "object": objects}, index=frame.index)
+
+
+def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, set[str]],
+          classes: dict[str, dict[str, bool]]) -> Iterator[Problem]:
+    found = ends(package, table, frame)
+    context = frame["disease_context_qualifier"] if "disease_context_qualifier" in frame else pd.Series(None, index=frame.index)
+    for index, row in found.iterrows():
+        key = frame.at[index, "id"]
+        for role in ROLES:
+            column = f"{role}_examples"
+            examples, end_table, end = (frame.at[index, column] if column in frame else []), row[f"{role}_table"], row[role]
+            if not examples or not isinstance(end_table, str):
+                continue
+            for example in examples:
+                if example not in ids.get(end_table, set()) or example == end:
+                    yield EXAMPLE_UNKNOWN.problem(f"{example!r} is not another entity of {end_table}, the table of the row's {role}",
+                                                  table, key, column, example)
+            if not classes.get(end_table, {}).get(end, False):
+                yield EXAMPLE_OF_AN_INSTANCE.problem(f"{end_table}.{end} is not a class (is_class is not true), so it has no examples",
+                                                     table, key, column, "|".join(examples))
+        if isinstance(context[index], str) and context[index] in (row["subject"], row["object"]):
+            yield CONTEXT_IS_AN_END.problem("the disease context is one of the row's own ends; leave it empty", table, key,
+                                            "disease_context_qualifier", context[index])
