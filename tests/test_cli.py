@@ -47,7 +47,7 @@ def test_about_labels_each_field_and_shows_each_row_id():
         assert f"— row {item['row_id']}\n" in result.stdout
         verdict = "" if item["direction"] == "supports" else " (REFUTES)"
         assert f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}" in result.stdout
-    assert "in complex regional pain syndrome" in result.stdout  # a row placed in CRPS says so
+    assert "Disease context: complex regional pain syndrome" in result.stdout  # a row placed in CRPS says so
     markdown = run_cli("about", "crps", "--format", "markdown").stdout
     assert all(f"row `{item['row_id']}`" in markdown for item in items)
 

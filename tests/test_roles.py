@@ -156,3 +156,63 @@ def test_tests_parametrised_by_role_cover_every_table_of_that_role():
     assert set(package.entity_tables) | set(package.relationship_tables) | set(package.lookup_tables) == set(package.table_names)
     assert package.lookup_tables == ["evidence_levels", "directions", "species_contexts", "relations", "sources", "not_encoded",
                                      "withdrawn_rows"]
+
+
+# ---- a new shared field is one edit ---------------------------------------------------------------
+
+NEW_QUALIFIER = {"name": "sex_qualifier", "type": "string", "title": "Sex",
+                 "description": "The sex the sentence names the finding in.", "constraints": {"enum": ["female", "male"]},
+                 "qualifier": "biolink:sex_qualifier"}
+
+
+@pytest.fixture(scope="module")
+def with_new_qualifier(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the checkout whose shared fields gain one qualifier column, the data filled in one
+    row (cc0010), and nothing else changed: no list of columns anywhere in the code is edited."""
+    package = tmp_path_factory.mktemp("qualifier")
+    for part in ("datapackage.json", "tables", "schemas", "sources", "curation", "reference", "docs", "CITATION.cff",
+                 "CHANGELOG.md", ".zenodo.json"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, package / part)
+    fields_path = package / "schemas" / "shared" / "fields.json"
+    shared = json.loads(fields_path.read_text(encoding="utf-8"))
+    tail = shared["roles"]["relationship"]["tail"]
+    tail.insert(next(i for i, f in enumerate(tail) if isinstance(f, dict) and f["name"] == "phase") + 1, NEW_QUALIFIER)
+    fields_path.write_text(json.dumps(shared, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    descriptor = DataPackage(package)
+    for table in descriptor.relationship_tables:
+        header = field_names(compose(descriptor.schema(table), shared))
+        path = package / "tables" / f"{table}.csv"
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        for row in rows:
+            row["sex_qualifier"] = "female" if row["id"] == "cc0010" else ""
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    build = run_build(package)
+    assert build.returncode == 0, build.stdout + build.stderr
+    return package
+
+
+def test_a_new_shared_qualifier_reaches_every_view_and_export(with_new_qualifier, tmp_path):
+    from painimmune.curate.worksheet import Finder
+    from painimmune.export import export
+    from painimmune.site import build_site
+
+    package = with_new_qualifier
+    assert run_cli("validate", package).stdout.strip() == "valid"
+    assert "sex_qualifier" in Finder(package).columns  # the curation worksheet
+    view = pim.assertions(package)  # the assertion view, where it is part of an assertion's key
+    assert view.loc[view["row_ids"].map(lambda ids: "cc0010" in ids), "sex_qualifier"].tolist() == ["female"]
+    export("kgx", tmp_path / "kgx", package)  # the knowledge graph, as the Biolink slot it declares
+    edges = list(csv.DictReader(io.StringIO((tmp_path / "kgx" / "edges.tsv").read_text(encoding="utf-8")), delimiter="\t"))
+    assert [edge["sex_qualifier"] for edge in edges if edge["sex_qualifier"]] == ["female"]
+    about = pim.about("immune cells", package)  # about(), in words
+    [row] = [a for s in about["sections"] for g in s["groups"] for a in g["assertions"] if a["row_id"] == "cc0010"]
+    assert {"column": "sex_qualifier", "title": "Sex", "values": ["female"]} in row["qualifiers"]
+    build_site(tmp_path / "site", package)  # the website's card of the row
+    page = (tmp_path / "site" / "cell_types" / "immune_cell.html").read_text(encoding="utf-8")
+    card = page[page.index('id="cc0010"'):]
+    assert "<dt>Sex</dt><dd>female</dd>" in card[:card.index("</article>")]

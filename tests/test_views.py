@@ -68,11 +68,13 @@ def test_about_answers_through_examples_classes_and_context_each_labelled(query,
     words = {"example": "as an example of a class", "class": "a class", "context": "disease context", "direct": "What the sources say"}
     assert words[section["kind"]] in section["heading"]
     if query == "ADRB2":
-        assert next(a for g in section["groups"] for a in g["assertions"] if a["row_id"] == row)["context"]["disease"] == (
-            "complex regional pain syndrome")
+        found = next(a for g in section["groups"] for a in g["assertions"] if a["row_id"] == row)
+        assert {"column": "disease_context_qualifier", "title": "Disease context", "values": ["complex regional pain syndrome"]} in (
+            found["qualifiers"])
     if query == "arthritis":
         il17 = next(a for g in section["groups"] for a in g["assertions"] if a["row_id"] == row)
-        assert [e["id"] for e in il17["subject_examples"]] == ["il17"] and il17["context"]["species"].startswith("animals")
+        species = next(q for q in il17["qualifiers"] if q["column"] == "species_context_qualifier")
+        assert [e["id"] for e in il17["subject_examples"]] == ["il17"] and species["values"] == ["animals (species not named)"]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])

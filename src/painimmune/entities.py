@@ -34,16 +34,15 @@ from typing import TypedDict
 import pandas as pd
 
 from painimmune.errors import DataError, PainimmuneError
-from painimmune.graph import assertion_rows
+from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import read_terms
-from painimmune.package.schemas import entity_labels
+from painimmune.package.schemas import entity_labels, foreign_keys
 from painimmune.profile import EvidenceProfile, evidence_profile
 
 FORMATS = ("text", "markdown", "json")
-UBERON = "reference/ontologies/uberon.tsv"
 
 
 class UnknownEntityError(PainimmuneError, LookupError):
@@ -70,13 +69,13 @@ class Entity(EntityRef):
     parents: list[EntityRef]
 
 
-class Context(TypedDict):
-    """Where and in what a row's relation holds, in words."""
+class Qualifier(TypedDict):
+    """One qualifier of a row, in words: its column, the column's title and the words of its values
+    (a condition's name, a species context's label, an anatomical term's label, a phase)."""
 
-    disease: str  # the name of the disease context, or ""
-    species: str  # the species context's label (``humans``, ``animals (species not named)``, ``not stated``)
-    anatomy: list[str]  # UBERON labels (CURIEs where no label is at hand)
-    phase: str
+    column: str
+    title: str
+    values: list[str]
 
 
 class Assertion(TypedDict):
@@ -88,7 +87,7 @@ class Assertion(TypedDict):
     relation: str
     subject: EntityRef
     object: EntityRef
-    context: Context
+    qualifiers: list[Qualifier]  # each qualifier column the row fills, in schema order
     subject_examples: list[EntityRef]
     object_examples: list[EntityRef]
     evidence_level_id: str
@@ -189,23 +188,22 @@ class Names:
 @dataclass(frozen=True)
 class Knowledge:
     """What describing an entity needs, loaded once: every assertion row, every entity's name, the
-    evidence levels, the sources, the species contexts and the anatomical labels at hand."""
+    evidence levels, the sources, and how each qualifier column is put in words (its title, and the
+    words of each value: the name or label of the row a foreign key points to, the label of a
+    verified term)."""
 
     rows: pd.DataFrame
     names: Names
     levels: pd.DataFrame
     sources: pd.DataFrame
-    species: dict[str, str]
-    anatomy: dict[str, str]
+    qualifiers: dict[str, tuple[str, dict[str, str]]]  # column -> (title, value -> words)
 
     @classmethod
     def of(cls, package: DataPackage) -> Knowledge:
         """The knowledge of *package* (its tables loaded and verified)."""
-        species = load("species_contexts", package.root)
-        uberon = read_terms(package.root, UBERON) or {}
-        return cls(assertion_rows(package), Names.of(package), load("evidence_levels", package.root).set_index("id"),
-                   load("sources", package.root).set_index("id"), dict(zip(species["id"], species["label"])),
-                   {curie: term.label for curie, term in uberon.items()})
+        names = Names.of(package)
+        return cls(assertion_rows(package), names, load("evidence_levels", package.root).set_index("id"),
+                   load("sources", package.root).set_index("id"), _qualifier_words(package, names))
 
     @cached_property
     def index(self) -> dict[tuple[str, tuple[str, str]], list[int]]:
@@ -237,6 +235,29 @@ class Knowledge:
 def _flag(value: object) -> bool:
     """A boolean cell as a bool (a missing cell is false)."""
     return bool(value) if value is not None and not pd.isna(value) else False
+
+
+def _qualifier_words(package: DataPackage, names: Names) -> dict[str, tuple[str, dict[str, str]]]:
+    """The title of each qualifier column and the words of its values (see :class:`Knowledge`)."""
+    if not package.relationship_tables:
+        return {}
+    schema = package.schema(package.relationship_tables[0])
+    fields = {field["name"]: field for field in schema["fields"]}
+    targets = {column: resource for column, resource, _ in foreign_keys(schema)}
+    found = {}
+    for column in qualifier_names(package):
+        field, words = fields[column], {}
+        target = targets.get(column)
+        if target in package.entity_tables:
+            words = {entity: found_entity["name"] for (table, entity), found_entity in names.entities.items() if table == target}
+        elif target is not None:
+            frame = load(target, package.root)
+            label = next((name for name in ("label", "name") if name in frame), "id")
+            words = dict(zip(frame["id"], frame[label]))
+        elif "referenceTable" in field:
+            words = {curie: term.label for curie, term in (read_terms(package.root, field["referenceTable"]) or {}).items()}
+        found[column] = (str(field.get("title", column)), words)
+    return found
 
 
 def about(entity: str, path: str | Path | None = None) -> About:
@@ -330,15 +351,16 @@ def _description(item: Assertion, ref: EntityRef, knowledge: Knowledge) -> str:
 def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
     levels, sources = knowledge.levels, knowledge.sources
     level = row["evidence_level_id"]
-    disease = row["disease_context_qualifier"]
-    context = Context(disease=_ref(knowledge, "conditions", disease)["name"] if isinstance(disease, str) else "",
-                      species=knowledge.species.get(row["species_context_qualifier"], str(row["species_context_qualifier"])),
-                      anatomy=[knowledge.anatomy.get(curie, curie) for curie in row["anatomical_context_qualifier"]],
-                      phase=row["phase"] if isinstance(row["phase"], str) else "")
+    qualifiers = []
+    for column, (title, words) in knowledge.qualifiers.items():
+        value = row[column]
+        values = [str(item) for item in value] if isinstance(value, list) else ([] if pd.isna(value) else [str(value)])
+        if values:
+            qualifiers.append(Qualifier(column=column, title=title, values=[words.get(item, item) for item in values]))
     return Assertion(
         row_id=row["row_id"], table=row["table"], role=role, relation=row["relation"],
         subject=_ref(knowledge, row["subject_type"], row["subject_id"]), object=_ref(knowledge, row["object_type"], row["object_id"]),
-        context=context,
+        qualifiers=qualifiers,
         subject_examples=[_ref(knowledge, row["subject_type"], example) for example in row["subject_examples"]],
         object_examples=[_ref(knowledge, row["object_type"], example) for example in row["object_examples"]],
         evidence_level_id=str(level), evidence_level=str(levels.at[level, "label"]) if level in levels.index else str(level),
@@ -370,11 +392,10 @@ def _refuse_dangling(items: list[Assertion], knowledge: Knowledge) -> None:
                             "`painimmune validate` names every such problem")
 
 
-def context_words(context: Context) -> str:
-    """A row's context in words: ``in CRPS; humans; spinal cord; phase: initiation`` (empty parts left out)."""
-    parts = [f"in {context['disease']}" if context["disease"] else "", context["species"] if context["species"] != "not stated" else "",
-             ", ".join(context["anatomy"]), f"phase: {context['phase']}" if context["phase"] else ""]
-    return "; ".join(part for part in parts if part)
+def context_words(qualifiers: list[Qualifier]) -> str:
+    """A row's qualifiers in words: ``Disease context: complex regional pain syndrome; Species
+    context: humans`` (each column the row fills, in schema order)."""
+    return "; ".join(f"{qualifier['title']}: {', '.join(qualifier['values'])}" for qualifier in qualifiers)
 
 
 def render(result: About, format: str = "text") -> str:  # noqa: A002 (the user-facing word)
@@ -412,7 +433,7 @@ def _profile_words(profile: EvidenceProfile | None, what: str) -> str:
 def _items(items: list[Assertion], markdown: bool) -> list[str]:
     lines = []
     for item in items:
-        where = context_words(item["context"])
+        where = context_words(item["qualifiers"])
         where = f" [{where}]" if where else ""
         examples = [f"e.g. {', '.join(e['name'] for e in item[f'{role}_examples'])} as examples of the {role}"  # type: ignore[literal-required]
                     for role in ("subject", "object") if item[f"{role}_examples"]]  # type: ignore[literal-required]

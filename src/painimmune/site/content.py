@@ -217,7 +217,7 @@ def _assertion_view(data: Data, item: Any, section: str) -> dict[str, Any]:
         "subject": linked(item["subject"]), "object": linked(item["object"]),
         "examples": [{"role": role, "entities": [linked(ref) for ref in item[f"{role}_examples"]]}
                      for role in ("subject", "object") if item[f"{role}_examples"]],
-        "where": context_words(item["context"]),
+        "where": context_words(item["qualifiers"]),
         "quote_pieces": quote_pieces(item["quote"], item["subject_mention"], item["object_mention"], item["antecedent"]),
         "level_url": level_url(item["evidence_level_id"]),
         "levels": len(data.levels),
