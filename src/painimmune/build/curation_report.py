@@ -13,7 +13,7 @@ from collections import Counter
 
 import pandas as pd
 
-from painimmune.build import markdown
+from painimmune.build import markdown, triple_check
 from painimmune.build.reliability import reliability_section
 from painimmune.graph import assertion_rows
 from painimmune.language.folding import fold
@@ -63,6 +63,7 @@ def render(package: DataPackage) -> str:
         "## How rows are grounded", *_grounding(package, frames, assertions),
         "## Every sentence accounted for", *_sentences(package, frames, texts),
         "## Spans not encoded", *_not_encoded(frames["not_encoded"]),
+        "## An independent check of the rows", *triple_check.section(package, texts),
         "## Reliability of the grading", *reliability_section(package.root, assertions, frames["evidence_levels"]),
         "## Rows withdrawn", *_withdrawn(frames["withdrawn_rows"]),
         "## Entities with no assertion", "\n".join(f"- {u}" for u in unused) if unused else "None: every entity is used.",

@@ -2,7 +2,7 @@
 with the first by Cohen's κ.
 
 ``curation/second-grading.csv`` holds the second curator's grades (``row_id``, ``evidence_level_id``,
-``direction``, ``note``), made blind: the second curator saw each row's quote, the sentence around
+``direction``, ``species_context_qualifier``, ``note``), made blind: the second curator saw each row's quote, the sentence around
 it and the rubric (``curation/second-grading-brief.md``), never the first grade.
 ``curation/resolutions.csv`` says how each disagreement (``field`` ``evidence_level_id`` or
 ``direction``) and each doubt the second curator raised (``field`` ``doubt``) was resolved. The
@@ -29,7 +29,7 @@ from painimmune.build import markdown
 
 SECOND_GRADING = "curation/second-grading.csv"
 RESOLUTIONS = "curation/resolutions.csv"
-FIELDS = {"evidence_level_id": "evidence level", "direction": "direction"}
+FIELDS = {"evidence_level_id": "evidence level", "direction": "direction", "species_context_qualifier": "species context"}
 
 
 def cohen_kappa(first: list[str], second: list[str]) -> float | None:
@@ -69,7 +69,7 @@ def reliability_section(root: Path, assertions: pd.DataFrame, levels: pd.DataFra
     disagreements = []
     for field, label in FIELDS.items():
         a = [str(first.at[row_id, field]) for row_id in compared]
-        b = [second[row_id][field] for row_id in compared]
+        b = [second[row_id].get(field, "") for row_id in compared]
         kappa = cohen_kappa(a, b) if compared else None
         agree = sum(x == y for x, y in zip(a, b))
         table.append({"field": label, "rows": len(compared), "agreements": agree,
@@ -88,8 +88,9 @@ def reliability_section(root: Path, assertions: pd.DataFrame, levels: pd.DataFra
     else:
         lines.append("The two gradings agree on every row.")
     lines.append("κ measures how reproducibly the rubric grades: both curators apply the same cue phrases to the same quotes, "
-                 "so agreement says the rubric is unambiguous, not that a grade is right. Where the second curator doubted a "
-                 "row even though the rubric decided it, the doubt and its resolution follow.")
+                 "so a κ of 1.00 measures the rubric's determinism, not independent judgement, and says nothing about whether "
+                 "a grade is right or a row should exist. The independent judgement is in the second curator's doubts, which "
+                 "follow with their resolutions, and in the second reader's triples (the section above).")
     doubts = [{"row": row_id, "doubt of the second curator": second[row_id].get("note", ""), "resolution": resolution}
               for (row_id, field), resolution in sorted(resolutions.items()) if field == "doubt" and row_id in second]
     lines.append(markdown.table(pd.DataFrame(doubts)) if doubts else "The second curator raised no doubt.")
