@@ -275,7 +275,7 @@ FAULTS: dict[str, Fault] = {
                               "conditions: row guillain_barre_syndrome: column name", "utf-8"),
     "mojibake from a Latin-1 round trip": Fault(map_bytes("tables/mediators.csv", lambda b: b.decode("utf-8").encode("utf-8").decode("cp1252", "replace").encode("utf-8")),
                                                 "mediators: row tnf: column name", "mojibake"),
-    "table truncated mid-row": Fault(map_bytes("tables/mediators.csv", truncate_mid_row), "mediators: row tnf (line 27): column synonyms", "cell-count"),
+    "table truncated mid-row": Fault(map_bytes("tables/mediators.csv", truncate_mid_row), "mediators: row tnf (line 26): column synonyms", "cell-count"),
     "quoted cell never closed": Fault(map_bytes("tables/cell_conditions.csv", lambda b: b[: b.rindex(b'"') - 5]), "cell_conditions: line", "unreadable"),
     "a delimiter too many": Fault(map_header("conditions", lambda h, rows: (h, [rows[0] + ["stray"], *rows[1:]])),
                                   "conditions: row allodynia (line 2)", "cell-count"),

@@ -20,7 +20,7 @@ EXAMPLES = {
 >>> [section["kind"] for section in crps["sections"]]
 ['direct', 'context', 'class', 'class']
 >>> first = crps["sections"][0]["groups"][0]["assertions"][0]
->>> {"subject", "object", "context", "evidence_level", "direction", "source_id", "quote", "row_id"} <= set(first)
+>>> {"subject", "object", "qualifiers", "evidence_level", "direction", "source_id", "quote", "row_id"} <= set(first)
 True
 >>> crps["profile"]["source_types"]
 {'clinician article': 1}''',
