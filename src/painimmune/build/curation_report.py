@@ -3,6 +3,7 @@
 Sections: entities and their verified cross-references; assertions per table, source, level,
 direction and evidence source; how rows are grounded (mentions inside the quote, antecedents,
 accepted mentions); every sentence of every source accounted for; the spans not encoded; the
+independent check of the rows (a second reader's triples) and the blind review of a sample; the
 reliability of the grading (a second, independent grading and Cohen's κ, from
 ``curation/second-grading.csv``); and the rows withdrawn.
 """
@@ -13,7 +14,7 @@ from collections import Counter
 
 import pandas as pd
 
-from painimmune.build import markdown, triple_check
+from painimmune.build import blind_review, markdown, triple_check
 from painimmune.build.reliability import reliability_section
 from painimmune.graph import assertion_rows
 from painimmune.language.folding import fold
@@ -64,6 +65,7 @@ def render(package: DataPackage) -> str:
         "## Every sentence accounted for", *_sentences(package, frames, texts),
         "## Spans not encoded", *_not_encoded(frames["not_encoded"]),
         "## An independent check of the rows", *triple_check.section(package, texts),
+        "## A blind review of sampled rows", *blind_review.section(package.root, set(assertions["id"])),
         "## Reliability of the grading", *reliability_section(package.root, assertions, frames["evidence_levels"]),
         "## Rows withdrawn", *_withdrawn(frames["withdrawn_rows"]),
         "## Entities with no assertion", "\n".join(f"- {u}" for u in unused) if unused else "None: every entity is used.",
