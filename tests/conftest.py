@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "curation", "reference", "CITATION.cff", "CHANGELOG.md")
+PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "curation", "reference", "CITATION.cff", "CHANGELOG.md",
+                 "croissant.json")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ the assertion is about the line that names the fault itself.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -94,6 +95,40 @@ def map_bytes(path: str, change: Callable[[bytes], bytes]) -> Callable[[Path], N
         after = change(before)
         assert after != before, f"{path}: the byte edit changed nothing"
         target.write_bytes(after)
+    return apply
+
+
+def edit_source_text(source: str, change: Callable[[str], str]) -> Callable[[Path], None]:
+    """A fault: a source text changed and its recorded sha256 refreshed, so that only the rules on
+    the text itself can stop it."""
+    def apply(package: Path) -> None:
+        target = package / "sources" / f"{source}.txt"
+        data = change(target.read_text(encoding="utf-8")).encode("utf-8")
+        target.write_bytes(data)
+        with edit_rows(package, "sources") as rows:
+            rows.set(source, sha256=hashlib.sha256(data).hexdigest())
+    return apply
+
+
+def edit_reference(relative: str, change: Callable[[str], str]) -> Callable[[Path], None]:
+    """A fault: a reference table of the package edited and its fingerprint in fileHashes refreshed,
+    as an attacker who wants a wrong identifier to pass would."""
+    def apply(package: Path) -> None:
+        target = package / relative
+        data = change(target.read_text(encoding="utf-8")).encode("utf-8")
+        target.write_bytes(data)
+        path = package / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        descriptor["fileHashes"][relative] = "sha256:" + hashlib.sha256(data).hexdigest()
+        path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return apply
+
+
+def both(*faults: Callable[[Path], None]) -> Callable[[Path], None]:
+    """A fault made of several edits."""
+    def apply(package: Path) -> None:
+        for fault in faults:
+            fault(package)
     return apply
 
 
@@ -323,6 +358,13 @@ FAULTS: dict[str, Fault] = {
     # curation rules that were once only in the tests
     "CURIE absent from the verified reference tables": Fault(set_cell("cell_types", "mast_cell", "cl_id", "CL:0000098"),
                                                              "cell_types: row mast_cell: column cl_id: value 'CL:0000098': xref-unverified", "xref-unverified"),
+    "reference table of the package edited, its fingerprint refreshed": Fault(
+        edit_reference("reference/ontologies/cl.tsv", lambda t: t + "CL:0000098\tmast cell\t\tforged\t\n"),
+        "column fileHashes: value 'reference/ontologies/cl.tsv': reference-differs", "reference-differs"),
+    "wrong identifier listed in the package's own reference table": Fault(
+        both(edit_reference("reference/ontologies/cl.tsv", lambda t: t + "CL:0000098\tmast cell\t\tforged\t\n"),
+             set_cell("cell_types", "mast_cell", "cl_id", "CL:0000098")),
+        "cell_types: row mast_cell: column cl_id: value 'CL:0000098': xref-unverified", "xref-unverified"),
     "quote longer than the schema allows": Fault(set_cell("cell_conditions", PRECLINICAL_QUOTE_ROW, "quote", LONG_QUOTE),
                                                  f"cell_conditions: row {PRECLINICAL_QUOTE_ROW}: column quote: value {LONG_QUOTE!r}: maxLength", "maxLength"),
     "evidence ranks with a gap": Fault(set_cell("evidence_levels", "hypothesis", "rank", "7"), "evidence_levels: column rank: value '1, 2, 3, 4, 5, 7': rank-order", "rank-order"),
@@ -393,7 +435,9 @@ FAULTS: dict[str, Fault] = {
     "formula in a note": Fault(set_cell("treatments", "nsaid", "note", "=HYPERLINK(\"http://x.example\")"),
                                "treatments: row nsaid: column note", "spreadsheet-formula"),
     "control character in a name": Fault(map_cell("mediators", "histamine", "description", lambda v: v + "\x07"),
-                                         "mediators: row histamine: column description", "control-character"),
+                                         "mediators: row histamine: column description", "invisible-character"),
+    "soft hyphen inside a word of a quote": Fault(map_cell("cell_conditions", "cc0010", "quote", lambda v: v.replace("not", "n\u00adot", 1)),
+                                                  "cell_conditions: row cc0010: column quote", "invisible-character"),
     "synonym that repeats the name": Fault(set_cell("mediators", "histamine", "synonyms", "Histamine"),
                                            "mediators: row histamine: column name+synonyms", "synonyms-distinct-from-name"),
     "release date differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(created="2031-01-01T00:00:00Z")),
@@ -405,6 +449,8 @@ FAULTS: dict[str, Fault] = {
     "cited reference of another document": Fault(set_cell("cell_conditions", "cc0054", "cited_refs", "tannenbaum_ref2"),
                                                  "cell_conditions: row cc0054: column cited_refs: value 'tannenbaum_ref2'",
                                                  "cited-reference-foreign"),
+    "zero-width space in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "im\u200bmune", 1)),
+                                               "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),
     "passage both quoted and listed as not encoded": Fault(
         copy_row("not_encoded", "ne0010", id="ne9999", source_id="calvo2012", quote="Preclinical data suggest an immune pathogenesis",

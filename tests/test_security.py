@@ -93,8 +93,10 @@ def test_remote_references_of_any_kind_are_refused(package_copy, offline, change
 @pytest.mark.parametrize("value, rule", quick_first([
     ('=HYPERLINK("http://203.0.113.9","click")', "spreadsheet-formula"), ("+1 (555) 0100", "spreadsheet-formula"),
     ("-2+3", "spreadsheet-formula"), ("@SUM(A1:A9)", "spreadsheet-formula"), ("\tindented", "spreadsheet-formula"),
-    ("nul\x00byte", "control-character"), ("escape \x1b[31mred", "control-character"),
-    ("right\u202eto left", "control-character"), ("bell\x07", "control-character"),
+    ("\uff1dSUM(A1)", "spreadsheet-formula"), ("\uff0b1", "spreadsheet-formula"), ("\uff20SUM(A1)", "spreadsheet-formula"),
+    ("|calc", "spreadsheet-formula"), ("\u200b=HYPERLINK(1)", "invisible-character"),
+    ("nul\x00byte", "invisible-character"), ("escape \x1b[31mred", "invisible-character"),
+    ("right\u202eto left", "invisible-character"), ("bell\x07", "invisible-character"),
 ]))
 def test_formulas_and_control_characters_are_refused_in_text_cells_and_list_items(package_copy, tmp_path, value, rule):
     with edit_rows(package_copy, "mediators") as mediators:
@@ -112,7 +114,25 @@ def test_formulas_and_control_characters_are_refused_in_text_cells_and_list_item
 def test_negative_numbers_in_numeric_columns_are_fine():
     from painimmune.validation import validate
 
-    assert validate(rules=["spreadsheet-formula", "control-character"]).valid
+    assert validate(rules=["spreadsheet-formula", "invisible-character"]).valid
+
+
+@pytest.mark.parametrize("char", quick_first([
+    "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u061c", "\u3164", "\U000e0041", "\u2028", "\u2029",
+    "\u00a0", "\ufe0f", "\u034f", "\ue000",
+]))
+def test_an_invisible_character_is_refused_with_its_code_point_wherever_text_is(package_copy, char):
+    from painimmune.package.characters import describe
+
+    with edit_rows(package_copy, "cell_conditions") as rows:  # a quote: "do n\u00adot" must not read as a plain "do not"
+        rows.change("cc0001", "note", lambda v: v[:4] + char + v[4:])
+    with edit_rows(package_copy, "mediators") as mediators:  # an id of its own: "TNF\u200b-α" would be a second TNF
+        mediators.change("tnf", "name", lambda v: v[:3] + char + v[3:])
+    run_build(package_copy)
+    result = run_cli("validate", package_copy, "--format", "json")
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "invisible-character"]
+    assert {(p["table"], p["row"], p["column"]) for p in problems} == {("cell_conditions", "cc0001", "note"), ("mediators", "tnf", "name")}
+    assert all(f"holds {describe(char)} at character" in p["message"] for p in problems)
 
 
 # ---- safe outputs --------------------------------------------------------------------------------

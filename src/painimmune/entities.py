@@ -38,7 +38,7 @@ from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import read_terms
+from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import entity_labels, foreign_keys
 from painimmune.profile import EvidenceProfile, evidence_profile
 
@@ -255,7 +255,7 @@ def _qualifier_words(package: DataPackage, names: Names) -> dict[str, tuple[str,
             label = next((name for name in ("label", "name") if name in frame), "id")
             words = dict(zip(frame["id"], frame[label]))
         elif "referenceTable" in field:
-            words = {curie: term.label for curie, term in (read_terms(package.root, field["referenceTable"]) or {}).items()}
+            words = {curie: term.label for curie, term in (read_terms(installed_root(), field["referenceTable"]) or {}).items()}
         found[column] = (str(field.get("title", column)), words)
     return found
 

@@ -10,8 +10,9 @@ The build owns every derived file:
   see :mod:`painimmune.package.composition`);
 - each table in normal form (UTF-8 without BOM, LF line ends, canonical CSV quoting, rows sorted by
   primary key), and its ``hash``, ``bytes`` and ``rows`` in datapackage.json;
-- ``fileHashes`` in datapackage.json: the hash of every Table Schema, of the shared field
-  definitions and of ``CITATION.cff``;
+- ``fileHashes`` in datapackage.json: the hash of every other file a rule reads
+  (:mod:`painimmune.package.fingerprints`: the Table Schemas, the shared field definitions,
+  ``CITATION.cff``, ``CHANGELOG.md``, ``croissant.json`` and the reference tables);
 - docs/data-dictionary.md, docs/rules.md, docs/api.md, docs/curation-report.md and docs/network.svg (the figure
   needs matplotlib: ``pip install ".[figure]"``; without it the figure is neither drawn nor checked,
   and the build says so);
@@ -43,8 +44,9 @@ from painimmune.errors import PainimmuneError
 from painimmune.export import croissant
 from painimmune.normalise import normalised_table
 from painimmune.output import OutputFolder
-from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
+from painimmune.package.composition import compose, shared_definitions
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.fingerprints import CITATION, fingerprinted
 from painimmune.package.integrity import sha256
 from painimmune.package.locate import DESCRIPTOR
 from painimmune.validation import Problem, validate
@@ -118,7 +120,6 @@ def documents(root: Path, notes: list[str]) -> list[Output]:
     facts = citations.release(root)
     outputs.append(Output(root / "CITATION.cff", citations.cff(facts).encode("utf-8")))
     outputs.append(Output(root / ".zenodo.json", citations.zenodo_json(facts).encode("utf-8")))
-    outputs.append(Output(root / croissant.FILE, json_bytes(croissant.croissant(package))))
     return outputs
 
 
@@ -148,12 +149,13 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
                   "nothing was written", file=sys.stderr)
             return 1
         stale = _stale(outputs + tables(package), root, args.check)
-        # The files the package's meaning depends on, besides its tables, are hashed in the
-        # descriptor: the schemas, the shared field definitions and the citation.
-        hashed = list(outputs)
-        if (root / SHARED_FIELDS).exists():
-            hashed.append(Output(root / SHARED_FIELDS, package.file(SHARED_FIELDS, "json")))
-        hashed.append(Output(root / "CITATION.cff", citations.cff(citations.release(root, verify=False)).encode("utf-8")))
+        # Every other file a rule reads is hashed in the descriptor (see fingerprinted()); the
+        # Croissant description is generated here, from the tables just hashed.
+        metadata = Output(root / croissant.FILE, json_bytes(croissant.croissant(package)))
+        stale += _stale([metadata], root, args.check)
+        hashed = [*outputs, metadata, Output(root / CITATION, citations.cff(citations.release(root, verify=False)).encode("utf-8"))]
+        hashed += [Output(root / relative, package.file(relative, "json" if relative.endswith(".json") else "text"))
+                   for relative in fingerprinted(package) if relative not in {o.path.relative_to(root).as_posix() for o in hashed}]
         stale += _stale([descriptor(package, hashed)], root, args.check)
         # The documents are derived from the built tables: in --check mode they are checked only
         # once the tables and their metadata are current.

@@ -45,7 +45,7 @@ from painimmune.graph import entity_type, relationship_tables
 from painimmune.language.text import span, starts
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
-from painimmune.package import csvio
+from painimmune.package import characters, csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import read_bytes
 from painimmune.package.locate import DESCRIPTOR
@@ -192,6 +192,9 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
         for column, cell in raw.items():
             if cell.startswith(csvio.FORMULA_START):
                 fault(column, f"begins with {cell[:1]!r}: a spreadsheet may have run it as a formula; begin it with an apostrophe")
+            invisible = characters.refusal(cell)
+            if invisible:
+                fault(column, invisible)
             cells[column] = unescape(cell).strip()
         kind, decision = cells["kind"], " ".join(cells["decision"].casefold().split())
         if kind not in DECISIONS:

@@ -61,7 +61,7 @@ from painimmune.loader import load_all
 from painimmune.output import OutputFolder
 from painimmune.package.csvio import FORMULA_START
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import read_terms
+from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import AssertionColumns, enum, foreign_keys
 from painimmune.validation.grounding import UNACCOUNTED, accounting
 from painimmune.validation.package_rules import CITED_REFERENCE, source_texts
@@ -481,7 +481,7 @@ def _places(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[str, 
     the verified terms of the anatomical context column's reference table."""
     schema = package.schema(package.relationship_tables[0]) if package.relationship_tables else {"fields": []}
     reference = next((field.get("referenceTable") for field in schema["fields"] if field["name"] == ANATOMY), None)
-    terms = read_terms(package.root, reference) if reference else None
+    terms = read_terms(installed_root(), reference) if reference else None
     return {fold_words(label): term.curie for term in (terms or {}).values() for label in (term.label, *term.exact_synonyms)}
 
 

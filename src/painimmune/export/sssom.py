@@ -24,7 +24,7 @@ from painimmune.export.namespace import BASE_IRI, CURATORS, PREFIXES, local_id
 from painimmune.loader import load
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import Term, read_terms
+from painimmune.package.reference import Term, installed_root, read_terms
 from painimmune.package.schemas import mapping_columns
 
 COLUMNS = ["subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "object_label", "mapping_justification",
@@ -36,7 +36,7 @@ JUSTIFICATION = "semapv:ManualMappingCuration"
 
 def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
     """Write ``painimmune.sssom.tsv``: the metadata block (``#``-prefixed YAML), then the mappings."""
-    terms = read_terms(package.root, REFERENCE)
+    terms = read_terms(installed_root(), REFERENCE)
     date = str(package.descriptor.get("created", ""))[:10]
     rows = []
     for table in package.entity_tables:

@@ -16,9 +16,13 @@ from painimmune.errors import DataError
 from painimmune.package import files
 
 BOM = "\ufeff"
-# A cell beginning with one of these is run as a formula by a spreadsheet opening the CSV: the
-# validator refuses them (rule spreadsheet-formula) and the curation worksheet escapes them.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell beginning with one of these is run as a formula by a spreadsheet opening the CSV (or, for
+# "|", as a DDE link): the validator refuses them (rule spreadsheet-formula) and the curation
+# worksheet escapes them. Spreadsheets also honour the full-width (U+FF1D, U+FF0B, U+FF0D, U+FF20)
+# and small (U+FE62, U+FE63, U+FE66, U+FE6B) forms of = + - @. An invisible character before any
+# of them is refused by the invisible-character rule (painimmune.package.characters).
+FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63",
+                 "\ufe6b")
 # The one text form of typed values: no sign on positives, no leading zeros, lower-case booleans.
 # Anything else would not survive a load and write-back unchanged.
 TEXT_SYNTAX = {"integer": r"-?(?:0|[1-9]\d*)", "boolean": "true|false"}

@@ -5,8 +5,13 @@ Each term table (``hgnc.tsv``, ``cl.tsv``, ``eco.tsv``, ``biolink.tsv``, ...) ha
 ontology release (see ``reference/ontologies/README.md``). A Table Schema field that holds CURIEs
 names its table in ``referenceTable``, or the folder ``reference/ontologies`` for any of them.
 ``superclasses.tsv`` holds, for each term an entity table uses from an ontology with a subclass
-hierarchy (CL, ChEBI, GO, MONDO), every superclass of it there. Source checkouts hold these tables;
-installed copies do not.
+hierarchy (CL, ChEBI, GO, MONDO), every superclass of it there.
+
+Validation, the exports and the views read the tables that ship with the installed painimmune
+(:func:`installed_root`: the source checkout it runs from, or the data inside its wheel), never
+those of a package handed to them: a package cannot vouch for its own identifiers. The package
+records the hash of each table it was built against (``fileHashes``), and validation reports a
+package built against other reference data than the installed (rule ``reference-differs``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 from painimmune.errors import DataError
 from painimmune.package.files import inside, read_text
 
+REFERENCE_FOLDER = "reference/ontologies"
 BIOLINK_CATEGORIES = "reference/ontologies/biolink_categories.tsv"
 TERM_COLUMNS = ["curie", "label"]
 
@@ -31,6 +37,23 @@ class Term:
     label: str
     exact_synonyms: tuple[str, ...]
     note: str
+
+
+def installed_root() -> Path:
+    """The root whose ``reference/ontologies`` the installed painimmune trusts: its source checkout,
+    or the data inside its wheel."""
+    from painimmune.package.locate import default_root
+
+    return default_root()
+
+
+def reference_files(root: Path) -> list[str]:
+    """The reference tables (``reference/ontologies/*.tsv``) of the package or installation at
+    *root*, as paths relative to it: the files a package fingerprints in ``fileHashes``."""
+    folder = root / REFERENCE_FOLDER
+    if folder.is_symlink() or not folder.is_dir():
+        return []
+    return sorted(f"{REFERENCE_FOLDER}/{path.name}" for path in folder.glob("*.tsv"))
 
 
 def _rows(root: Path, relative: str) -> list[dict[str, str]] | None:

@@ -128,6 +128,7 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
     if wanted("package") and not missing:
         problems += _guarded(lambda: package_rules.check(package, notes, texts))
         problems += _guarded(lambda: reference_rules.check(package, notes, texts))
+        problems += _guarded(lambda: reference_rules.reference_drift(package, notes))
     elif missing:
         notes.append("package rules skipped: the tables they read are missing (see the problems above)")
     return problems

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import BIOLINK_CATEGORIES, read_terms
+from painimmune.package.reference import BIOLINK_CATEGORIES, installed_root, read_terms
 from painimmune.package.schemas import Schema, enum, field_names, foreign_keys, table_role
 from painimmune.validation.problems import Problem, declare
 
@@ -98,7 +98,7 @@ def _columns(package: DataPackage, table: str, table_schema: Schema) -> Iterator
 
 
 def _biolink_terms(package: DataPackage, notes: list[str]) -> Iterator[Problem]:
-    categories = read_terms(package.root, BIOLINK_CATEGORIES)
+    categories = read_terms(installed_root(), BIOLINK_CATEGORIES)
     if categories is None:
         notes.append("Biolink categories not checked: this copy has no reference/ontologies folder")
         return

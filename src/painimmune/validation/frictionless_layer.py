@@ -13,8 +13,9 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 from __future__ import annotations
 
 from painimmune.errors import DataError, PainimmuneError
-from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
+from painimmune.package.composition import compose, shared_definitions
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.fingerprints import fingerprinted
 from painimmune.package.integrity import file_hash, mismatch
 from painimmune.package.locate import DESCRIPTOR
 from painimmune.package.structure import StructureError
@@ -36,9 +37,10 @@ REQUIRED_TABLE = _rule("required-table", "The lookup tables are there",
                        "species_contexts.")
 UNDECLARED_FILE = _rule("undeclared-file", "Every table and schema file is declared",
                         "Each CSV file in tables/ and each JSON file in schemas/ is the path or schema of a resource.")
-FILE_HASH = _rule("file-hash", "Schemas and the citation are as built",
-                  "datapackage.json's fileHashes records the hash of each Table Schema, of schemas/shared/fields.json and of CITATION.cff,"
-                  " and each file matches it, so none can change under a verified load.", repaired_by_build=True)
+FILE_HASH = _rule("file-hash", "Every file a rule reads is as built",
+                  "datapackage.json's fileHashes records the hash of each Table Schema, of schemas/shared/fields.json, CITATION.cff, "
+                  "CHANGELOG.md, croissant.json and the reference tables (painimmune.package.fingerprints); each file is there and "
+                  "matches it, so none can change under a verified load.", repaired_by_build=True)
 HASH_MISSING = _rule("hash-missing", "Every resource records its hash",
                      "Each resource in datapackage.json records a sha256 hash, so that loading can verify it.", repaired_by_build=True)
 HASH_COUNT = _rule("hash-count", "The recorded hash is the file's",
@@ -110,13 +112,11 @@ def undeclared_files(package: DataPackage) -> list[Problem]:
 
 
 def file_hashes(package: DataPackage) -> list[Problem]:
-    """The files whose hash ``fileHashes`` records (each Table Schema, the shared field definitions,
-    CITATION.cff): each recorded, and matching."""
-    expected = [package.resource(name)["schema"] for name in package.table_names]
-    expected += [relative for relative in (SHARED_FIELDS, "CITATION.cff") if (package.root / relative).exists()]
+    """The files whose hash ``fileHashes`` records (:func:`painimmune.package.fingerprints.fingerprinted`,
+    and whatever else it records): each there, recorded, and matching."""
     recorded = package.descriptor.get("fileHashes", {})
     problems = []
-    for relative in dict.fromkeys(expected):
+    for relative in dict.fromkeys([*fingerprinted(package), *recorded]):
         try:
             data = package.file(relative, "json" if relative.endswith(".json") else "text")
         except DataError as exc:

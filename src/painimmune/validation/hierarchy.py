@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import SUPERCLASSES, read_superclasses
+from painimmune.package.reference import SUPERCLASSES, installed_root, read_superclasses
 from painimmune.package.schemas import xref_columns
 from painimmune.validation.problems import Problem, declare
 
@@ -37,7 +37,7 @@ HIERARCHIES = ("CL", "CHEBI", "GO", "MONDO")
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame], notes: list[str]) -> list[Problem]:
     """Problems of the ``parents`` of every entity table (*frames*: raw strings with lists split)."""
-    superclasses = read_superclasses(package.root)
+    superclasses = read_superclasses(installed_root())
     if superclasses is None:
         notes.append(f"parents not checked against the ontologies: this copy does not hold {SUPERCLASSES}")
     problems: list[Problem] = []

@@ -22,7 +22,7 @@ import pandas as pd
 
 from painimmune.errors import DataError
 from painimmune.normalise import is_canonical
-from painimmune.package import csvio
+from painimmune.package import characters, csvio
 from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, enum, foreign_keys, list_delimiter
@@ -47,6 +47,10 @@ SOURCE_TEXT_MISSING = _rule("source-text-missing", "Each document has its text",
                             "A source document (not a cited reference) has sources/<id>.txt.")
 SOURCE_TEXT_CHANGED = _rule("source-text-changed", "Source texts are unedited",
                             "The sha256 of sources/<id>.txt is the one recorded in the sources table.")
+SOURCE_TEXT_CHARACTER = _rule("source-text-character", "Source texts hold only characters that show",
+                              "A source text holds no character the invisible-character rule refuses in a cell, except line feeds and "
+                              "the no-break spaces of web pages' furniture (painimmune.package.characters.SOURCE_TEXT_ALLOWED), so "
+                              "that a quote copied from it verbatim passes the cell rule.")
 SOURCE_KIND = _rule("source-kind", "Documents and cited references are told apart",
                     "A cited reference names the document citing it (cited_by) and has no text of its own (no sha256); a document cites "
                     "nothing and records the sha256 of its text.")
@@ -180,6 +184,12 @@ def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) 
             problems.append(SOURCE_TEXT_CHANGED.problem(f"sha256 of {source.id}.txt is {digest}; a source text must never be "
                                     "edited", "sources", source.id, "sha256", source.sha256))
             continue  # quotes are checked only against the text whose fingerprint is recorded
+        found = characters.first_refused(text, characters.SOURCE_TEXT_ALLOWED)
+        if found is not None:
+            offset, char = found
+            problems.append(SOURCE_TEXT_CHARACTER.problem(
+                f"{source.id}.txt holds {characters.describe(char)} on line {text.count(chr(10), 0, offset) + 1} (character "
+                f"{offset + 1}), an invisible or format character; a source text is added without it", "sources", source.id))
         texts[source.id] = text
     return texts, problems
 

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from painimmune import loader
 from painimmune.loader import row_key
-from painimmune.package import csvio
+from painimmune.package import characters, csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem, declare, declared
@@ -60,10 +60,14 @@ MAXIMUM = _rule("maximum", "Values are at most the maximum",
 WHITESPACE = _rule("whitespace", "No stray whitespace",
                    "No leading, trailing or doubled space and no line break inside a value.")
 SPREADSHEET_FORMULA = _rule("spreadsheet-formula", "No formula reaches a spreadsheet",
-                            "No text value or list item begins with =, +, -, @, a tab or a carriage return (numbers in numeric columns may"
-                            " be negative).")
-CONTROL_CHARACTER = _rule("control-character", "No control characters",
-                          "No text holds a C0 or C1 control character or a bidirectional mark, embedding, override or isolate.")
+                            "No text value or list item begins with =, +, -, @, |, a tab or a carriage return, or a full-width or small "
+                            "form of = + - @ (numbers in numeric columns may be negative).")
+INVISIBLE_CHARACTER = _rule("invisible-character", "Only characters that show",
+                            "No text value or list item holds a character that is invisible or changes how text reads without being "
+                            "seen: controls, format characters (soft hyphen, zero-width space and joiners, word joiner, U+FEFF, "
+                            "bidirectional marks, tags), private-use, surrogate and unassigned code points, line and paragraph "
+                            "separators, spaces other than the ASCII space, Hangul fillers and variation selectors "
+                            "(painimmune.package.characters). The problem names the code point.")
 MOJIBAKE = _rule("mojibake", "No garbled characters",
                  "No UTF-8 text garbled by a Latin-1/Windows-1252 round trip ('TNF-Î±').")
 UNICODE_NFC = _rule("unicode-nfc", "Unicode normal form NFC",
@@ -176,7 +180,7 @@ def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
     item_checks.append(("whitespace", lambda v: (v == v.str.strip()) & ~v.str.contains(r"  |\n", regex=True)))
     if kind not in csvio.TEXT_SYNTAX:  # text: what a spreadsheet would run, or a terminal or editor would act on
         item_checks.append(("spreadsheet-formula", lambda v: ~v.str.match(FORMULA_START)))
-        item_checks.append(("control-character", lambda v: ~v.str.contains(CONTROL, regex=True)))
+        item_checks.append(("invisible-character", lambda v: v.fillna("").map(characters.is_clean).astype(bool)))
     item_checks.append(("mojibake", lambda v: ~_suspects(v, _is_mojibake)))
     item_checks.append(("unicode-nfc", _is_nfc))
     delimiter = list_delimiter(field) if kind == "list" else None
@@ -187,9 +191,6 @@ def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
 ItemTest = Callable[[pd.Series], pd.Series]
 # A cell a spreadsheet would read as a formula (=, +, -, @) or that begins with a tab or carriage return.
 FORMULA_START = "[" + re.escape("".join(csvio.FORMULA_START)) + "]"
-# C0 and C1 control characters (a line break is the whitespace rule's), and the bidirectional
-# marks, embeddings, overrides and isolates that make text display other than it reads.
-CONTROL = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
 
 
@@ -311,8 +312,11 @@ def _problem(case: dict[str, Any], frame: pd.DataFrame, table: str, key: list[st
     # from the schema is reported by the header rule before any frame is made.
     rule = {"field_uniqueness": "unique", "not_nullable": "required", "column_in_schema": "header",
             "column_in_dataframe": "header", "column_ordered": "header"}.get(rule, rule)
-    message = _MESSAGES[rule] + (f" ({detail})" if detail else "")
     shown = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if rule == "invisible-character":
+        message = f"text {characters.refusal(shown or '')}"
+    else:
+        message = _MESSAGES[rule] + (f" ({detail})" if detail else "")
     return declared(rule).problem(message, table, row, column, shown)
 
 
@@ -334,8 +338,8 @@ _MESSAGES = {
     "exactly-one-of": "exactly one of these columns must be set",
     "synonyms-distinct-from-name": "a synonym repeats the name or another synonym (case-insensitively)",
     "header": "the columns differ from the schema's",
-    "spreadsheet-formula": "text begins with =, +, -, @, a tab or a carriage return, which a spreadsheet runs as a formula; reword it",
-    "control-character": "text holds a control character or a bidirectional override (it would display other than it reads)",
+    "spreadsheet-formula": "text begins with =, +, -, @, |, a tab or a carriage return (or a full-width or small form of one), which a "
+                           "spreadsheet runs as a formula; reword it",
 }
 
 

@@ -7,9 +7,13 @@
   heading ``Arthritis, Rheumatoid`` names rheumatoid arthritis); a term verified without a label
   (UniProt) must name another identifier of the same row in its note. Two identifiers swapped
   between rows therefore fail;
-- each evidence level's ECO term carries its official label, and each relation's RO term its.
+- each evidence level's ECO term carries its official label, and each relation's RO term its;
+- the reference tables the package was built against (their hashes in ``fileHashes``) are those of
+  the installed painimmune (``reference-differs``).
 
-A copy without ``reference/ontologies`` (an installed package) is not checked, and the report says so.
+Every check reads the reference tables of the installed painimmune
+(:func:`painimmune.package.reference.installed_root`), never those of the package under validation,
+which cannot vouch for its own identifiers.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ import pandas as pd
 
 from painimmune.language.folding import fold
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import Term, read_terms
+from painimmune.package.files import read_bytes
+from painimmune.package.integrity import mismatch
+from painimmune.package.reference import REFERENCE_FOLDER, Term, installed_root, read_terms
 from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns
 from painimmune.validation.problems import Problem, declare
 
@@ -37,6 +43,10 @@ XREF_LABEL = _rule("xref-label", "Exact cross-references name the entity",
                    "The official label of each exact-match CURIE (or one of its exact synonyms) is the entity's name, a synonym or an "
                    "accepted mention, compared as bags of folded words; a term verified without a label (UniProt) names another identifier"
                    " of the row in its note. Two identifiers swapped between rows fail.")
+REFERENCE_DIFFERS = _rule("reference-differs", "Built against the installed reference data",
+                          "Each reference table whose hash the package records (fileHashes) is, byte for byte, the one the installed "
+                          "painimmune ships: identifiers, labels and the hierarchy are checked against the installed tables, never against "
+                          "those of the package under validation.")
 ECO = "reference/ontologies/eco.tsv"
 RO = "reference/ontologies/ro.tsv"
 
@@ -49,7 +59,7 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
 
     def terms_of(reference: str) -> dict[str, Term] | None:
         if reference not in tables:
-            tables[reference] = read_terms(package.root, reference)
+            tables[reference] = read_terms(installed_root(), reference)
         if tables[reference] is None:
             missing.add(reference)
         return tables[reference]
@@ -150,3 +160,28 @@ def _ro_labels(relations: pd.DataFrame, ro: dict[str, Term]) -> Iterator[Problem
         if pd.isna(mapping):
             yield RO_LABEL.problem(f"{curie} needs its ro_mapping (how the relation relates to it)", "relations",
                           relation, "ro_mapping")
+
+
+def reference_drift(package: DataPackage, notes: list[str]) -> list[Problem]:
+    """The reference tables the package was built against (their hashes in ``fileHashes``) that
+    differ from, or are missing among, those of the installed painimmune."""
+    recorded = {relative: digest for relative, digest in package.descriptor.get("fileHashes", {}).items()
+                if relative.startswith(REFERENCE_FOLDER + "/")}
+    if not recorded:
+        notes.append("the package records no hash of the reference tables it was built against; its identifiers were checked "
+                     "against those of the installed painimmune")
+        return []
+    installed = installed_root()
+    problems = []
+    for relative, digest in sorted(recorded.items()):
+        path = installed / relative
+        if not path.is_file():
+            problems.append(REFERENCE_DIFFERS.problem(f"the package was built against {relative}, which the installed painimmune "
+                                                      "does not ship", column="fileHashes", value=relative))
+            continue
+        fault = mismatch(digest, read_bytes(path, "text", relative))
+        if fault:
+            problems.append(REFERENCE_DIFFERS.problem(f"the package was built against another {relative} than the installed "
+                                                      f"painimmune ships ({fault}); its identifiers were checked against the "
+                                                      "installed one", column="fileHashes", value=relative))
+    return problems

@@ -1,0 +1,71 @@
+"""What text in a package may hold: one definition for every cell, every source text and the descriptors.
+
+A character is refused when it is invisible or changes how text reads without being seen:
+
+- every character Python does not call printable (:meth:`str.isprintable`): the Unicode categories
+  Cc (controls), Cf (format: soft hyphen U+00AD, zero-width space and joiners U+200B–U+200D, word
+  joiner U+2060, U+FEFF, the Arabic letter mark U+061C, bidirectional marks and overrides, the tag
+  characters U+E0000–U+E007F), Cs (surrogates), Co (private use), Cn (unassigned), Zl and Zp (line
+  and paragraph separators), and Zs other than the ASCII space (no-break and other spaces);
+- the invisible letters and marks that Unicode calls printable: the Hangul fillers (U+115F,
+  U+1160, U+3164, U+FFA0), the combining grapheme joiner U+034F, the Mongolian free variation
+  selectors and vowel separator (U+180B–U+180F), the variation selectors (U+FE00–U+FE0F,
+  U+E0100–U+E01EF) and the Braille pattern blank U+2800.
+
+A line feed is the whitespace rule's to judge in a cell, and ends lines in a source text. The source
+texts, which are copied verbatim from their documents, may also hold what :data:`SOURCE_TEXT_ALLOWED`
+lists (the no-break spaces of web pages' furniture), so that quotes stay verbatim; a cell never may.
+
+>>> first_refused("TNF\\u200b-α")
+(3, '\\u200b')
+>>> describe("\\u00ad")
+'U+00AD SOFT HYPHEN'
+>>> first_refused("do not") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Printable by Python's definition, yet invisible or a modifier of what comes before.
+_INVISIBLE_PRINTABLE = re.compile("[\u034f\u115f\u1160\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+LINE_FEED = "\n"
+# What a source text may hold beyond cells: line feeds, and the no-break space of page furniture.
+SOURCE_TEXT_ALLOWED = frozenset({LINE_FEED, "\u00a0"})
+
+
+def is_refused(char: str, allowed: frozenset[str] = frozenset({LINE_FEED})) -> bool:
+    """Whether the one character *char* is refused (see the module docstring), unless *allowed*."""
+    return char not in allowed and (not char.isprintable() or _INVISIBLE_PRINTABLE.match(char) is not None)
+
+
+def is_clean(text: str) -> bool:
+    """Whether *text* holds no refused character (a line feed is left to the whitespace rule)."""
+    return text.replace(LINE_FEED, "").isprintable() and _INVISIBLE_PRINTABLE.search(text) is None
+
+
+def first_refused(text: str, allowed: frozenset[str] = frozenset({LINE_FEED})) -> tuple[int, str] | None:
+    """The offset and character of the first refused character of *text*, or None."""
+    for offset, char in enumerate(text):
+        if is_refused(char, allowed):
+            return offset, char
+    return None
+
+
+def describe(char: str) -> str:
+    """The code point and Unicode name of *char*: ``U+200B ZERO WIDTH SPACE``."""
+    name = unicodedata.name(char, "") or {"Cc": "a control character", "Cs": "a lone surrogate", "Co": "a private-use character",
+                                          "Cn": "an unassigned code point"}.get(unicodedata.category(char), "unnamed")
+    return f"U+{ord(char):04X} {name}"
+
+
+def refusal(text: str, allowed: frozenset[str] = frozenset({LINE_FEED})) -> str | None:
+    """Why *text* is refused, in words naming the first refused character and where it is, or None."""
+    found = first_refused(text, allowed)
+    if found is None:
+        return None
+    offset, char = found
+    return (f"holds {describe(char)} at character {offset + 1}, an invisible or format character that changes what the text "
+            "reads as without being seen; remove it")
