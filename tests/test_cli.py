@@ -49,7 +49,7 @@ def test_about_labels_each_field_and_shows_each_row_id():
         assert f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}" in result.stdout
     assert "Disease context: complex regional pain syndrome" in result.stdout  # a row placed in CRPS says so
     markdown = run_cli("about", "crps", "--format", "markdown").stdout
-    assert all(f"row `{item['row_id']}`" in markdown for item in items)
+    assert all(f"— row {item['row_id']}  \n" in markdown for item in items)
 
 
 def test_validate_passes_on_the_real_data():

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import run_cli
 from painimmune.curate.apply import apply, id_format
-from painimmune.curate.worksheet import Finder, columns, escape, unescape
+from painimmune.curate.worksheet import Finder, columns
 from painimmune.graph import qualifier_names
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation import validate
@@ -232,12 +232,6 @@ def test_apply_checks_every_place_it_writes_before_writing_anything(removed, wor
     result = run_cli("curate", "apply", write(tmp_path / "reviewed.csv", reviewed(worksheet, row, span)), "--path", package)
     assert result.returncode == 1 and "symbolic link" in result.stderr and "Traceback" not in result.stderr
     assert hashes(package) == before
-
-
-def test_formula_cells_are_escaped_both_ways():
-    for cell in ("=1+1", "+x", "-based", "@user", "plain", "'quoted' note"):
-        assert unescape(escape(cell)) == cell
-        assert not escape(cell).startswith(("=", "+", "-", "@"))
 
 
 def test_ids_keep_the_prefix_and_width_of_the_table():

@@ -111,8 +111,8 @@ def edit_source_text(source: str, change: Callable[[str], str]) -> Callable[[Pat
 
 
 def edit_reference(relative: str, change: Callable[[str], str]) -> Callable[[Path], None]:
-    """A fault: a reference table of the package edited and its fingerprint in fileHashes refreshed,
-    as an attacker who wants a wrong identifier to pass would."""
+    """A fault: a file fingerprinted in fileHashes (a reference table, croissant.json) edited and its
+    fingerprint refreshed, as an attacker who wants a change to pass would."""
     def apply(package: Path) -> None:
         target = package / relative
         data = change(target.read_text(encoding="utf-8")).encode("utf-8")
@@ -121,6 +121,17 @@ def edit_reference(relative: str, change: Callable[[str], str]) -> Callable[[Pat
         descriptor = json.loads(path.read_text(encoding="utf-8"))
         descriptor["fileHashes"][relative] = "sha256:" + hashlib.sha256(data).hexdigest()
         path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return apply
+
+
+def linked(relative: str) -> Callable[[Path], None]:
+    """A fault: a file or folder of the package moved out of it and replaced by a symbolic link to
+    where it went (its content unchanged)."""
+    def apply(package: Path) -> None:
+        target = package / relative
+        away = package.parent / f"away-{target.name}"
+        target.rename(away)
+        target.symlink_to(away, target_is_directory=away.is_dir())
     return apply
 
 
@@ -449,6 +460,14 @@ FAULTS: dict[str, Fault] = {
     "cited reference of another document": Fault(set_cell("cell_conditions", "cc0054", "cited_refs", "tannenbaum_ref2"),
                                                  "cell_conditions: row cc0054: column cited_refs: value 'tannenbaum_ref2'",
                                                  "cited-reference-foreign"),
+    "croissant.json missing a record set, its fingerprint refreshed": Fault(
+        edit_reference("croissant.json", lambda t: json.dumps({**json.loads(t), "recordSet": json.loads(t)["recordSet"][1:]})),
+        "croissant.json differs from the description of this package in record set 'mediators'", "croissant-stale"),
+    "croissant.json nested 10,000 levels deep, its fingerprint refreshed": Fault(
+        edit_reference("croissant.json", lambda t: "[" * 10_000 + "]" * 10_000),
+        "croissant.json: JSON nested more than 64 levels deep", "croissant-stale"),
+    "source text that is a link": Fault(linked("sources/fmpm.txt"), "value 'sources/fmpm.txt': symbolic-link", "symbolic-link"),
+    "folder that is a link": Fault(linked("curation"), "value 'curation': symbolic-link", "symbolic-link"),
     "zero-width space in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "im\u200bmune", 1)),
                                                "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),

@@ -130,8 +130,28 @@ def test_resource_paths_outside_the_package_are_refused(package_copy, path, reas
     descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     descriptor["resources"][0]["path"] = path
     descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
-    with pytest.raises(pim.DataError, match=f"mediators: resource path '{re.escape(path)}' {re.escape(reason)}"):
+    with pytest.raises(pim.DataError, match=f"resource 'mediators': 'path' '{re.escape(path)}' {re.escape(reason)}"):
         pim.load(descriptor["resources"][0]["name"], package_copy)
+
+
+@pytest.mark.parametrize("path", ["./tables/mediators.csv", "tables//mediators.csv", "tables/./mediators.csv", "tables\\mediators.csv",
+                                  "tables/../tables/mediators.csv", "tables/mediators.csv/"])
+def test_a_path_in_another_form_than_the_one_is_refused_so_one_file_has_one_name(package_copy, path):
+    descriptor_path = package_copy / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = path
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(pim.DataError, match=f"'path' {re.escape(repr(path))} is not in the one path form of a package file"):
+        pim.load("mediators", package_copy)
+
+
+def test_two_resources_naming_one_file_are_refused_by_name(package_copy):
+    descriptor_path = package_copy / "datapackage.json"
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    descriptor["resources"][1]["path"] = descriptor["resources"][0]["path"]
+    descriptor_path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(pim.DataError, match="resource 'cell_types': another resource has the path 'tables/mediators.csv'"):
+        pim.load("mediators", package_copy)
 
 
 def test_a_truncated_table_is_refused_not_padded_with_missing_values(package_copy):

@@ -242,7 +242,7 @@ def test_the_rules_page_lists_every_rule_and_the_build_repairs_only_what_it_deri
     page = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert all(f"`{rule_id}`" in page for rule_id in RULES)
     assert repaired_by_build() == {"hash-missing", "hash-count", "byte-count", "row-count", "not-normalised", "shared-field-drift",
-                                   "citation-stale", "file-hash"}
+                                   "citation-stale", "croissant-stale", "file-hash"}
 
 
 def test_rules_can_be_chosen_and_skipped(package_copy):

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -67,8 +66,23 @@ class _PathArgument(click.Path):
 
 
 def _fail(message: str, status: int) -> NoReturn:
-    click.echo(f"painimmune: {message}", err=True)
+    _echo(f"painimmune: {message}", err=True)
     sys.exit(status)
+
+
+def _echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print *text* with every character that does not show escaped (painimmune.escape.terminal):
+    a value from a package cannot move the cursor, recolour or reorder the terminal."""
+    from painimmune.escape import terminal
+
+    click.echo(terminal(text), err=err, nl=nl)
+
+
+def json_text(document: Any) -> str:
+    """*document* as indented JSON that is always valid UTF-8 (painimmune.escape.json_text)."""
+    from painimmune.escape import json_text as as_json
+
+    return as_json(document)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,7 +100,7 @@ def list_tables(path: Path | None) -> None:
     package = DataPackage(path)
     for name in package.table_names:
         resource = package.resource(name)
-        click.echo(f"{name:<24} {resource.get('rows', '?'):>5}  {resource.get('title', '')}")
+        _echo(f"{name:<24} {resource.get('rows', '?'):>5}  {resource.get('title', '')}")
 
 
 @main.command()
@@ -108,8 +122,8 @@ def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
             if resource in package.entity_tables and referenced == "id":
                 names = load(resource, package.root, verify=not no_verify).set_index("id")["name"]
                 shown.insert(shown.columns.get_loc(column) + 1, f"{column.removesuffix('_id')}_name", shown[column].map(names))
-    click.echo(shown.to_string(index=False, max_colwidth=30))
-    click.echo(f"({len(frame)} rows, {len(frame.columns)} columns)")
+    _echo(shown.to_string(index=False, max_colwidth=30))
+    _echo(f"({len(frame)} rows, {len(frame.columns)} columns)")
 
 
 @main.command()
@@ -130,7 +144,7 @@ def validate(path: Path | None, fmt: str, only: tuple[str, ...], skip: tuple[str
 
     if list_rules:
         for entry in RULES.values():
-            click.echo(f"{entry.id:<32} {entry.layer:<13} {entry.title}")
+            _echo(f"{entry.id:<32} {entry.layer:<13} {entry.title}")
         return
     try:
         selected_rules(only or None, skip)
@@ -138,14 +152,13 @@ def validate(path: Path | None, fmt: str, only: tuple[str, ...], skip: tuple[str
         raise click.BadParameter(str(exc), param_hint="--rule/--skip-rule") from None
     report = run(path, rules=only or None, skip=skip)
     if fmt == "json":
-        click.echo(json.dumps({"valid": report.valid, "problems": [p.to_dict() for p in report.problems],
-                               "notes": report.notes}, indent=2, ensure_ascii=False))
+        _echo(json_text({"valid": report.valid, "problems": [p.to_dict() for p in report.problems], "notes": report.notes}))
     else:
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            _echo(str(problem), err=True)
         for note in report.notes:
-            click.echo(f"note: {note}", err=True)
-        click.echo("valid" if report.valid else f"invalid: {len(report.problems)} problem(s)")
+            _echo(f"note: {note}", err=True)
+        _echo("valid" if report.valid else f"invalid: {len(report.problems)} problem(s)")
     if not report.valid:
         sys.exit(1)
 
@@ -157,7 +170,7 @@ def cite(fmt: str, path: Path | None) -> None:
     """Print the citation of this release and of the source documents its rows come from."""
     from painimmune.citations import citation
 
-    click.echo(citation(fmt, path), nl=False)
+    _echo(citation(fmt, path), nl=False)
 
 
 @main.command("diff")
@@ -174,9 +187,9 @@ def diff_releases(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
 
     result = diff(old, new)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        _echo(json_text(result.to_dict()))
     else:
-        click.echo(result.to_text(), nl=False)
+        _echo(result.to_text(), nl=False)
     if exit_code and not result.unchanged:
         sys.exit(1)
 
@@ -190,7 +203,7 @@ def about(entity: str, fmt: str, path: Path | None) -> None:
     from painimmune.entities import about as find
     from painimmune.entities import render
 
-    click.echo(render(find(entity, path), fmt), nl=False)
+    _echo(render(find(entity, path), fmt), nl=False)
 
 
 @main.command("export")
@@ -202,7 +215,7 @@ def export_data(fmt: str, out: Path, path: Path | None) -> None:
     from painimmune.export import export
 
     for written in export(fmt, out, path):
-        click.echo(f"wrote: {written}")
+        _echo(f"wrote: {written}")
 
 
 @main.command("site")
@@ -213,7 +226,7 @@ def site(out: Path, path: Path | None) -> None:
     from painimmune.site import build_site
 
     written = build_site(out, path)
-    click.echo(f"wrote {len(written)} files; open {out / 'index.html'}")
+    _echo(f"wrote {len(written)} files; open {out / 'index.html'}")
 
 
 @main.group()
@@ -233,7 +246,7 @@ def curate_worksheet(source_id: str, out: Path, path: Path | None) -> None:
     from painimmune.curate.worksheet import write_worksheet
 
     sheet = write_worksheet(source_id, out, path)
-    click.echo(f"wrote: {out} ({len(sheet.sentences)} sentences to review, {sum(1 for _ in sheet.candidates())} candidate rows)")
+    _echo(f"wrote: {out} ({len(sheet.sentences)} sentences to review, {sum(1 for _ in sheet.candidates())} candidate rows)")
 
 
 @curate.command("apply")
@@ -248,13 +261,13 @@ def curate_apply(worksheet: Path, path: Path | None) -> None:
 
     outcome = apply(worksheet, path)
     for problem in outcome.problems:
-        click.echo(problem, err=True)
+        _echo(problem, err=True)
     for note in outcome.notes:
-        click.echo(f"note: {note}", err=True)
+        _echo(f"note: {note}", err=True)
     for table, ids in outcome.added.items():
-        click.echo(f"added: {table}: {', '.join(ids)}")
+        _echo(f"added: {table}: {', '.join(ids)}")
     for written in outcome.written:
-        click.echo(f"wrote: {written}")
-    click.echo("valid" if outcome.valid else "invalid: nothing was changed")
+        _echo(f"wrote: {written}")
+    _echo("valid" if outcome.valid else "invalid: nothing was changed")
     if not outcome.valid:
         sys.exit(1)

@@ -124,7 +124,7 @@ def _read_package(package: DataPackage) -> tuple[str, dict[str, Table]]:
         positions = [header.index(column) for column in primary_key(table_schema)]
         if not positions:
             raise DataError(f"{name}: the table has no primary key, so its rows cannot be matched")
-        tables[name] = (header, {", ".join(row[i] for i in positions): dict(zip(header, row)) for row in rows})
+        tables[name] = (header, {", ".join(row[i] for i in positions): dict(zip(header, row, strict=False)) for row in rows})
     return package.version, tables
 
 

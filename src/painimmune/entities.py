@@ -25,7 +25,7 @@ Each part, and each group in it, carries its evidence profile (:mod:`painimmune.
 from __future__ import annotations
 
 import difflib
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import TypedDict
 
 import pandas as pd
 
+from painimmune import escape
 from painimmune.errors import DataError, PainimmuneError
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
@@ -253,7 +254,7 @@ def _qualifier_words(package: DataPackage, names: Names) -> dict[str, tuple[str,
         elif target is not None:
             frame = load(target, package.root)
             label = next((name for name in ("label", "name") if name in frame), "id")
-            words = dict(zip(frame["id"], frame[label]))
+            words = dict(zip(frame["id"], frame[label], strict=True))
         elif "referenceTable" in field:
             words = {curie: term.label for curie, term in (read_terms(installed_root(), field["referenceTable"]) or {}).items()}
         found[column] = (str(field.get("title", column)), words)
@@ -399,26 +400,29 @@ def context_words(qualifiers: list[Qualifier]) -> str:
 
 
 def render(result: About, format: str = "text") -> str:  # noqa: A002 (the user-facing word)
-    """*result* of :func:`about` as ``text``, ``markdown`` or ``json``."""
+    """*result* of :func:`about` as ``text``, ``markdown`` or ``json``, every value from the data
+    escaped for its format (:mod:`painimmune.escape`): a name cannot become a Markdown link or HTML,
+    nor move a terminal's cursor."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     if format == "json":
-        return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        return escape.json_text(result) + "\n"
     markdown = format == "markdown"
+    text = escape.markdown if markdown else escape.terminal
     entity = result["entity"]
-    lines = [f"# {entity['name']}" if markdown else entity["name"], "",
-             f"{entity['kind']} `{entity['id']}`" if markdown else f"{entity['kind']} {entity['id']}",
-             f"synonyms: {', '.join(entity['synonyms']) or '(none)'}"]
+    lines = [f"# {text(entity['name'])}" if markdown else text(entity["name"]), "",
+             f"{text(entity['kind'])} {text(entity['id'])}",
+             f"synonyms: {text(', '.join(entity['synonyms'])) or '(none)'}"]
     if entity["parents"]:
-        lines.append(f"belongs to: {', '.join(parent['name'] for parent in entity['parents'])}")
-    lines.append(_profile_words(result["profile"], "its own assertions"))
+        lines.append(f"belongs to: {text(', '.join(parent['name'] for parent in entity['parents']))}")
+    lines.append(text(_profile_words(result["profile"], "its own assertions")))
     for section in result["sections"]:
         if section["kind"] != "direct":
-            lines += ["", f"## {section['heading']}" if markdown else f"=== {section['heading']}"]
-            lines.append(_profile_words(section["profile"], "these rows"))
+            lines += ["", f"## {text(section['heading'])}" if markdown else f"=== {text(section['heading'])}"]
+            lines.append(text(_profile_words(section["profile"], "these rows")))
         for group in section["groups"]:
-            lines += ["", f"### {group['description']}" if markdown else f"{group['description']}:"]
-            lines += _items(group["assertions"], markdown)
+            lines += ["", f"### {text(group['description'])}" if markdown else f"{text(group['description'])}:"]
+            lines += _items(group["assertions"], markdown, text)
     return "\n".join(lines) + "\n"
 
 
@@ -430,7 +434,7 @@ def _profile_words(profile: EvidenceProfile | None, what: str) -> str:
     return f"{what}: {profile['rows']} row(s) from {profile['sources']} source(s) ({types}); strongest evidence: {profile['strongest_label']}{refuting}."
 
 
-def _items(items: list[Assertion], markdown: bool) -> list[str]:
+def _items(items: list[Assertion], markdown: bool, text: Callable[[str], str]) -> list[str]:
     lines = []
     for item in items:
         where = context_words(item["qualifiers"])
@@ -439,10 +443,11 @@ def _items(items: list[Assertion], markdown: bool) -> list[str]:
                     for role in ("subject", "object") if item[f"{role}_examples"]]  # type: ignore[literal-required]
         named = f" ({'; '.join(examples)})" if examples else ""
         verdict = "" if item["direction"] == "supports" else " (REFUTES)"
-        statement = f"{item['subject']['name']} {item['relation']} {item['object']['name']}"
-        fields = f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}"
+        statement = text(f"{item['subject']['name']} {item['relation']} {item['object']['name']}")
+        about = text(f"{where}{named} — row {item['row_id']}")
+        fields = text(f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}")
         if markdown:
-            lines.append(f"- **{statement}**{where}{named} — row `{item['row_id']}`  \n  {fields}  \n  > {item['quote']}")
+            lines.append(f"- **{statement}**{about}  \n  {fields}  \n  > {text(item['quote'])}")
         else:
-            lines += [f"  - {statement}{where}{named} — row {item['row_id']}", f"      {fields}", f"      \"{item['quote']}\""]
+            lines += [f"  - {statement}{about}", f"      {fields}", f"      \"{text(item['quote'])}\""]
     return lines

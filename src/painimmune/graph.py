@@ -117,7 +117,7 @@ def assertions(path: str | Path | None = None) -> pd.DataFrame:
     records = []
     for values, group in keyed.groupby(key, sort=True, dropna=False):
         supporting, refuting = group[group["direction"] == "supports"], group[group["direction"] == "refutes"]
-        record = dict(zip(key, values))
+        record = dict(zip(key, values, strict=True))
         record.update({column: _unhashed(record[column]) for column in qualifiers})
         record.update({column: distinct(item for items in group[column] for item in items) for column in EXAMPLES})
         record.update({

@@ -42,7 +42,7 @@ def to_csv(name: str, frame: pd.DataFrame, out: str | Path | None = None, *, pat
     refuse_header(name, [str(c) for c in frame.columns], table_schema)
     keys = primary_key(table_schema)
     columns = [_texts(name, frame, field, keys) for field in table_schema["fields"]]
-    content = csvio.format_rows(schemas.field_names(table_schema), [list(row) for row in zip(*columns)])
+    content = csvio.format_rows(schemas.field_names(table_schema), [list(row) for row in zip(*columns, strict=True)])
     if out is not None:
         Path(out).write_bytes(content)
     return content

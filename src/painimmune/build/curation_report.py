@@ -116,13 +116,13 @@ def _grounding(package: DataPackage, frames: dict[str, pd.DataFrame], assertions
     rows = assertion_rows(package.root)
     inside = int(rows["subject_mention_start"].isna().sum() + rows["object_mention_start"].isna().sum())
     accepted = {(table, entity, fold(mention)): mention for table in package.entity_tables
-                for entity, mentions in zip(frames[table]["id"], frames[table]["mentions"]) for mention in mentions}
+                for entity, mentions in zip(frames[table]["id"], frames[table]["mentions"], strict=True) for mention in mentions}
     uses: Counter[tuple[str, str, str]] = Counter()
     for role in ("subject", "object"):
-        for kind, entity, mention in zip(rows[f"{role}_type"], rows[f"{role}_id"], rows[f"{role}_mention"]):
+        for kind, entity, mention in zip(rows[f"{role}_type"], rows[f"{role}_id"], rows[f"{role}_mention"], strict=True):
             uses[(kind, entity, fold(mention))] += 1
-        for kind, examples, mentions in zip(rows[f"{role}_type"], rows[f"{role}_examples"], rows[f"{role}_example_mentions"]):
-            for example, mention in zip(examples, mentions):
+        for kind, examples, mentions in zip(rows[f"{role}_type"], rows[f"{role}_examples"], rows[f"{role}_example_mentions"], strict=True):
+            for example, mention in zip(examples, mentions, strict=True):
                 uses[(kind, example, fold(mention))] += 1
     listed = pd.DataFrame([{"entity": f"{table}.{entity}", "accepted mention": mention, "rows": uses[(table, entity, key)]}
                            for (table, entity, key), mention in accepted.items()], columns=["entity", "accepted mention", "rows"])

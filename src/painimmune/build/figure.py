@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from functools import partial
 from pathlib import Path
 
 from painimmune.errors import PainimmuneError
@@ -65,11 +66,15 @@ def layout(columns: list[str], names: dict[str, dict[str, str]],
     for _ in range(8):
         position = {(t, i): rank / max(len(order[t]) - 1, 1) for t in columns for rank, i in enumerate(order[t])}
         for table in columns:
-            def centre(entity: str, table: str = table) -> tuple[float, str]:
-                linked = [position[n] for n in neighbours.get((table, entity), []) if n[0] != table]
-                return (sum(linked) / len(linked) if linked else position[(table, entity)], entity)
-            order[table] = sorted(order[table], key=centre)
+            order[table] = sorted(order[table], key=partial(_centre, table=table, position=position, neighbours=neighbours))
     return {(t, i): (columns.index(t) * 3.0, 1 - rank / max(len(order[t]) - 1, 1)) for t in columns for rank, i in enumerate(order[t])}
+
+
+def _centre(entity: str, table: str, position: dict[tuple[str, str], float],
+            neighbours: dict[tuple[str, str], list[tuple[str, str]]]) -> tuple[float, str]:
+    """The mean position of *entity*'s neighbours in other columns (its own where it has none)."""
+    linked = [position[n] for n in neighbours.get((table, entity), []) if n[0] != table]
+    return (sum(linked) / len(linked) if linked else position[(table, entity)], entity)
 
 
 def render(package: DataPackage, image_format: str = "svg") -> bytes:
@@ -87,11 +92,11 @@ def render(package: DataPackage, image_format: str = "svg") -> bytes:
 
     plt.rcParams.update({"svg.hashsalt": "painimmune", "svg.fonttype": "none", "font.family": "DejaVu Sans"})
     columns = column_order(package)
-    node_colours = dict(zip(columns, NODE_PALETTE))
-    edge_colours = dict(zip(package.relationship_tables, EDGE_PALETTE))
-    names = {table: dict(zip(frame["id"], frame["name"])) for table in columns for frame in [load(table, package.root)]}
+    node_colours = dict(zip(columns, NODE_PALETTE, strict=False))
+    edge_colours = dict(zip(package.relationship_tables, EDGE_PALETTE, strict=False))
+    names = {table: dict(zip(frame["id"], frame["name"], strict=True)) for table in columns for frame in [load(table, package.root)]}
     levels = load("evidence_levels", package.root).sort_values("rank")
-    styles = {level: RANK_STYLES[min(rank, len(RANK_STYLES)) - 1] for level, rank in zip(levels["id"], levels["rank"])}
+    styles = {level: RANK_STYLES[min(rank, len(RANK_STYLES)) - 1] for level, rank in zip(levels["id"], levels["rank"], strict=True)}
     view = assertions(package.root)
     edges = [(r.subject_type, r.subject_id, r.object_type, r.object_id) for r in view.itertuples(index=False)]
     where = layout(columns, names, edges)
@@ -118,7 +123,7 @@ def render(package: DataPackage, image_format: str = "svg") -> bytes:
         ax.text(columns.index(table) * 3.0, 1.05, title, ha="center", fontsize=12, fontweight="bold", color=node_colours[table])
 
     level_handles = [Line2D([], [], color="#333333", linestyle=styles[level][0], linewidth=styles[level][1], label=label)
-                     for level, label in zip(levels["id"], levels["label"])]
+                     for level, label in zip(levels["id"], levels["label"], strict=True)]
     level_handles.append(Line2D([], [], color=REFUTED, marker="x", markeredgecolor="#444444", label="refuted only"))
     relation_handles = [Line2D([], [], color=colour, linewidth=2, label=table.replace("_", " ")) for table, colour in edge_colours.items()]
     first = ax.legend(handles=level_handles, title="strongest evidence", loc="upper left", bbox_to_anchor=(0.0, -0.01),

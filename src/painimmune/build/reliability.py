@@ -38,7 +38,7 @@ def cohen_kappa(first: list[str], second: list[str]) -> float | None:
     if len(first) != len(second) or not first:
         raise ValueError("two gradings of the same, non-empty list of items are needed")
     n = len(first)
-    observed = sum(a == b for a, b in zip(first, second)) / n
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
     counts_first, counts_second = Counter(first), Counter(second)
     expected = sum(counts_first[k] * counts_second[k] for k in counts_first) / (n * n)
     if expected == 1:
@@ -71,11 +71,11 @@ def reliability_section(root: Path, assertions: pd.DataFrame, levels: pd.DataFra
         a = [str(first.at[row_id, field]) for row_id in compared]
         b = [second[row_id].get(field, "") for row_id in compared]
         kappa = cohen_kappa(a, b) if compared else None
-        agree = sum(x == y for x, y in zip(a, b))
+        agree = sum(x == y for x, y in zip(a, b, strict=True))
         table.append({"field": label, "rows": len(compared), "agreements": agree,
                       "observed agreement": f"{agree / len(compared):.1%}" if compared else "",
                       "Cohen's κ": "undefined" if kappa is None else f"{kappa:.2f}"})
-        for row_id, x, y in zip(compared, a, b):
+        for row_id, x, y in zip(compared, a, b, strict=True):
             if x != y:
                 disagreements.append({"row": row_id, "field": label, "first grading": x, "second grading": y,
                                       "resolution": resolutions.get((row_id, field), "NOT RESOLVED")})

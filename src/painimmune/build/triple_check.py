@@ -77,7 +77,7 @@ def section(package: DataPackage, texts: dict[str, str]) -> list[str]:
         curated = _curated(rows, texts.get(source, ""), source, start)
         reader = {(line["subject"], line["relation"], line["object"], line["disease_context"]): line for line in lines if line["subject"]}
         counts = agreement(list(reader), list(curated))
-        totals = [a + b for a, b in zip(totals, counts)]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
         for triple, line in reader.items():
             if triple in curated:
                 row = curated[triple]

@@ -38,9 +38,10 @@ from pathlib import Path
 import pandas as pd
 
 from painimmune import build
-from painimmune.curate.worksheet import ACCEPT, CANDIDATE, MENTION, NOT_ENCODED_DECISION, REJECT, RENAMED, SENTENCE, unescape
+from painimmune.curate.worksheet import ACCEPT, CANDIDATE, MENTION, NOT_ENCODED_DECISION, REJECT, RENAMED, SENTENCE
 from painimmune.curate.worksheet import columns as worksheet_columns
 from painimmune.errors import DataError
+from painimmune.escape import spreadsheet_cell, spreadsheet_unescape
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.language.text import span, starts
 from painimmune.loader import load_all
@@ -168,7 +169,7 @@ def read_worksheet(worksheet: str | Path, package: DataPackage) -> list[tuple[in
             continue  # a blank line, as spreadsheets leave
         if len(cells) != len(header):
             raise DataError(f"{where}: line {number}: {len(cells)} cells, the header has {len(header)}")
-        result.append((number, dict(zip(header, cells))))
+        result.append((number, dict(zip(header, cells, strict=False))))
     return result
 
 
@@ -188,14 +189,7 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
         def fault(column: str, message: str, found: list[str] = found, number: int = number) -> None:
             found.append(f"line {number}, column {column}: {message}")
 
-        cells = {}
-        for column, cell in raw.items():
-            if cell.startswith(csvio.FORMULA_START):
-                fault(column, f"begins with {cell[:1]!r}: a spreadsheet may have run it as a formula; begin it with an apostrophe")
-            invisible = characters.refusal(cell)
-            if invisible:
-                fault(column, invisible)
-            cells[column] = unescape(cell).strip()
+        cells = _cells(raw, fault)
         kind, decision = cells["kind"], " ".join(cells["decision"].casefold().split())
         if kind not in DECISIONS:
             fault("kind", f"{kind!r} is not a kind of worksheet line ({', '.join(DECISIONS)})")
@@ -225,6 +219,20 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
     if not rows and not problems:
         problems.append("the worksheet accepts no candidate and marks no sentence 'not encoded': nothing to apply")
     return rows, problems
+
+
+def _cells(raw: dict[str, str], fault: Callable[[str, str], None]) -> dict[str, str]:
+    """The cells of one worksheet line, unescaped and stripped; a cell a spreadsheet may have run as
+    a formula, or holding a character that does not show, is a fault."""
+    cells = {}
+    for column, cell in raw.items():
+        if spreadsheet_cell(cell) != cell:
+            fault(column, f"begins with {cell[:1]!r}: a spreadsheet may have run it as a formula; begin it with an apostrophe")
+        invisible = characters.refusal(cell)
+        if invisible:
+            fault(column, invisible)
+        cells[column] = spreadsheet_unescape(cell).strip()
+    return cells
 
 
 def _candidate(package: DataPackage, frames: dict[str, pd.DataFrame], joins: dict[str, AssertionColumns], number: int,

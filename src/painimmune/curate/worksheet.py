@@ -35,8 +35,9 @@ The columns after ``object`` are the fields every relationship table shares
 (``schemas/shared/fields.json``, :func:`painimmune.graph.shared_fields`), ``quote`` and
 ``quote_start`` written as ``text`` and ``start``: a shared field added there is a column here.
 
-Cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, a tab or
-a carriage return) are written with one leading apostrophe, which :func:`unescape` removes again;
+Cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, ``|``, a
+tab, a carriage return or a full-width form of one, even behind characters that do not show) are written with one leading apostrophe, which
+:func:`painimmune.escape.spreadsheet_unescape` removes again;
 :mod:`painimmune.curate.apply` refuses such a cell without it. The file is UTF-8 with a
 byte-order mark, so that spreadsheets read it as UTF-8.
 """
@@ -53,13 +54,13 @@ from pathlib import Path
 import pandas as pd
 
 from painimmune.errors import DataError
+from painimmune.escape import spreadsheet_cell
 from painimmune.graph import entity_type, relationship_tables, shared_fields
 from painimmune.language.folding import fold
 from painimmune.language.markers import sentence_markers
 from painimmune.language.sentences import Sentence
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
-from painimmune.package.csvio import FORMULA_START
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import AssertionColumns, enum, foreign_keys
@@ -74,9 +75,6 @@ TAIL = ("not_encoded_kind", "reason", "cues")
 RENAMED = {"quote": "text", "quote_start": "start"}
 SENTENCE, MENTION, CANDIDATE = "sentence", "mention", "candidate"
 ACCEPT, REJECT, NOT_ENCODED_DECISION = "accept", "reject", "not encoded"
-# The apostrophe that escapes a cell a spreadsheet would run as a formula (csvio.FORMULA_START, the
-# validator's spreadsheet-formula rule).
-ESCAPE = "'"
 # Words that refer back to something named earlier in the paragraph ("These cells", "this response").
 ANAPHORS = frozenset({"these", "this", "those", "it", "its", "they", "their", "them"})
 # What makes an unknown word look like the name of an entity: these endings of a word (cytokine,
@@ -169,28 +167,12 @@ class Worksheet:
 
     def to_csv(self) -> bytes:
         """The worksheet as CSV: UTF-8 with a byte-order mark (so that spreadsheets read it as UTF-8),
-        a header row, formula-like cells escaped (:func:`escape`)."""
+        a header row, formula-like cells escaped (:func:`painimmune.escape.spreadsheet_cell`)."""
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(self.columns)
-        writer.writerows([escape(line[column]) for column in self.columns] for line in self.rows())
+        writer.writerows([spreadsheet_cell(line[column]) for column in self.columns] for line in self.rows())
         return buffer.getvalue().encode("utf-8-sig")
-
-
-def escape(cell: str) -> str:
-    """*cell* as the worksheet writes it: an apostrophe before a cell that a spreadsheet would run as
-    a formula.
-
-    >>> escape("-based"), escape("'might' hedges"), unescape(escape("=1+1"))
-    ("'-based", "'might' hedges", '=1+1')
-    """
-    return ESCAPE + cell if cell.startswith(FORMULA_START) else cell
-
-
-def unescape(cell: str) -> str:
-    """The inverse of :func:`escape`: an apostrophe followed by a formula character is dropped (any
-    other apostrophe is text, as in a note that begins with a quoted word)."""
-    return cell[1:] if cell.startswith(ESCAPE) and cell[1:].startswith(FORMULA_START) else cell
 
 
 def _candidate_cells(sentence: Sentence, candidate: Candidate) -> dict[str, str]:
@@ -367,7 +349,7 @@ class Finder:
         """The ids of the references *source_id* cites, by their number (its ``[n]`` markers)."""
         sources = self.frames["sources"]
         cited = sources[(sources["cited_by"] == source_id) & sources["reference_number"].notna()]
-        return {str(int(number)): str(reference) for reference, number in zip(cited["id"], cited["reference_number"])}
+        return {str(int(number)): str(reference) for reference, number in zip(cited["id"], cited["reference_number"], strict=True)}
 
 
 class _Names:
@@ -391,7 +373,7 @@ def _name_index(package: DataPackage, frames: dict[str, pd.DataFrame]) -> _Names
     names = _Names()
     for table in package.entity_tables:
         frame = frames[table]
-        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"]):
+        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"], strict=True):
             for labels, how in (([name], "name"), (synonyms, "synonym"), (mentions, "accepted mention")):
                 for label in labels:
                     names.add(label, table, entity, how)

@@ -84,7 +84,6 @@ EDGE_HEAD = ["id", "subject", "predicate", "object", "original_predicate", "nega
 EDGE_TAIL = ["painimmune_subject_examples", "painimmune_object_examples", "primary_knowledge_source", "knowledge_level", "agent_type",
              "publications", "supporting_text", "has_evidence"]
 SUBCLASS_OF = "biolink:subclass_of"
-PHASE = "phase"
 MULTI = "|"
 # After a category's Biolink id_prefixes: ontologies first, then drug and gene registries, then
 # thesauri and classifications.

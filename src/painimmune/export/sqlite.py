@@ -54,7 +54,7 @@ def _fill(package: DataPackage, target: Path) -> None:
             connection.execute(_create_table(name, table_schema))
             frame = load(name, package.root)
             columns = [field["name"] for field in fields]
-            rows = [[_cell(value, field) for value, field in zip(row, fields)] for row in frame[columns].itertuples(index=False)]
+            rows = [[_cell(value, field) for value, field in zip(row, fields, strict=True)] for row in frame[columns].itertuples(index=False)]
             placeholders = ", ".join("?" for _ in columns)
             connection.executemany(f"INSERT INTO {_quote(name)} VALUES ({placeholders})", rows)
         violations = connection.execute("PRAGMA foreign_key_check").fetchall()

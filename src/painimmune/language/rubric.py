@@ -83,9 +83,9 @@ class Rubric:
         (lists as Python lists)."""
         def ordered(frame: Any) -> dict[str, list[str]]:
             frame = frame.sort_values("decision_order")
-            return {value: list(cues) for value, cues in zip(frame["id"], frame["cue_phrases"])}
+            return {value: list(cues) for value, cues in zip(frame["id"], frame["cue_phrases"], strict=True)}
 
-        return cls(ordered(levels), {direction: list(cues) for direction, cues in zip(directions["id"], directions["cue_phrases"])},
+        return cls(ordered(levels), {direction: list(cues) for direction, cues in zip(directions["id"], directions["cue_phrases"], strict=True)},
                    ordered(species_contexts))
 
     def grade(self, quote: str) -> tuple[str, str | None]:

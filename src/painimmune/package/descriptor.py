@@ -154,8 +154,9 @@ class DataPackage:
         Raises:
             DataError: the schema cannot be read or its structure is not usable.
         """
+        resource = self.resource(name)  # (refuses any other name, or a value that is not a name, first)
         if name not in self._schemas:
-            where = f"{name}: {self.resource(name)['schema']}"
+            where = f"{name}: {resource['schema']}"
             data = read_bytes(self.schema_path(name), "json", where)
             try:
                 table_schema = loads(data.decode("utf-8"), where)

@@ -17,8 +17,6 @@ import hashlib
 from painimmune.errors import DataError
 from painimmune.package.structure import check_hash
 
-ALGORITHMS = ("md5", "sha1", "sha256", "sha512")
-
 
 def sha256(data: bytes) -> str:
     """``sha256:<hex digest>`` of *data*, as the build records it."""

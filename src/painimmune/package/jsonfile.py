@@ -1,7 +1,10 @@
-"""JSON read from a package: no duplicate keys, no excessive depth, clear errors.
+"""JSON read from a package: no duplicate keys, no excessive depth, no odd numbers or text, clear errors.
 
-Python's parser keeps the last of two equal keys without a word, and fails with ``RecursionError``
-on deeply nested input; a descriptor crafted either way is refused here instead.
+Python's parser keeps the last of two equal keys without a word, fails with ``RecursionError`` on
+deeply nested input and with a bare ``ValueError`` on an integer of thousands of digits, reads
+``NaN``, ``Infinity`` and ``1e999`` as numbers that are not, and lets lone surrogates through; a
+descriptor or schema crafted any of these ways is refused here instead, as is a string holding a
+character that :mod:`painimmune.package.characters` refuses.
 
 >>> loads('{"a": 1, "a": 2}', "x.json")
 Traceback (most recent call last):
@@ -11,20 +14,31 @@ painimmune.errors.DataError: x.json: duplicate key 'a' in a JSON object
 Traceback (most recent call last):
 ...
 painimmune.errors.DataError: x.json: JSON nested more than 64 levels deep; refused
+>>> loads('{"minimum": 1e999}', "x.json")
+Traceback (most recent call last):
+...
+painimmune.errors.DataError: x.json: 1e999 is not a finite number; refused
+>>> loads('{"title": "a\\ud800"}', "x.json")
+Traceback (most recent call last):
+...
+painimmune.errors.DataError: x.json: $.title: text holds U+D800 a lone surrogate at character 2, an invisible or format character that changes what the text reads as without being seen; remove it
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from painimmune.errors import DataError
+from painimmune.package import characters
 from painimmune.package.files import read_text
 
 MAX_DEPTH = 64
+MAX_DIGITS = 18  # of an integer: more than any count, size or bound of a package needs
 
 
 # A JSON string (an unterminated one runs to the end, so a match never fails and never backtracks),
@@ -62,21 +76,60 @@ def _object(where: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:  #
 
 
 def loads(text: str, where: str) -> Any:
-    """Parse JSON *text*, refusing duplicate keys and nesting deeper than :data:`MAX_DEPTH`."""
+    """Parse JSON *text*, refusing duplicate keys, nesting deeper than :data:`MAX_DEPTH`, integers
+    of more than :data:`MAX_DIGITS` digits, numbers that are not finite, and strings holding a
+    refused character (a lone surrogate, an invisible or format character)."""
     if depth(text) > MAX_DEPTH:
         raise DataError(f"{where}: JSON nested more than {MAX_DEPTH} levels deep; refused")
     try:
-        return json.loads(text, object_pairs_hook=_object(where), parse_constant=_no_constant(where))
+        document = json.loads(text, object_pairs_hook=_object(where), parse_constant=_no_constant(where),
+                              parse_int=_integer(where), parse_float=_finite(where))
     except json.JSONDecodeError as exc:
         raise DataError(f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     except RecursionError as exc:  # (depth() counts first, so this is a second line of defence)
         raise DataError(f"{where}: JSON nested too deeply; refused") from exc
+    for path, string in _strings(document, "$"):
+        refusal = characters.refusal(string)
+        if refusal:
+            raise DataError(f"{where}: {path}: text {refusal}")
+    return document
 
 
 def _no_constant(where: str) -> Callable[[str], float]:
     def refuse(name: str) -> float:
         raise DataError(f"{where}: {name} is not valid JSON")
     return refuse
+
+
+def _integer(where: str) -> Callable[[str], int]:
+    def parse(literal: str) -> int:
+        digits = len(literal.lstrip("-"))
+        if digits > MAX_DIGITS:
+            raise DataError(f"{where}: an integer of {digits:,} digits, more than the {MAX_DIGITS} a package's JSON may use; refused")
+        return int(literal)
+    return parse
+
+
+def _finite(where: str) -> Callable[[str], float]:
+    def parse(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            raise DataError(f"{where}: {literal[:24]} is not a finite number; refused")
+        return value
+    return parse
+
+
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string of a parsed JSON document (keys too), with its JSONPath."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{path}.{key}" if characters.is_clean(key) else path, key
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from _strings(item, f"{path}[{position}]")
 
 
 def read_json(path: Path, where: str | None = None) -> Any:

@@ -64,12 +64,6 @@ def qualifier_columns(schema: Schema) -> list[str]:
     return [field["name"] for field in schema["fields"] if "qualifier" in field]
 
 
-def qualifier_slot(field: Field) -> str | None:
-    """The Biolink slot a qualifier column exports to (``biolink:anatomical_context_qualifier``), if it is one."""
-    slot = field.get("qualifier")
-    return str(slot) if slot is not None else None
-
-
 def reading_order(schema: Schema) -> list[Field]:
     """The fields in the order a reader needs them: for a relationship table the row id, the
     assertion (subject, relation, direction, object), its evidence level and qualifiers, the source
@@ -181,7 +175,7 @@ def header_problems(header: list[str], schema: Schema) -> list[tuple[str | None,
     if len(missing) == len(extra):
         header_position = {label: position for position, label in reversed(list(enumerate(header)))}
         expected_position = {column: position for position, column in enumerate(expected)}
-        renamed = {label: column for label, column in zip(extra, missing) if header_position[label] == expected_position[column]}
+        renamed = {label: column for label, column in zip(extra, missing, strict=False) if header_position[label] == expected_position[column]}
     found += [(column, f"column is named {label!r} in the header (renamed?)") for label, column in renamed.items()]
     renamed_columns = set(renamed.values())
     found += [(column, "column of the schema is missing from the header") for column in missing if column not in renamed_columns]
@@ -190,7 +184,7 @@ def header_problems(header: list[str], schema: Schema) -> list[tuple[str | None,
     if len(shown_extra) > MAX_REPORTED:
         found.append((None, f"and {len(shown_extra) - MAX_REPORTED:,} more columns that are not in the schema"))
     if not found:
-        position = next(i for i, (got, want) in enumerate(zip(header, expected)) if got != want)
+        position = next(i for i, (got, want) in enumerate(zip(header, expected, strict=False)) if got != want)
         found.append((expected[position], f"columns are out of order: column {position + 1} is {header[position]!r}, "
                                           f"the schema's order is {', '.join(expected)}"))
     return found

@@ -50,7 +50,7 @@ def pieces(text: str, marks: list[Mark]) -> list[Piece]:
     usable = [mark for mark in marks if 0 <= mark.start < mark.end <= len(text)]
     cuts = sorted({0, len(text), *(mark.start for mark in usable), *(mark.end for mark in usable)})
     result = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         result.append(Piece(
             text[start:end],
             [mark for mark in usable if mark.start <= start and end <= mark.end],

@@ -29,7 +29,14 @@ if _MISSING:
                                  f"{'is' if len(_MISSING) == 1 else 'are'} not installed: {VALIDATE_EXTRA}")
 
 from painimmune.package.descriptor import DataPackage, as_package  # noqa: E402
-from painimmune.validation import extensions, frictionless_layer, package_rules, pandera_layer, reference_rules  # noqa: E402
+from painimmune.validation import (  # noqa: E402
+    croissant_rules,
+    extensions,
+    frictionless_layer,
+    package_rules,
+    pandera_layer,
+    reference_rules,
+)
 from painimmune.validation.problems import Problem, Report  # noqa: E402
 from painimmune.validation.raw import read  # noqa: E402
 from painimmune.validation.rules import RULES, layer_rules, rule  # noqa: E402
@@ -110,7 +117,8 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
     problems += frictionless_layer.required_tables(package)
     missing = [problem.table for problem in problems]
     if wanted("frictionless"):
-        for check in (frictionless_layer.check, frictionless_layer.undeclared_files, frictionless_layer.file_hashes,
+        for check in (frictionless_layer.check, frictionless_layer.symbolic_links, frictionless_layer.undeclared_files,
+                      frictionless_layer.file_hashes,
                       frictionless_layer.shared_field_drift):
             problems += _guarded(partial(check, package))
     # Each file is read and parsed once, and its raw rows are dropped as soon as they are a frame,
@@ -129,6 +137,7 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
         problems += _guarded(lambda: package_rules.check(package, notes, texts))
         problems += _guarded(lambda: reference_rules.check(package, notes, texts))
         problems += _guarded(lambda: reference_rules.reference_drift(package, notes))
+        problems += _guarded(lambda: croissant_rules.check(package))
     elif missing:
         notes.append("package rules skipped: the tables they read are missing (see the problems above)")
     return problems

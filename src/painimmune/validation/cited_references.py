@@ -35,16 +35,16 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     """Problems of the cited references of every relationship row (*frames*: raw strings with lists
     split; *texts*: the source texts by id)."""
     sources = frames["sources"]
-    kinds = dict(zip(sources["id"], sources["type"]))
-    listed_by = dict(zip(sources["id"], sources["cited_by"]))
+    kinds = dict(zip(sources["id"], sources["type"], strict=True))
+    listed_by = dict(zip(sources["id"], sources["cited_by"], strict=True))
     numbered = {(str(citing), str(number)): str(reference) for reference, citing, number
-                in zip(sources["id"], sources["cited_by"], sources["reference_number"]) if isinstance(citing, str) and isinstance(number, str)}
+                in zip(sources["id"], sources["cited_by"], sources["reference_number"], strict=True) if isinstance(citing, str) and isinstance(number, str)}
     carried = {source: sentence_markers(text) for source, text in texts.items()}
     problems: list[Problem] = []
     for table in package.relationship_tables:
         frame = frames[table]
         columns = ("id", "source_id", "quote", "quote_start", "cited_refs")
-        for row, source, quote, start, refs in zip(*(frame[column].tolist() for column in columns)):
+        for row, source, quote, start, refs in zip(*(frame[column].tolist() for column in columns), strict=True):
             problems += _known(table, row, source, refs, kinds, listed_by)
             if source in texts and isinstance(quote, str) and isinstance(start, str) and start.isdigit():
                 pinned = span(quote, texts[source], int(start))

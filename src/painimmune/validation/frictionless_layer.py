@@ -13,11 +13,13 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 from __future__ import annotations
 
 from painimmune.errors import DataError, PainimmuneError
+from painimmune.package import files
 from painimmune.package.composition import compose, shared_definitions
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.fingerprints import fingerprinted
 from painimmune.package.integrity import file_hash, mismatch
 from painimmune.package.locate import DESCRIPTOR
+from painimmune.package.reference import REFERENCE_FOLDER
 from painimmune.package.structure import StructureError
 from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
@@ -35,6 +37,10 @@ SHARED_FIELD_DRIFT = _rule("shared-field-drift", "Shared fields match their one 
 REQUIRED_TABLE = _rule("required-table", "The lookup tables are there",
                        "The package declares the lookup tables the package rules read: sources, evidence_levels, directions and "
                        "species_contexts.")
+SYMBOLIC_LINK = _rule("symbolic-link", "No links inside the package",
+                      "No file or folder of the package (its descriptor, tables/, schemas/, sources/, reference/, curation/, "
+                      "CITATION.cff, CHANGELOG.md, croissant.json) is a symbolic link: a package holds its files, and a link could "
+                      "point anywhere.")
 UNDECLARED_FILE = _rule("undeclared-file", "Every table and schema file is declared",
                         "Each CSV file in tables/ and each JSON file in schemas/ is the path or schema of a resource.")
 FILE_HASH = _rule("file-hash", "Every file a rule reads is as built",
@@ -92,6 +98,13 @@ def check(package: DataPackage) -> list[Problem]:
 DECLARED_FOLDERS = {"tables": "*.csv", "schemas": "*.json"}
 
 
+def symbolic_links(package: DataPackage) -> list[Problem]:
+    """Every symbolic link among the package's files and folders, by path."""
+    return [SYMBOLIC_LINK.problem(f"{relative} is a symbolic link; a package holds its files and folders, never links to them; "
+                                  "replace it by the file it stands for", value=relative)
+            for relative in files.symbolic_links(package.root)]
+
+
 def undeclared_files(package: DataPackage) -> list[Problem]:
     """Tables and Table Schemas lying in the package that no resource declares (a table added but
     never declared would be shipped unvalidated, or silently left out)."""
@@ -115,8 +128,11 @@ def file_hashes(package: DataPackage) -> list[Problem]:
     """The files whose hash ``fileHashes`` records (:func:`painimmune.package.fingerprints.fingerprinted`,
     and whatever else it records): each there, recorded, and matching."""
     recorded = package.descriptor.get("fileHashes", {})
+    # A reference table the package records but does not hold (a release zip, an installed copy)
+    # is checked against the installed one instead (reference-differs).
+    others = [relative for relative in recorded if not relative.startswith(REFERENCE_FOLDER + "/")]
     problems = []
-    for relative in dict.fromkeys([*fingerprinted(package), *recorded]):
+    for relative in dict.fromkeys([*fingerprinted(package), *others]):
         try:
             data = package.file(relative, "json" if relative.endswith(".json") else "text")
         except DataError as exc:

@@ -108,7 +108,7 @@ def _not_encoded(package: DataPackage, frames: dict[str, pd.DataFrame], texts: d
     quoted = {source: _Spans(quotes.get(source, [])) for source in texts}
     problems = []
     frame = frames[NOT_ENCODED]
-    for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"]):
+    for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"], strict=True):
         pinned = pin.find(source, quote, start)
         if pinned is None:
             continue
@@ -153,7 +153,7 @@ def _pinned_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], pin: _
     spans: dict[str, list[Pinned]] = {}
     for table in tables:
         frame = frames[table]
-        for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"]):
+        for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"], strict=True):
             pinned = pin.find(source, quote, start)
             if pinned is not None and not pinned.problem:
                 spans.setdefault(str(source), []).append(pinned)
@@ -240,7 +240,7 @@ def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> di
     accepted = {}
     for table in package.entity_tables:
         frame = frames[table]
-        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"]):
+        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"], strict=True):
             labels = [name] if isinstance(name, str) else []
             accepted[(table, entity)] = {fold(label) for label in [*labels, *synonyms, *mentions]}
     return accepted
@@ -266,8 +266,8 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
     columns = ["id", "source_id", "quote", "quote_start", *(f"{role}_{part}" for role in ROLES for part in ("mention", "mention_start")),
                *(f"{role}_{part}" for role in ROLES for part in EXAMPLE_PARTS)]
     present = [column for column in columns if column in frame]
-    for index, values in zip(frame.index, zip(*(frame[column].tolist() for column in present))):
-        row = dict(zip(present, values))
+    for index, values in zip(frame.index, zip(*(frame[column].tolist() for column in present), strict=True), strict=True):
+        row = dict(zip(present, values, strict=True))
         pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
         if pinned is None:
             continue
@@ -297,7 +297,7 @@ def _example_mentions(table: str, row: dict[str, object], role: str, end_table: 
                                       "words of the quote that name it, in the same order", table, str(row["id"]), column,
                                       "|".join(mentions))
         return
-    for example, mention in zip(examples, mentions):
+    for example, mention in zip(examples, mentions, strict=False):
         if mention not in quoted and not starts(mention, quoted):
             yield EXAMPLE_MENTION.problem(f"the mention of the {role} example {example!r} does not occur inside the quote", table,
                                           str(row["id"]), column, mention)
@@ -347,7 +347,7 @@ def _paragraph(paragraph_starts: list[int], offset: int) -> int:
 def _unused_mentions(package: DataPackage, frames: dict[str, pd.DataFrame], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     for table in package.entity_tables:
         frame = frames[table]
-        for entity, mentions in zip(frame["id"], frame["mentions"]):
+        for entity, mentions in zip(frame["id"], frame["mentions"], strict=True):
             for mention in mentions:
                 if (table, entity, fold(mention)) not in used:
                     yield MENTION_UNUSED.problem(f"no row names {table}.{entity} by the accepted mention {mention!r}; "

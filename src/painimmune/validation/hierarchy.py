@@ -45,8 +45,8 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], notes: list[str
         frame = frames[table]
         if "parents" not in frame:
             continue
-        classes = {entity: flag == "true" for entity, flag in zip(frame["id"], frame.get("is_class", pd.Series(dtype=object)))}
-        parents = dict(zip(frame["id"], frame["parents"]))
+        classes = {entity: flag == "true" for entity, flag in zip(frame["id"], frame.get("is_class", pd.Series(dtype=object)), strict=False)}
+        parents = dict(zip(frame["id"], frame["parents"], strict=True))
         problems += _links(table, parents, classes)
         problems += _cycles(table, parents)
         if superclasses is not None:
@@ -87,7 +87,7 @@ def _ontology(table: str, frame: pd.DataFrame, columns: list[str], superclasses:
     curies = {entity: {str(value).split(":", 1)[0]: str(value) for column in columns
                        for value in [frame.at[index, column]] if isinstance(value, str)}
               for index, entity in frame["id"].items()}
-    for entity, items in zip(frame["id"], frame["parents"]):
+    for entity, items in zip(frame["id"], frame["parents"], strict=True):
         for parent in items:
             for prefix in HIERARCHIES:
                 child_id, parent_id = curies.get(entity, {}).get(prefix), curies.get(parent, {}).get(prefix)

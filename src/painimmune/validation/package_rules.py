@@ -218,7 +218,7 @@ def _source_kinds(sources: pd.DataFrame) -> Iterator[Problem]:
 
 
 def _ascii_synonyms(table: str, frame: pd.DataFrame) -> Iterator[Problem]:
-    for entity, name, synonyms in zip(frame["id"], frame["name"], frame["synonyms"]):
+    for entity, name, synonyms in zip(frame["id"], frame["name"], frame["synonyms"], strict=True):
         if isinstance(name, str) and not name.isascii() and not any(synonym.isascii() for synonym in synonyms):
             yield ASCII_SYNONYM.problem(f"the name {name!r} is not ASCII and no synonym is: add one that can be typed",
                           table, entity, "synonyms")
@@ -232,7 +232,7 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
     if WITHDRAWN not in frames:
         return
     live = {name: set(frames[name]["id"]) for name in package.relationship_tables}
-    for row, table in zip(frames[WITHDRAWN]["id"], frames[WITHDRAWN]["table"]):
+    for row, table in zip(frames[WITHDRAWN]["id"], frames[WITHDRAWN]["table"], strict=True):
         if table not in live:
             yield WITHDRAWN_ROW.problem(f"{table!r} is not a relationship table", WITHDRAWN, row, "table", table)
         elif any(row in ids for ids in live.values()):
@@ -249,7 +249,7 @@ def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[s
                 used[resource].update(frame[column].dropna())
         found = statement_rules.ends(package, name, frame)
         for role in statement_rules.ROLES:
-            for table, examples in zip(found[f"{role}_table"], frame.get(f"{role}_examples", pd.Series(dtype=object))):
+            for table, examples in zip(found[f"{role}_table"], frame.get(f"{role}_examples", pd.Series(dtype=object)), strict=False):
                 if table in used:
                     used[table].update(examples)
         used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)

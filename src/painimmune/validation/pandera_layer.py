@@ -264,7 +264,7 @@ def _synonyms_distinct_check(delimiter: str) -> pa.Check:
             items = [item.casefold() for item in synonyms.split(delimiter)]
             return len(items) == len(set(items)) and (pd.isna(name) or name.casefold() not in items)
 
-        return pd.Series([ok(n, s) for n, s in zip(frame["name"], frame["synonyms"])], index=frame.index)
+        return pd.Series([ok(n, s) for n, s in zip(frame["name"], frame["synonyms"], strict=True)], index=frame.index)
 
     return pa.Check(distinct, name="synonyms-distinct-from-name")
 

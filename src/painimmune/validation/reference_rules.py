@@ -135,7 +135,7 @@ def _items(value: object) -> list[str]:
 
 
 def _eco_labels(levels: pd.DataFrame, eco: dict[str, Term]) -> Iterator[Problem]:
-    for level, curie, label in zip(levels["id"], levels["eco_id"], levels["eco_label"]):
+    for level, curie, label in zip(levels["id"], levels["eco_id"], levels["eco_label"], strict=True):
         term = eco.get(curie)
         if term is not None and term.label != label:
             yield ECO_LABEL.problem(f"the official label of {curie} is {term.label!r}", "evidence_levels", level,
@@ -144,7 +144,7 @@ def _eco_labels(levels: pd.DataFrame, eco: dict[str, Term]) -> Iterator[Problem]
 
 def _ro_labels(relations: pd.DataFrame, ro: dict[str, Term]) -> Iterator[Problem]:
     for relation, curie, label, mapping, note in zip(relations["id"], relations["ro_id"], relations["ro_label"],
-                                                     relations["ro_mapping"], relations["note"]):
+                                                     relations["ro_mapping"], relations["note"], strict=True):
         if pd.isna(curie):
             if pd.notna(label) or pd.notna(mapping):
                 yield RO_LABEL.problem("ro_label and ro_mapping stay empty without ro_id", "relations", relation,

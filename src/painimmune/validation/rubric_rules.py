@@ -89,8 +89,8 @@ class Grader:
 
     def __init__(self, frames: dict[str, pd.DataFrame]) -> None:
         self.rubric = rubric_of(frames)
-        self.study_kinds = {level: list(kinds) for level, kinds in zip(frames[LEVELS]["id"], frames[LEVELS]["study_kinds"])}
-        self.study_kind = dict(zip(frames[SPECIES_CONTEXTS]["id"], frames[SPECIES_CONTEXTS]["study_kind"]))
+        self.study_kinds = {level: list(kinds) for level, kinds in zip(frames[LEVELS]["id"], frames[LEVELS]["study_kinds"], strict=True)}
+        self.study_kind = dict(zip(frames[SPECIES_CONTEXTS]["id"], frames[SPECIES_CONTEXTS]["study_kind"], strict=True))
 
     def grade(self, quote: str) -> Grading:
         """The level, direction and species context of *quote*: a quote without a species cue takes
@@ -120,7 +120,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     for table in package.relationship_tables:
         frame = frames[table]
         columns = ("id", "source_id", "quote", "quote_start", "evidence_level_id", "direction", "species_context_qualifier", "note")
-        for row, source, quote, start, level, direction, species, note in zip(*(frame[column].tolist() for column in columns)):
+        for row, source, quote, start, level, direction, species, note in zip(*(frame[column].tolist() for column in columns), strict=True):
             if isinstance(species, str) and kinds_allowed.get(level) and study_kind.get(species) not in kinds_allowed[level]:
                 problems.append(SPECIES_CONTEXT_RUBRIC.problem(
                     f"a row graded {level} has its evidence gathered in {' or '.join(sorted(kinds_allowed[level]))}; "
@@ -147,7 +147,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
 
 def _well_formed(levels: pd.DataFrame, directions: pd.DataFrame, species: pd.DataFrame) -> Iterator[Problem]:
     kinds = set(species["study_kind"])
-    for level, allowed in zip(levels["id"], levels["study_kinds"]):
+    for level, allowed in zip(levels["id"], levels["study_kinds"], strict=True):
         for kind in allowed:
             if kind not in kinds:
                 yield RUBRIC_INVALID.problem(f"{kind!r} is not the study kind of any species context", LEVELS, level, "study_kinds", kind)

@@ -9,7 +9,7 @@ records). ``docs/rules.md`` is generated from this catalogue, ``painimmune valid
 
 >>> from painimmune.validation.rules import RULES, repaired_by_build
 >>> sorted(repaired_by_build())[:3]
-['byte-count', 'citation-stale', 'file-hash']
+['byte-count', 'citation-stale', 'croissant-stale']
 >>> RULES["quote-not-found"].layer, RULES["quote-not-found"].module
 ('package', 'painimmune.validation.grounding')
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 # The checking modules, imported for the rules they declare (layer 1, layer 2, layer 3).
 from painimmune.validation import (  # noqa: F401
     cited_references,
+    croissant_rules,
     extensions,
     frictionless_layer,
     grounding,

@@ -36,7 +36,7 @@ ROLES = ("subject", "object")
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
     """Problems of the examples and contexts of every relationship row (*frames*: raw strings with
     lists split)."""
-    classes = {table: {entity: flag == "true" for entity, flag in zip(frames[table]["id"], frames[table]["is_class"])}
+    classes = {table: {entity: flag == "true" for entity, flag in zip(frames[table]["id"], frames[table]["is_class"], strict=True)}
                for table in package.entity_tables if "is_class" in frames[table]}
     ids = {table: set(frames[table]["id"]) for table in package.entity_tables}
     problems: list[Problem] = []
