@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from painimmune.errors import PackageNotFoundError
@@ -31,6 +32,17 @@ def default_root() -> Path:
     if (_INSTALLED_DATA / DESCRIPTOR).is_file():
         return _INSTALLED_DATA
     raise PackageNotFoundError(f"painimmune's data is missing: no {DESCRIPTOR} in {_INSTALLED_DATA}")
+
+
+def release_zip(path: str | Path | None) -> Path | None:
+    """*path* when it names a release data zip: a file other than ``datapackage.json`` that is a zip,
+    or is named ``*.zip`` (so that a broken one is refused as a corrupt zip); None otherwise."""
+    if path is None:
+        return None
+    given = Path(path)
+    if given.name == DESCRIPTOR or not given.is_file():
+        return None
+    return given if given.suffix.lower() == ".zip" or zipfile.is_zipfile(given) else None
 
 
 def resolve_root(path: str | Path | None = None) -> Path:
