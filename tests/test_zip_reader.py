@@ -216,6 +216,7 @@ BAD_NAMES = [
     (f"./{TOP}/tables/./mediators.csv", f"member ./{TOP}/tables/./mediators.csv: a duplicate of member {TOP}/tables/mediators.csv"),
     (f"{TOP.upper()}/Tables/Mediators.csv", f"a duplicate of member {TOP}/tables/mediators.csv (names are compared with '.'"),
     (f"{TOP}/tables", f"member {TOP}/tables: a file, and also the folder of member {TOP}/tables/cell_conditions.csv"),
+    (f"{TOP}/tables/" + "a/" * 150 + "x.csv", f"member {TOP}/tables/a/a/a/"),  # (and the reason, checked below)
 ]
 
 
@@ -224,6 +225,8 @@ def test_a_member_name_that_is_not_a_plain_path_inside_the_zip_is_refused(member
     archive = release_zip(tmp_path / "x.zip", members, {name: b"id\nevil\n"})
     line = refused(run_cli("diff", archive, ROOT), f"x.zip: {needle}" if needle.startswith("member") else needle)
     assert line.endswith("; refused")
+    if len(name) > zipped.MAX_NAME:
+        assert line.endswith(f": a name of {len(name)} characters, more than the limit of {zipped.MAX_NAME}; refused"), line
     refused(run_cli("list", "--path", archive), needle)
     nothing_in(temp)
     assert opened == []  # judged from the central directory alone

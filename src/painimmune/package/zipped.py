@@ -8,8 +8,9 @@ with one line naming the zip, the member and what is wrong, for instance
 1. **From the central directory alone** (:meth:`zipfile.ZipFile.infolist`; no member is read):
 
    - at most :data:`MAX_MEMBERS` members, declaring at most :data:`MAX_TOTAL` bytes uncompressed together;
-   - every name a plain relative path: not empty, no ``..`` part, not absolute, no backslash, no
-     colon (a Windows drive letter or stream), no NUL or other control character (C0, DEL, C1);
+   - every name a plain relative path of at most :data:`MAX_NAME` characters: not empty, no ``..``
+     part, not absolute, no backslash, no colon (a Windows drive letter or stream), no NUL or other
+     control character (C0, DEL, C1);
    - no two names the same once normalised (empty and ``.`` parts dropped, so ``a//b`` is ``a/b``
      and ``./a`` is ``a``; Unicode NFC; case ignored, as a case-insensitive file system sees
      them), and no name both a file and the folder of another member;
@@ -69,6 +70,7 @@ MAX_RATIO = 200  # uncompressed / compressed size of one member ...
 RATIO_FLOOR = 16 * 1024  # ... declaring more than this many bytes uncompressed
 MAX_EXTRACTED = TABLES_LIMIT + 128 * MIB  # bytes of all the members extracted: the tables, and 128 MiB of other files
 CHUNK = 64 * 1024  # bytes decompressed and written at a time
+MAX_NAME = 255  # characters of a member name (a release zip's longest is under 50); keeps judging names linear
 
 # The files of a data package that its release data zip carries, when the package has them, beside
 # every file of DATA_FOLDERS: what `painimmune release` writes (painimmune.export.archive) and what
@@ -86,6 +88,8 @@ def member_path(name: str) -> str:
     Raises:
         ValueError: *name* is not a plain relative path; the message says why, in words.
     """
+    if len(name) > MAX_NAME:
+        raise ValueError(f"a name of {len(name):,} characters, more than the limit of {MAX_NAME}")
     if any(unicodedata.category(character) == "Cc" for character in name):  # C0, DEL and C1
         raise ValueError("a name holding a NUL or other control character" if "\x00" in name else "a name holding a control character")
     if "\\" in name:
@@ -102,10 +106,11 @@ def member_path(name: str) -> str:
     return "/".join(parts)
 
 
-def shown(name: str) -> str:
+def shown(name: str, limit: int = 2 * MAX_NAME) -> str:
     """*name* as a message shows it: as it is when printable, else escaped (so that a crafted name
-    cannot break the one line of a refusal)."""
-    return name if name.isprintable() else ascii(name)[1:-1]
+    cannot break the one line of a refusal), and cut after *limit* characters."""
+    text = name if name.isprintable() else ascii(name)[1:-1]
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(name):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -244,13 +249,13 @@ class ReleaseZip:
                 raise self._refuse(member, f"a duplicate of member {shown(seen[key].name)} (names are compared with '.' and "
                                            "empty parts dropped, ignoring case)")
             seen[key] = member
-        for member in members:
-            parent = PurePosixPath(member.path).parent
-            while str(parent) != ".":
-                other = seen.get(_folded(str(parent)))
+        for key, member in seen.items():
+            cut = key.rfind("/")
+            while cut > 0:  # every folder above the member
+                other = seen.get(key[:cut])
                 if other is not None and not other.folder:
                     raise self._refuse(other, f"a file, and also the folder of member {shown(member.name)}")
-                parent = parent.parent
+                cut = key.rfind("/", 0, cut)
 
     # ---- step 2: the descriptor -------------------------------------------------------------------
 
