@@ -101,7 +101,7 @@ def citation(format: str = "apa", path: str | Path | None = None) -> str:  # noq
 
     Args:
         format: ``apa`` (text), ``bibtex`` or ``cff`` (the content of ``CITATION.cff``).
-        path: a data package directory or ``datapackage.json``.
+        path: a data package directory, ``datapackage.json`` or release data zip.
 
     Raises:
         ValueError: *format* is not one of :data:`FORMATS`.

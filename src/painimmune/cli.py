@@ -15,7 +15,7 @@ import click
 
 from painimmune import __version__
 
-PATH_HELP = "data package directory or datapackage.json (default: the installed data)"
+PATH_HELP = "data package directory, datapackage.json or release data zip (default: the installed data)"
 
 
 class _Group(click.Group):
@@ -135,7 +135,7 @@ def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
 def validate(path: Path | None, fmt: str, only: tuple[str, ...], skip: tuple[str, ...], list_rules: bool) -> None:
     """Validate a data package: Frictionless, pandera and package rules.
 
-    PATH is a package directory or its datapackage.json (default: the installed data).
+    PATH is a package directory, its datapackage.json or a release data zip (default: the installed data).
     Exits 1 when any problem is found. The rules are listed in docs/rules.md and by --list-rules.
     """
     from painimmune.validation import selected_rules

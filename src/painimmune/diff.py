@@ -1,15 +1,13 @@
 """What changed between two releases: rows added, removed and changed per table, by primary key.
 
-Either side is a package directory, its ``datapackage.json``, or a release data zip (read within
-limits: :mod:`painimmune.package.zipped`). Both sides are verified against the hashes they record
+Either side is a package directory, its ``datapackage.json``, or a release data zip (judged and
+read within limits by :mod:`painimmune.package.zipped`, its copy removed once read). Both sides are verified against the hashes they record
 before anything is compared. Values are compared as written in the files, so a change is never
 hidden or invented by type conversion.
 """
 
 from __future__ import annotations
 
-import tempfile
-import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,8 +16,9 @@ from painimmune.errors import DataError
 from painimmune.loader import checked_rows, verify_hash
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.extracted import temporary_package
+from painimmune.package.locate import release_zip
 from painimmune.package.schemas import primary_key
-from painimmune.package.zipped import extract_package
 
 
 @dataclass
@@ -105,9 +104,10 @@ Table = tuple[list[str], dict[str, dict[str, str]]]  # (columns, {key: {column: 
 
 
 def _read_release(path: Path) -> tuple[str, dict[str, Table]]:
-    if path.is_file() and zipfile.is_zipfile(path):
-        with tempfile.TemporaryDirectory() as folder:
-            return _read_package(DataPackage(extract_package(path, Path(folder))))
+    archive = release_zip(path)
+    if archive is not None:  # judged, extracted, and removed once read
+        with temporary_package(archive) as root:
+            return _read_package(DataPackage(root))
     return _read_package(DataPackage(path))
 
 

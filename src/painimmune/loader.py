@@ -24,7 +24,7 @@ def tables(path: str | Path | None = None) -> list[str]:
     """Names of the tables (the package's resources), in descriptor order.
 
     Args:
-        path: a data package directory or ``datapackage.json``; the installed data by default.
+        path: a data package directory, ``datapackage.json`` or release data zip; the installed data by default.
     """
     return DataPackage(path).table_names
 
@@ -34,7 +34,7 @@ def load(name: str, path: str | Path | None = None, *, verify: bool = True) -> p
 
     Args:
         name: one of :func:`tables`; any other name (such as a file path) is refused.
-        path: a data package directory or ``datapackage.json``; the installed data by default.
+        path: a data package directory, ``datapackage.json`` or release data zip; the installed data by default.
         verify: check the file against the ``hash`` recorded in ``datapackage.json`` first. A
             curator editing a table by hand can pass ``verify=False`` to load it before running
             ``python scripts/build.py``; users should never need to.

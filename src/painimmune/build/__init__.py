@@ -40,7 +40,7 @@ from typing import Any
 
 from painimmune import citations
 from painimmune.build import api_page, curation_report, data_dictionary, figure, rules_page
-from painimmune.errors import PainimmuneError
+from painimmune.errors import DataError, PainimmuneError
 from painimmune.export import croissant
 from painimmune.normalise import normalised_table
 from painimmune.output import OutputFolder
@@ -73,6 +73,8 @@ def composed_package(root: Path) -> tuple[DataPackage, list[Output]]:
     """The package at *root* with its schemas composed in memory, and the schema files (each as
     composed, in the build's JSON form)."""
     package = DataPackage(root)
+    if package.archive is not None:
+        raise DataError(f"{package.archive}: a release zip cannot be built; build a package folder")
     shared = shared_definitions(package)
     outputs = []
     for name in package.table_names:

@@ -102,9 +102,12 @@ def apply(worksheet: str | Path, path: str | Path | None = None) -> Outcome:
 
     Raises:
         PackageNotFoundError: there is no package at *path*.
-        DataError: a table of the package does not match its Table Schema.
+        DataError: a table of the package does not match its Table Schema, or *path* is a release
+            zip (rows are applied to a package folder).
     """
     package = DataPackage(path)
+    if package.archive is not None:
+        raise DataError(f"{package.archive}: a release zip is read-only; apply the worksheet to a package folder")
     frames = load_all(package.root, verify=False)
     try:
         lines = read_worksheet(worksheet, package)

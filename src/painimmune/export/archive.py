@@ -14,12 +14,8 @@ from functools import partial
 from pathlib import Path
 
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.zipped import DATA_FILES, DATA_FOLDERS  # what a data zip carries: one list, kept with its reader
 
-# The files of a data package that its data zip carries, when the package has them, beside its
-# tables and Table Schemas.
-DATA_FILES = ("datapackage.json", "CITATION.cff", "croissant.json", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA",
-              "docs/data-dictionary.md", "docs/rules.md", "docs/curation.md", "docs/curation-report.md", "docs/network.svg")
-DATA_FOLDERS = ("tables", "schemas")
 ZIP_EPOCH_FLOOR = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time a zip entry can hold
 
 

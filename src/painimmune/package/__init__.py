@@ -16,5 +16,6 @@ and descriptors or Table Schemas whose structure is not what the code that uses 
 - :mod:`.schemas`: facts read from a (checked) Table Schema;
 - :mod:`.composition`: Table Schemas composed from the fields their role shares;
 - :mod:`.reference`: the verified ontology tables of ``reference/ontologies``;
-- :mod:`.zipped`: a release zip, read within limits.
+- :mod:`.zipped`: a release zip, judged from its central directory, then extracted within limits;
+- :mod:`.extracted`: where the extracted copy of a zip lives, and for how long.
 """

@@ -16,7 +16,7 @@ from painimmune.errors import DataError, IntegrityError, UnknownTableError
 from painimmune.package.files import check_total_size, inside, read_bytes
 from painimmune.package.integrity import mismatch
 from painimmune.package.jsonfile import loads
-from painimmune.package.locate import DESCRIPTOR, resolve_root
+from painimmune.package.locate import DESCRIPTOR, release_zip, resolve_root
 from painimmune.package.schemas import ROLES, table_role
 from painimmune.package.structure import StructureError, check_descriptor, check_table_schema
 
@@ -44,14 +44,19 @@ class DataPackage:
     """A data package on disk: its descriptor, resources and Table Schemas."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        """Read and check the descriptor of the package at *path* (a directory or its
-        ``datapackage.json``; the installed data by default).
+        """Read and check the descriptor of the package at *path* (a directory, its
+        ``datapackage.json`` or a release data zip; the installed data by default).
+
+        A zip is judged, then extracted into a temporary folder that is removed when the process
+        ends (:mod:`painimmune.package.extracted`): :attr:`root` is that folder, :attr:`archive`
+        the zip.
 
         Raises:
             PackageNotFoundError: there is no package at *path*.
             DataError: the descriptor cannot be read, is not JSON, or its structure is not usable
-                (the message names every fault).
+                (the message names every fault); or *path* is a zip that is refused.
         """
+        self.archive: Path | None = release_zip(path)  # the release zip the package was read from, if any
         self.root: Path = resolve_root(path)
         where = str(self.root / DESCRIPTOR)
         self.descriptor_bytes = read_bytes(inside(self.root, DESCRIPTOR, "the descriptor"), "json", where)

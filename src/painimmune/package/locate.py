@@ -1,7 +1,8 @@
-"""Find the data package: a source checkout, a directory given by the user, or the installed copy."""
+"""Find the data package: a source checkout, a directory or release data zip given by the user, or the installed copy."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from painimmune.errors import PackageNotFoundError
@@ -33,17 +34,42 @@ def default_root() -> Path:
     raise PackageNotFoundError(f"painimmune's data is missing: no {DESCRIPTOR} in {_INSTALLED_DATA}")
 
 
+def release_zip(path: str | Path | None) -> Path | None:
+    """*path* when it names a release data zip: a file other than ``datapackage.json`` that is a zip,
+    or is named ``*.zip`` (so that a broken one is refused as a corrupt zip); None otherwise."""
+    if path is None:
+        return None
+    given = Path(path)
+    if given.name == DESCRIPTOR or not given.is_file():
+        return None
+    return given if given.suffix.lower() == ".zip" or zipfile.is_zipfile(given) else None
+
+
 def resolve_root(path: str | Path | None = None) -> Path:
-    """Directory of the data package at *path* (a directory or a ``datapackage.json``), or the default one."""
+    """Directory of the data package at *path* (a directory, a ``datapackage.json`` or a release
+    data zip), or the default one.
+
+    A zip is judged and extracted by :mod:`painimmune.package.zipped`, once per process, into a
+    temporary folder removed when the process ends (:func:`painimmune.package.extracted.package_root`).
+
+    Raises:
+        PackageNotFoundError: there is no package at *path*.
+        DataError: *path* is a zip that is refused (the message names the zip, the member and why).
+    """
     if path is None:
         return default_root()
     given = Path(path)
+    archive = release_zip(given)
+    if archive is not None:
+        from painimmune.package.extracted import package_root  # (the zip reader imports this module)
+
+        return package_root(archive)
     if given.is_dir():
         if not (given / DESCRIPTOR).is_file():
             raise PackageNotFoundError(f"{given}: directory has no {DESCRIPTOR}")
         return given.resolve()
     if given.is_file():
         if given.name != DESCRIPTOR:
-            raise PackageNotFoundError(f"{given}: expected a directory or a {DESCRIPTOR} file")
+            raise PackageNotFoundError(f"{given}: expected a directory, a {DESCRIPTOR} file or a release data zip")
         return given.resolve().parent
     raise PackageNotFoundError(f"{given}: no such file or directory")
