@@ -7,7 +7,13 @@ Writes to DIR: the wheel, the sdist, the data zip ``painimmune-<version>-data.zi
 Every timestamp is the release date in datapackage.json (``created``) and every archive lists its
 entries in sorted order, so two runs on the same commit give byte-identical files.
 
-It refuses a checkout with uncommitted changes, stale generated files or validation problems.
+DIR must be a new or empty folder, or an earlier release's (:mod:`painimmune.destination`): never a
+system folder, the home folder, the checkout or a folder inside it other than ``dist`` (where Python
+tools put what they build, and which .gitignore ignores). The release is written whole into a
+staging folder and moved into place at the end, replacing the earlier release's files.
+
+It refuses a checkout with uncommitted changes, stale generated files, validation problems, or a
+symbolic link, FIFO or device among the files it ships (:data:`SHIPPED`; a copy never follows links).
 """
 
 from __future__ import annotations
@@ -25,15 +31,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))  # release this checkout's code, never an installed copy
 
+from painimmune.destination import StagedOutput  # noqa: E402
 from painimmune.errors import MissingDependencyError, PainimmuneError  # noqa: E402
 from painimmune.export.archive import ZIP_EPOCH_FLOOR, data_members, write_zip  # noqa: E402
 from painimmune.output import OutputFolder  # noqa: E402
+from painimmune.package.copying import package_files  # noqa: E402
 from painimmune.package.descriptor import DataPackage  # noqa: E402
 
 try:
     from painimmune.validation import validate
 except MissingDependencyError as exc:  # a light install: one line saying what to install
     sys.exit(f"release: {exc}")
+
+
+COMMAND = "scripts/release.py"  # the command its output marker names
+ARTEFACTS_FOLDER = "dist"  # the one folder inside the checkout that a release may be written into
+# What the sdist and the data zip ship from the checkout (pyproject.toml's sdist include).
+SHIPPED = ("src", "tables", "schemas", "sources", "scripts", "tests", "docs", "curation", "reference", "datapackage.json",
+           "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE", "LICENSE-DATA")
 
 
 class ReleaseError(Exception):
@@ -51,7 +66,8 @@ def release_time(package: DataPackage) -> datetime:
 
 
 def check_ready(root: Path) -> None:
-    """Refuse uncommitted changes, stale generated files and an invalid package."""
+    """Refuse a link among the files shipped, uncommitted changes, stale generated files and an invalid package."""
+    package_files(root, SHIPPED, skip=("__pycache__",))
     if (root / ".git").exists():
         status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout
         if status.strip():
@@ -89,22 +105,25 @@ def write_checksums(files: list[Path], out: OutputFolder) -> Path:
 def release(root: Path, out: Path) -> list[Path]:
     """Build every artefact of the release of *root* into *out*; returns the files written.
 
-    Each artefact is built in a scratch folder and then written into *out* atomically (a
-    temporary file renamed into place, never through a symbolic link).
+    *out* is checked first (see the module docstring); each artefact is built in a scratch folder,
+    copied into the staged output, and the whole release moved into *out* at the end.
     """
+    staged = StagedOutput(out, COMMAND, root, exempt=[root / ARTEFACTS_FOLDER])
     check_ready(root)
     package = DataPackage(root)
     moment = release_time(package)
-    folder = OutputFolder(out)
-    with tempfile.TemporaryDirectory() as scratch:
+    with staged as folder, tempfile.TemporaryDirectory() as scratch:
         built = build_python_artefacts(root, Path(scratch), moment)
         built.append(build_data_zip(root, Path(scratch) / f"painimmune-{package.version}-data.zip", package.version, moment))
-        artefacts = []
-        for path in built:
-            with folder.writing(path.name) as temporary:
-                shutil.copyfile(path, temporary)
-            artefacts.append(folder.target(path.name))
-    return [*artefacts, write_checksums(artefacts, folder)]
+        artefacts = [_copy_into(folder, path) for path in built]
+        written = [*artefacts, write_checksums(artefacts, folder)]
+    return staged.placed(written)
+
+
+def _copy_into(folder: OutputFolder, path: Path) -> Path:
+    with folder.writing(path.name) as temporary:
+        shutil.copyfile(path, temporary)
+    return folder.target(path.name)
 
 
 def main(argv: list[str] | None = None) -> int:

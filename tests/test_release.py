@@ -41,14 +41,15 @@ def release(checkout: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The release built twice from the same checkout, into two directories; the second already holds
-    a symbolic link named like an artefact, pointing at a file outside it. Building the wheel
-    (``python -m build``) installs the build backend from the package registry."""
+    """The release built twice from the same checkout, into two directories; the second is an earlier
+    release's folder whose ``SHA256SUMS`` is now a symbolic link pointing at a file outside it.
+    Building the wheel (``python -m build``) installs the build backend from the package registry."""
     require_registry()
     base = tmp_path_factory.mktemp("release")
     checkout = copy_checkout(base / "checkout")
     (base / "second").mkdir()
     (base / "victim.txt").write_text("keep me")
+    (base / "second" / ".painimmune-output.json").write_text(json.dumps({"command": "scripts/release.py", "files": ["SHA256SUMS"]}))
     (base / "second" / "SHA256SUMS").symlink_to(base / "victim.txt")
     outs = []
     for name in ("first", "second"):
@@ -63,14 +64,15 @@ def test_a_release_replaces_a_symlink_in_its_folder_and_never_writes_through_it(
     second = releases[1]
     assert (second.parent / "victim.txt").read_text() == "keep me"
     assert not (second / "SHA256SUMS").is_symlink()
-    assert not list(second.glob(".*.part")), "a temporary file was left behind"
+    assert not list(second.glob(".*.part")) and not list(second.glob(".painimmune-staging-*")), "a temporary file was left behind"
 
 
 @pytest.mark.tools
 def test_two_runs_give_byte_identical_artefacts_and_checksums(releases):
     first, second = releases
     version = pim.__version__
-    names = sorted(path.name for path in first.iterdir())
+    assert (first / ".painimmune-output.json").is_file()  # the marker that lets the next release replace this one
+    names = sorted(path.name for path in first.iterdir() if path.name != ".painimmune-output.json")
     assert names == sorted(["SHA256SUMS", f"painimmune-{version}-data.zip", f"painimmune-{version}-py3-none-any.whl",
                             f"painimmune-{version}.tar.gz"])
     assert all((first / name).read_bytes() == (second / name).read_bytes() for name in names)

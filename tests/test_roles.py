@@ -130,13 +130,13 @@ def test_the_views_show_the_new_assertions(extended):
 def test_the_exports_carry_the_new_table(extended, tmp_path):
     from painimmune.export import export
 
-    export("kgx", tmp_path, extended)
-    edges = (tmp_path / "edges.tsv").read_text(encoding="utf-8")
+    export("kgx", tmp_path / "kgx", extended)
+    edges = (tmp_path / "kgx" / "edges.tsv").read_text(encoding="utf-8")
     assert "painimmune:cell_interactions" not in edges  # (node ids name entity tables, not relationship tables)
     recruits = [line for line in edges.splitlines() if "\tpainimmune:relations.recruits\t" in line]
     assert len(recruits) == 2 and all("\tbiolink:affects\t" in line for line in recruits)  # one edge per row
-    export("sqlite", tmp_path, extended)
-    with sqlite3.connect(tmp_path / "painimmune.db") as connection:
+    export("sqlite", tmp_path / "sqlite", extended)
+    with sqlite3.connect(tmp_path / "sqlite" / "painimmune.db") as connection:
         assert connection.execute("SELECT count(*) FROM cell_interactions").fetchone() == (2,)
     connection.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -139,10 +140,11 @@ def test_an_invisible_character_is_refused_with_its_code_point_wherever_text_is(
 
 def test_an_export_replaces_a_symlink_in_its_folder_and_never_writes_through_it(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
+    assert run_cli("export", "--format", "kgx", "--out", out).returncode == 0
     precious = tmp_path / "precious.txt"
     precious.write_text("keep me", encoding="utf-8")
-    (out / "nodes.tsv").symlink_to(precious)
+    (out / "nodes.tsv").unlink()
+    (out / "nodes.tsv").symlink_to(precious)  # a link where the earlier export's file was
     assert run_cli("export", "--format", "kgx", "--out", out).returncode == 0
     assert precious.read_text(encoding="utf-8") == "keep me"
     assert not (out / "nodes.tsv").is_symlink() and (out / "nodes.tsv").read_text(encoding="utf-8").startswith("id\t")
@@ -150,12 +152,13 @@ def test_an_export_replaces_a_symlink_in_its_folder_and_never_writes_through_it(
 
 def test_a_symlinked_folder_inside_the_output_folder_is_refused(tmp_path):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
-    out.mkdir()
+    assert run_cli("export", "--format", "csv", "--out", out).returncode == 0
     elsewhere.mkdir()
-    (out / "tables").symlink_to(elsewhere, target_is_directory=True)
+    shutil.rmtree(out / "tables")
+    (out / "tables").symlink_to(elsewhere, target_is_directory=True)  # a link where the earlier export's folder was
     result = run_cli("export", "--format", "csv", "--out", out)
-    one_line_refusal(result, "a symbolic link stands where an output folder goes")
-    assert list(elsewhere.iterdir()) == []
+    one_line_refusal(result, "it holds tables (symbolic link), which `painimmune export --format csv` did not write")
+    assert list(elsewhere.iterdir()) == [] and (out / "tables").is_symlink()
 
 
 def test_a_failed_export_leaves_nothing_partial(tmp_path, monkeypatch):
@@ -180,7 +183,7 @@ def test_two_exports_into_one_folder_both_succeed_and_leave_a_valid_database(tmp
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert db.execute("SELECT count(*) FROM mediators").fetchone() == (len(pim.load("mediators")),)
     db.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["metadata.json", "painimmune.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".painimmune-output.json", "metadata.json", "painimmune.db"]
 
 
 # ---- safe zips -----------------------------------------------------------------------------------
@@ -357,8 +360,8 @@ def test_a_dangling_key_stops_about_and_every_export_with_one_line(package_copy,
         rows.set("tc0002", condition_id="no_such_condition")
     refresh_hash(package_copy, "treatment_conditions")
     one_line_refusal(run_cli("about", "cox inhibitors", "--path", package_copy), "tc0002")
-    one_line_refusal(run_cli("export", "--format", "sqlite", "--out", tmp_path, "--path", package_copy), "foreign-key")
-    assert not (tmp_path / "painimmune.db").exists()
+    one_line_refusal(run_cli("export", "--format", "sqlite", "--out", tmp_path / "out", "--path", package_copy), "foreign-key")
+    assert not (tmp_path / "out").exists()
 
 
 # ---- bounded ---------------------------------------------------------------------------------------
@@ -446,7 +449,9 @@ def test_the_site_checks_every_place_it_writes_before_writing_anything(tmp_path)
     out.mkdir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (out / "static").symlink_to(elsewhere)
-    with pytest.raises(pim.DataError, match="symbolic link"):
+    marker = {"command": "painimmune site", "files": ["index.html", "static/style.css"]}  # an earlier website ...
+    (out / ".painimmune-output.json").write_text(json.dumps(marker), encoding="utf-8")
+    (out / "static").symlink_to(elsewhere)  # ... whose static folder is now a link
+    with pytest.raises(pim.DataError, match=r"holds static \(symbolic link\), which `painimmune site` did not write"):
         build_site(out, ROOT)
-    assert sorted(path.name for path in out.iterdir()) == ["static"] and not any(elsewhere.iterdir())
+    assert sorted(path.name for path in out.iterdir()) == [".painimmune-output.json", "static"] and not any(elsewhere.iterdir())

@@ -275,5 +275,5 @@ def test_malformed_schema_properties_are_reported_whatever_rules_are_chosen(pack
     path.write_text(json.dumps(schema), encoding="utf-8")
     report = validate(package_copy, rules=["quote-not-found"])
     assert [p.rule for p in report.problems] == ["schema-extension-invalid"] * len(report.problems) and report.problems
-    export = run_cli("export", "--format", "kgx", "--out", package_copy / "out", "--path", package_copy)
+    export = run_cli("export", "--format", "kgx", "--out", package_copy.parent / "out", "--path", package_copy)
     assert export.returncode == 1 and "Traceback" not in export.stderr and "schema-extension-invalid" in export.stderr

@@ -31,6 +31,11 @@ class IntegrityError(DataError):
     """A table whose bytes differ from the hash recorded in ``datapackage.json``."""
 
 
+class OutputRefused(DataError):
+    """A place painimmune does not write its output into (a system folder, the home folder, the
+    package, a folder of other files); see :mod:`painimmune.destination`."""
+
+
 class MissingDependencyError(PainimmuneError, ImportError):
     """An optional dependency that is not installed; the message says which extra installs it."""
 

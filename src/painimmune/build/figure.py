@@ -20,6 +20,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
+from painimmune.destination import check_output_file
 from painimmune.errors import PainimmuneError
 from painimmune.graph import assertions, entity_type
 from painimmune.loader import load
@@ -150,8 +151,9 @@ def main(argv: list[str] | None = None, default_root: Path | None = None) -> int
     parser.add_argument("--root", type=Path, default=default_root or Path.cwd(), help="package directory")
     args = parser.parse_args(argv)
     try:
+        target = check_output_file(args.out, None, "figure", lambda head: True)  # (not into a system folder)
         content = render(DataPackage(args.root), args.out.suffix.lstrip(".") or "svg")
-        OutputFolder(args.out.parent).write_bytes(args.out.name, content)
+        OutputFolder(target.parent).write_bytes(target.name, content)
     except ImportError as exc:
         print(f"figure: {exc}; install it with pip install '.[figure]'", file=sys.stderr)
         return 1

@@ -12,7 +12,8 @@ A worksheet is untrusted input, and nothing is changed unless the result is vali
    cells, integers, allowed values, foreign keys such as entity ids, evidence levels, directions and
    cited references); the quote, which must lie in the source text at its ``start``; and no cell
    that a spreadsheet would run as a formula. Each problem names the worksheet's line and column.
-2. The rows are written into a temporary copy of the package, which is built
+2. The rows are written into a temporary copy of the package (:func:`~painimmune.package.copying.copy_package`:
+   a symbolic link, FIFO or device inside the package is refused by its path, never followed), which is built
    (:func:`painimmune.build.main`) and validated (:func:`painimmune.validation.validate`); problems
    of the new rows are named by worksheet line and column.
 3. Only when the copy is valid are the files that changed (tables, ``datapackage.json``, the
@@ -28,8 +29,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import re
-import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,7 +49,9 @@ from painimmune.language.text import span, starts
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
 from painimmune.package import characters, csvio
+from painimmune.package.copying import copy_package, package_files
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.files import PACKAGE_PARTS as PARTS_READ
 from painimmune.package.files import read_bytes
 from painimmune.package.locate import DESCRIPTOR
 from painimmune.package.schemas import AssertionColumns, enum, field_names, foreign_keys, is_required, list_delimiter, table_role
@@ -59,8 +63,8 @@ from painimmune.validation.rules import repaired_by_build
 
 DECISIONS = {SENTENCE: ("", NOT_ENCODED_DECISION), MENTION: ("",), CANDIDATE: ("", ACCEPT, REJECT)}
 # The files of a package that the build reads or writes, copied to build and validate the result.
-PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "reference", "curation", "docs", "CITATION.cff",
-                 "CHANGELOG.md", ".zenodo.json")
+PACKAGE_PARTS = (*PARTS_READ, "docs", ".zenodo.json")
+SKIPPED = ("__pycache__",)  # folders of the package parts that are not copied
 NOT_ENCODED_RENAMED = {"kind": "not_encoded_kind"}
 _INTEGER = re.compile(csvio.TEXT_SYNTAX["integer"])
 _ID_PATTERN = re.compile(r"^\^([A-Za-z_]+)\\d\{(\d+),?\d*\}\$$")
@@ -102,12 +106,14 @@ def apply(worksheet: str | Path, path: str | Path | None = None) -> Outcome:
 
     Raises:
         PackageNotFoundError: there is no package at *path*.
-        DataError: a table of the package does not match its Table Schema, or *path* is a release
-            zip (rows are applied to a package folder).
+        DataError: a table of the package does not match its Table Schema, *path* is a release zip
+            (rows are applied to a package folder), or the package holds a symbolic link, FIFO or
+            device (the message names its path).
     """
     package = DataPackage(path)
     if package.archive is not None:
         raise DataError(f"{package.archive}: a release zip is read-only; apply the worksheet to a package folder")
+    package_files(package.root, PACKAGE_PARTS, skip=SKIPPED)  # a link inside the package: refused before anything is read
     frames = load_all(package.root, verify=False)
     try:
         lines = read_worksheet(worksheet, package)
@@ -350,14 +356,8 @@ def _assign_ids(package: DataPackage, frames: dict[str, pd.DataFrame], rows: lis
 
 
 def _copy(root: Path, target: Path) -> Path:
-    """A copy of the package's files (:data:`PACKAGE_PARTS`, those that exist) at *target*."""
-    target.mkdir(parents=True)
-    for part in PACKAGE_PARTS:
-        source = root / part
-        if source.is_dir():
-            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.is_file():
-            shutil.copy2(source, target / part)
+    """A copy of the package's files (:data:`PACKAGE_PARTS`, those that exist) at *target*; links refused, never followed."""
+    copy_package(root, target, PACKAGE_PARTS, skip=SKIPPED)
     return target
 
 
@@ -390,12 +390,21 @@ def _write_back(copy: Path, root: Path) -> list[str]:
     describes its old files, which validation reports, never a new descriptor over old tables.
     """
     folder = OutputFolder(root)
-    changed = [path.relative_to(copy).as_posix() for path in sorted(copy.rglob("*"))
-               if path.is_file() and (not (root / path.relative_to(copy)).is_file()
-                                      or (root / path.relative_to(copy)).read_bytes() != path.read_bytes())]
+    changed = [relative for relative in package_files(copy, sorted(os.listdir(copy))) if _differs(copy / relative, root / relative)]
     changed.sort(key=lambda relative: relative == DESCRIPTOR)
     for relative in changed:
         folder.check(relative)
     for relative in changed:
         folder.write_bytes(relative, (copy / relative).read_bytes())
     return changed
+
+
+def _differs(new: Path, old: Path) -> bool:
+    """Whether the file *new* differs from *old*; *old* that is not a regular file (missing, or a
+    link, which the write replaces) always differs and is never read."""
+    try:
+        if not stat.S_ISREG(old.lstat().st_mode):
+            return True
+    except OSError:  # missing, or a file on the way: the write's own check names it
+        return True
+    return old.read_bytes() != new.read_bytes()

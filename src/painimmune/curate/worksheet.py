@@ -53,6 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from painimmune.destination import check_output_file
 from painimmune.errors import DataError
 from painimmune.escape import spreadsheet_cell
 from painimmune.graph import entity_type, relationship_tables, shared_fields
@@ -493,19 +494,28 @@ def write_worksheet(source_id: str, out: str | Path, path: str | Path | None = N
     """Write the worksheet of document *source_id* of the package at *path* to the file *out*.
 
     The file is written atomically; a symbolic link standing at *out* is replaced, never written
-    through (:class:`~painimmune.output.OutputFolder`).
+    through (:class:`~painimmune.output.OutputFolder`). An existing file at *out* is replaced only
+    when it is an earlier worksheet (:func:`is_worksheet`).
 
     Raises:
-        DataError: *source_id* is not a document with a text, or *out* lies inside the package
-            (the tool never writes into it).
+        OutputRefused: *out* lies inside the package (the tool never writes into it) or in a system
+            folder, or is a file that is not a worksheet (:func:`painimmune.destination.check_output_file`).
+        DataError: *source_id* is not a document with a text.
     """
     finder = Finder(path)
-    given = Path(out)
-    folder = given.parent.resolve()  # the folder, with its links resolved; the file's own name is not followed
-    root = finder.package.root.resolve()
-    if folder == root or root in folder.parents:
-        raise DataError(f"{out}: a worksheet is never written into the package ({root}); write it elsewhere")
+    target = check_output_file(out, finder.package.root, "worksheet", is_worksheet)
     worksheet = finder.worksheet(source_id)
-    OutputFolder(folder).write_bytes(given.name, worksheet.to_csv())
+    OutputFolder(target.parent).write_bytes(target.name, worksheet.to_csv())
     return worksheet
+
+
+def is_worksheet(head: bytes) -> bool:
+    """Whether *head*, the beginning of a file, is the beginning of a worksheet: a header row whose
+    first columns are :data:`HEAD` (UTF-8, with or without a byte-order mark)."""
+    try:
+        first = head.split(b"\n", 1)[0].decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        return False
+    header = next(csv.reader([first]), [])
+    return tuple(header[: len(HEAD)]) == HEAD
 

@@ -18,6 +18,7 @@ from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
+from painimmune.destination import StagedOutput
 from painimmune.errors import DataError, MissingDependencyError
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
@@ -28,12 +29,15 @@ FORMATS = {"csv": "tabular", "json": "tabular", "parquet": "tabular", "sqlite": 
 def export(format: str, out: str | Path, path: str | Path | None = None) -> list[Path]:  # noqa: A002 (the user-facing word)
     """Write the package at *path* (installed data by default) in *format* into directory *out*.
 
-    Returns the files written. Each file is written atomically (:class:`~painimmune.output.OutputFolder`):
-    a symbolic link standing where a file goes is replaced, never followed, and a failed export
-    leaves no partial file.
+    Returns the files written. *out* must be a new or empty folder, or an earlier export in the same
+    format (:mod:`painimmune.destination`: never a system folder, the home folder or the package);
+    the export is written whole into a staging folder and moved into place at the end, replacing
+    the earlier export (and removing its files this one does not write). A failed export leaves the
+    folder as it was.
 
     Raises:
         ValueError: unknown *format*.
+        OutputRefused: *out* is refused (nothing is written; the message says why).
         DataError: the package does not validate (nothing is written).
         MissingDependencyError: the format's optional dependency, or the validators, are missing
             (the message says which extra to install).
@@ -41,8 +45,11 @@ def export(format: str, out: str | Path, path: str | Path | None = None) -> list
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     package = DataPackage(path)
+    staged = StagedOutput(out, f"painimmune export --format {format}", package.root)
     refuse_invalid(package)
-    return write_format(format, package, OutputFolder(out))
+    with staged as folder:
+        written = write_format(format, package, folder)
+    return staged.placed(written)
 
 
 def write_format(format: str, package: DataPackage, out: OutputFolder) -> list[Path]:  # noqa: A002

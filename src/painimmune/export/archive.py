@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
+from painimmune.package.copying import package_files
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.zipped import DATA_FILES, DATA_FOLDERS  # what a data zip carries: one list, kept with its reader
 
@@ -21,13 +22,16 @@ ZIP_EPOCH_FLOOR = datetime(1980, 1, 1, tzinfo=timezone.utc)  # the earliest time
 
 def data_members(package: DataPackage) -> dict[str, bytes]:
     """The files of the data zip of *package*, by path relative to its root, read through the
-    trust boundary: :data:`DATA_FILES` that exist, and every file of :data:`DATA_FOLDERS`."""
-    members = {name: package.file(name) for name in DATA_FILES if (package.root / name).is_file()}
-    for folder in DATA_FOLDERS:
-        for path in sorted((package.root / folder).rglob("*")):
-            if path.is_file():
-                relative = path.relative_to(package.root).as_posix()
-                members[relative] = package.file(relative, "json" if relative.endswith(".json") else "table")
+    trust boundary: :data:`DATA_FILES` that exist, and every file of :data:`DATA_FOLDERS`.
+
+    Raises:
+        DataError: one of them is, or lies in, a symbolic link, FIFO or device (a copy of the
+            package never follows links: :mod:`painimmune.package.copying`).
+    """
+    members = {}
+    for relative in package_files(package.root, (*DATA_FILES, *DATA_FOLDERS)):
+        kind = "text" if relative in DATA_FILES else "json" if relative.endswith(".json") else "table"
+        members[relative] = package.file(relative, kind)
     return _links_inside(members)
 
 

@@ -114,32 +114,8 @@ def read_text(path: Path, kind: str, where: str) -> str:
 
 
 # The parts of a package: the descriptor, the folders and the files its rules read. A symbolic link
-# anywhere among them is refused (rule symbolic-link), found without following any link.
+# anywhere among them is refused (rule symbolic-link; painimmune.package.copying walks them without
+# following any link).
 PACKAGE_PARTS = ("datapackage.json", "tables", "schemas", "sources", "reference", "curation", "CITATION.cff", "CHANGELOG.md",
                  "croissant.json")
 MAX_ENTRIES = 100_000  # files and folders looked at, at most, among the parts of a package
-
-
-def symbolic_links(root: Path, parts: tuple[str, ...] = PACKAGE_PARTS) -> list[str]:
-    """The symbolic links among the *parts* of the package at *root* (and below its folders),
-    relative to *root*, found without following any link (so a link loop cannot trap the walk).
-
-    Raises:
-        DataError: the parts hold more than :data:`MAX_ENTRIES` files and folders.
-    """
-    found: list[str] = []
-    seen = 0
-    for part in parts:
-        path = root / part
-        if path.is_symlink():
-            found.append(part)
-            continue
-        if not path.is_dir():
-            continue
-        for folder, folders, names in os.walk(path, followlinks=False):
-            seen += len(folders) + len(names)
-            if seen > MAX_ENTRIES:
-                raise DataError(f"{root}: the package holds more than {MAX_ENTRIES:,} files and folders; refused")
-            found += [(Path(folder) / name).relative_to(root).as_posix() for name in sorted(folders + names)
-                      if (Path(folder) / name).is_symlink()]
-    return found

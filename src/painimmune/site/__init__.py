@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from painimmune.destination import StagedOutput
 from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
@@ -34,10 +35,14 @@ STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minise
 def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     """Write the website of the package at *path* (the installed data by default) into *out*.
 
-    Returns the files written, each written atomically (:class:`~painimmune.output.OutputFolder`).
-    Files of an earlier build that this one does not write are left in place.
+    Returns the files written. *out* must be a new or empty folder, or an earlier website
+    (:mod:`painimmune.destination`: never a system folder, the home folder or the package); the
+    website is written whole into a staging folder and moved into place at the end, replacing the
+    earlier one (and removing its files this one does not write). A failure leaves the folder as
+    it was.
 
     Raises:
+        OutputRefused: *out* is refused (nothing is written; the message says why).
         DataError: the package does not validate (nothing is written).
         MissingDependencyError: Jinja2 or pyarrow is missing (``pip install 'painimmune[site]'``).
     """
@@ -45,13 +50,20 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     require("pyarrow", "site", "the website")
 
     package = DataPackage(path)
+    staged = StagedOutput(out, "painimmune site", package.root)
     refuse_invalid(package)
+    with staged as folder:
+        written = _write(package, folder, jinja2)
+    return staged.placed(written)
+
+
+def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path]:
+    """Write every page, the search data, the downloads and the static files into *folder*."""
     data = content.Data.of(package)
-    folder = OutputFolder(out)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    # Every page as (address, template, values), so that every place a file goes is checked (no
-    # symbolic link standing for a folder) before the first file is written.
+    # Every page as (address, template, values), so that every place a file goes is checked (a path
+    # inside the output folder) before the first file is written.
     pages: list[tuple[str, str, dict[str, Any]]] = []
     for table in package.entity_tables:
         pages += [(content.entity_url(table, row["id"]), "entity.html", {"page": content.entity(data, table, row)})

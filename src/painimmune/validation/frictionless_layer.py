@@ -13,9 +13,10 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 from __future__ import annotations
 
 from painimmune.errors import DataError, PainimmuneError
-from painimmune.package import files
 from painimmune.package.composition import compose, shared_definitions
+from painimmune.package.copying import package_files
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.files import PACKAGE_PARTS
 from painimmune.package.fingerprints import fingerprinted
 from painimmune.package.integrity import file_hash, mismatch
 from painimmune.package.locate import DESCRIPTOR
@@ -99,10 +100,19 @@ DECLARED_FOLDERS = {"tables": "*.csv", "schemas": "*.json"}
 
 
 def symbolic_links(package: DataPackage) -> list[Problem]:
-    """Every symbolic link among the package's files and folders, by path."""
-    return [SYMBOLIC_LINK.problem(f"{relative} is a symbolic link; a package holds its files and folders, never links to them; "
-                                  "replace it by the file it stands for", value=relative)
-            for relative in files.symbolic_links(package.root)]
+    """A symbolic link (or a FIFO, socket or device) among the package's files and folders, by path."""
+    try:
+        package_files(package.root, PACKAGE_PARTS)
+    except DataError as exc:
+        return [SYMBOLIC_LINK.problem(f"{exc}; a package holds its files and folders, never links to them", value=_relative(package, exc))]
+    return []
+
+
+def _relative(package: DataPackage, exc: DataError) -> str:
+    """The package path a refusal of :mod:`painimmune.package.copying` names (its first word)."""
+    path = str(exc).split(":", 1)[0]
+    root = str(package.root)
+    return path[len(root) + 1:] if path.startswith(root + "/") else path
 
 
 def undeclared_files(package: DataPackage) -> list[Problem]:
