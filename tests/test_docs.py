@@ -84,5 +84,7 @@ def test_the_readme_states_the_limits_in_force():
     assert rows["JSON nesting"] == f"{jsonfile.MAX_DEPTH} levels"
     assert rows["resources; fields of a Table Schema; values of an `enum`; length of a `pattern`"] == (
         f"{structure.MAX_RESOURCES:,}; {structure.MAX_FIELDS:,}; {structure.MAX_ENUM:,}; {structure.MAX_PATTERN:,} characters")
-    assert rows["zip: members; uncompressed size; compression ratio of a member over 1 MiB"] == (
-        f"{zipped.MAX_MEMBERS:,}; {zipped.MAX_TOTAL // 2**30} GiB; {zipped.MAX_RATIO}")
+    assert rows["zip: members; uncompressed size declared; extracted (tables; all)"] == (
+        f"{zipped.MAX_MEMBERS:,}; {zipped.MAX_TOTAL // 2**30} GiB; {files.TABLES_LIMIT // mib} MiB; {zipped.MAX_EXTRACTED // mib} MiB")
+    assert rows[f"zip: compression ratio of a member over {zipped.RATIO_FLOOR // 1024} KiB; length of a member name"] == (
+        f"{zipped.MAX_RATIO}; {zipped.MAX_NAME} characters")

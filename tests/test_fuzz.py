@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import PACKAGE_PARTS, ROOT
@@ -196,3 +196,89 @@ def test_arbitrary_command_lines_never_end_in_a_traceback(tmp_path, args, monkey
         sane(*run(*args), report=bool(args) and args[0] == "validate")
     except PainimmuneError as exc:  # (never: the command line turns every refusal into one line)
         pytest.fail(f"escaped: {exc}")
+
+
+# ---- the public API with hostile arguments --------------------------------------------------------
+
+HOSTILE = (st.none() | st.booleans() | st.integers() | st.floats() | st.binary(max_size=20) | st.text(max_size=30)
+           | st.lists(st.text(max_size=5), max_size=3) | st.dictionaries(st.text(max_size=5), st.integers(), max_size=2)
+           | st.sampled_from(["mediators", "crps", "apa", "../../etc/passwd", "/", "datapackage.json", "\x00", "\ud800", "tables/x.csv"]))
+
+
+def only_documented_errors(call: object, *args: object, **kwargs: object) -> None:
+    """*call* returns, or raises a PainimmuneError (the documented errors: every one is a kind of it)."""
+    try:
+        call(*args, **kwargs)  # type: ignore[operator]
+    except PainimmuneError:
+        pass
+
+
+@given(first=HOSTILE, second=HOSTILE)
+def test_every_public_function_raises_only_documented_errors(tmp_path, first, second):
+    import pandas as pd
+
+    import painimmune
+    from painimmune.validation import validate
+
+    for name in ("load", "schema", "about", "citation"):
+        only_documented_errors(getattr(painimmune, name), first)
+        only_documented_errors(getattr(painimmune, name), first, second)
+    for name in ("load_all", "tables", "assertions"):
+        only_documented_errors(getattr(painimmune, name), first)
+    only_documented_errors(painimmune.DataPackage, first)
+    only_documented_errors(painimmune.to_csv, first, pd.DataFrame({"id": [first]}, dtype=object))
+    only_documented_errors(painimmune.to_csv, "directions", pd.DataFrame({"id": [first], "label": [second]}, dtype=object))
+    only_documented_errors(validate, None, rules=[first] if isinstance(first, str) else None)
+    assert not any(tmp_path.iterdir())
+
+
+# ---- invisible characters and path forms ------------------------------------------------------------
+
+REFUSED_CHARACTERS = (st.characters(categories=["Cc", "Cf", "Co", "Cs", "Zl", "Zp", "Zs"], exclude_characters=" \n")
+                      | st.sampled_from(["\u00ad", "\u200b", "\u2060", "\ufeff", "\u061c", "\u3164", "\U000e0041", "\ufe0f", "\u034f"]))
+
+
+@given(char=REFUSED_CHARACTERS, row=st.integers(0, 200), at=st.integers(0, 40),
+       column=st.sampled_from(["name", "description", "note", "synonyms"]))
+@example(char="\u00ad", row=3, at=2, column="name").via("the attack: a soft hyphen")
+@example(char="\r", row=3, at=2, column="name").via("a carriage return")
+@example(char="\udc80", row=3, at=2, column="note").via("a lone surrogate")
+def test_an_invisible_character_anywhere_in_a_cell_is_refused_with_its_code_point(base, tmp_path, char, row, at, column):
+    import csv
+
+    from painimmune.package.characters import describe
+
+    package = fresh(base, tmp_path / "pkg")
+    path = package / "tables" / "mediators.csv"
+    header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    cells = rows[row % len(rows)]
+    position = header.index(column)
+    text = cells[position] or "x"
+    cells[position] = text[: at % (len(text) + 1)] + char + text[at % (len(text) + 1):]
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+    path.write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
+    exit_code, stdout, stderr = run("validate", package, "--format", "json")
+    assert exit_code == 1
+    problems = json.loads(stdout)["problems"]
+    if 0xD800 <= ord(char) <= 0xDFFF:  # not UTF-8 once written: the bytes are named instead
+        assert any(problem["rule"] == "utf-8" for problem in problems), problems
+        return
+    if char == "\r":  # a carriage return is a line end of another kind: named by its own rule
+        assert any(problem["rule"] == "crlf" for problem in problems), problems
+        return
+    named = [problem for problem in problems if problem["rule"] == "invisible-character"]
+    assert [(p["table"], p["row"], p["column"]) for p in named] == [("mediators", cells[0], column)], problems
+    assert describe(char) in named[0]["message"]
+
+
+@given(path=st.sampled_from(["./", "tables//", "tables/./", "tables/../tables/", "tables\\", "/", "../", "C:/", "file://"]))
+def test_a_resource_path_in_another_form_is_refused_in_one_line(base, tmp_path, path):
+    package = fresh(base, tmp_path / "pkg")
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = path.replace("tables", "tables") + ("mediators.csv" if path.endswith(("/", "\\")) else "")
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for command in (("validate", package), ("list", "--path", package), ("show", "mediators", "--path", package)):
+        exit_code, stdout, stderr = run(*command)
+        assert exit_code == 1
+        sane(exit_code, stdout, stderr, report=command[0] == "validate")

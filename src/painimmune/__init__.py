@@ -15,7 +15,7 @@ are imported on first use, so pandas is imported by the first ``load``, and vali
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownTableError
+from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownChoiceError, UnknownTableError
 from painimmune.package.descriptor import DataPackage
 
 if TYPE_CHECKING:  # what type checkers and editors see: the lazily imported functions, with their signatures
@@ -59,6 +59,7 @@ __all__ = [
     "IntegrityError",
     "PackageNotFoundError",
     "PainimmuneError",
+    "UnknownChoiceError",
     "UnknownTableError",
     "__version__",
     "about",

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from painimmune.errors import PainimmuneError
+from painimmune.errors import PainimmuneError, UnknownChoiceError
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 
@@ -104,10 +104,10 @@ def citation(format: str = "apa", path: str | Path | None = None) -> str:  # noq
         path: a data package directory, ``datapackage.json`` or release data zip.
 
     Raises:
-        ValueError: *format* is not one of :data:`FORMATS`.
+        UnknownChoiceError: *format* is not one of :data:`FORMATS`.
     """
     if format not in FORMATS:
-        raise ValueError(f"unknown citation format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise UnknownChoiceError(f"unknown citation format {format!r}; choose one of {', '.join(FORMATS)}")
     facts = release(path)
     return {"apa": apa, "bibtex": bibtex, "cff": cff}[format](facts)
 

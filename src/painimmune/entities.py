@@ -34,7 +34,7 @@ from typing import TypedDict
 import pandas as pd
 
 from painimmune import escape
-from painimmune.errors import DataError, PainimmuneError
+from painimmune.errors import DataError, PainimmuneError, UnknownChoiceError
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
 from painimmune.loader import load
@@ -404,7 +404,7 @@ def render(result: About, format: str = "text") -> str:  # noqa: A002 (the user-
     escaped for its format (:mod:`painimmune.escape`): a name cannot become a Markdown link or HTML,
     nor move a terminal's cursor."""
     if format not in FORMATS:
-        raise ValueError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise UnknownChoiceError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     if format == "json":
         return escape.json_text(result) + "\n"
     markdown = format == "markdown"

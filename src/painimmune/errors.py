@@ -23,6 +23,11 @@ class UnknownTableError(PainimmuneError, LookupError):
         return str(self.args[0])
 
 
+class UnknownChoiceError(PainimmuneError, ValueError):
+    """A value outside the choices an argument accepts (an export or citation format, a validation
+    rule id); the message lists the choices."""
+
+
 class DataError(PainimmuneError, ValueError):
     """A table whose contents do not match its Table Schema."""
 

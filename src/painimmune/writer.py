@@ -16,6 +16,7 @@ import pandas as pd
 from painimmune.errors import DataError
 from painimmune.loader import refuse_header, row_key
 from painimmune.package import csvio, schemas
+from painimmune.package.characters import describe
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import Field, list_delimiter, primary_key
 
@@ -82,4 +83,8 @@ def _text(value: Any, kind: str, field: Field) -> str:
         return "true" if value else "false"
     if not isinstance(value, str):
         raise TypeError(f"value {value!r} is not text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"value {value!r} holds {describe(value[exc.start])}, which UTF-8 cannot write") from None
     return value

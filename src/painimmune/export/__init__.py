@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from painimmune.destination import StagedOutput
-from painimmune.errors import DataError, MissingDependencyError
+from painimmune.errors import DataError, MissingDependencyError, UnknownChoiceError
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
 
@@ -36,14 +36,14 @@ def export(format: str, out: str | Path, path: str | Path | None = None) -> list
     folder as it was.
 
     Raises:
-        ValueError: unknown *format*.
+        UnknownChoiceError: unknown *format*.
         OutputRefused: *out* is refused (nothing is written; the message says why).
         DataError: the package does not validate (nothing is written).
         MissingDependencyError: the format's optional dependency, or the validators, are missing
             (the message says which extra to install).
     """
     if format not in FORMATS:
-        raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise UnknownChoiceError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     package = DataPackage(path)
     staged = StagedOutput(out, f"painimmune export --format {format}", package.root)
     refuse_invalid(package)

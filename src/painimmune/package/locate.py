@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from painimmune.errors import PackageNotFoundError
 
@@ -34,12 +36,31 @@ def default_root() -> Path:
     raise PackageNotFoundError(f"painimmune's data is missing: no {DESCRIPTOR} in {_INSTALLED_DATA}")
 
 
+def as_path(path: Any) -> Path:
+    """*path* (a string or path) as a :class:`~pathlib.Path` that the file system can look up.
+
+    Raises:
+        PackageNotFoundError: *path* is not a string or path, or holds a NUL or a character the file
+            system cannot name (such as a lone surrogate).
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise PackageNotFoundError(f"{path!r}: not a path (give a package folder, its {DESCRIPTOR} or a release data zip)")
+    given = Path(path)
+    try:
+        os.fsencode(given)
+    except UnicodeError:
+        raise PackageNotFoundError(f"{str(given)!r}: not a path the file system can name") from None
+    if "\x00" in str(given):
+        raise PackageNotFoundError(f"{str(given)!r}: a path cannot hold a NUL character")
+    return given
+
+
 def release_zip(path: str | Path | None) -> Path | None:
     """*path* when it names a release data zip: a file other than ``datapackage.json`` that is a zip,
     or is named ``*.zip`` (so that a broken one is refused as a corrupt zip); None otherwise."""
     if path is None:
         return None
-    given = Path(path)
+    given = as_path(path)
     if given.name == DESCRIPTOR or not given.is_file():
         return None
     return given if given.suffix.lower() == ".zip" or zipfile.is_zipfile(given) else None
@@ -53,12 +74,12 @@ def resolve_root(path: str | Path | None = None) -> Path:
     temporary folder removed when the process ends (:func:`painimmune.package.extracted.package_root`).
 
     Raises:
-        PackageNotFoundError: there is no package at *path*.
+        PackageNotFoundError: there is no package at *path*, or *path* is not a path.
         DataError: *path* is a zip that is refused (the message names the zip, the member and why).
     """
     if path is None:
         return default_root()
-    given = Path(path)
+    given = as_path(path)
     archive = release_zip(given)
     if archive is not None:
         from painimmune.package.extracted import package_root  # (the zip reader imports this module)

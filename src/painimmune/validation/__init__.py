@@ -48,7 +48,7 @@ def selected_rules(only: Iterable[str] | None = None, skip: Iterable[str] = ()) 
     """The ids of the rules to check: *only* these (all when None), less those in *skip*.
 
     Raises:
-        ValueError: an id is not a rule of the catalogue.
+        UnknownChoiceError: an id is not a rule of the catalogue.
     """
     chosen = {rule(rule_id).id for rule_id in only} if only is not None else set(RULES)
     return chosen - {rule(rule_id).id for rule_id in skip}
@@ -69,7 +69,7 @@ def validate(path: str | Path | DataPackage | None = None, *, rules: Iterable[st
 
     Raises:
         PackageNotFoundError: there is no data package at *path* (nothing to validate).
-        ValueError: a rule id in *rules* or *skip* is not in the catalogue.
+        UnknownChoiceError: a rule id in *rules* or *skip* is not in the catalogue.
     """
     enabled = selected_rules(rules, skip)
     report = Report()

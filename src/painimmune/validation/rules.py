@@ -16,6 +16,8 @@ records). ``docs/rules.md`` is generated from this catalogue, ``painimmune valid
 
 from __future__ import annotations
 
+from painimmune.errors import UnknownChoiceError
+
 # The checking modules, imported for the rules they declare (layer 1, layer 2, layer 3).
 from painimmune.validation import (  # noqa: F401
     cited_references,
@@ -44,11 +46,11 @@ RULES: dict[str, Rule] = {entry.id: entry for layer in LAYERS for entry in all_d
 
 
 def rule(rule_id: str) -> Rule:
-    """The rule with id *rule_id*; raises ``ValueError`` naming the known ids for any other."""
+    """The rule with id *rule_id*; raises ``UnknownChoiceError`` naming the known ids for any other."""
     try:
         return RULES[rule_id]
     except KeyError:
-        raise ValueError(f"unknown validation rule {rule_id!r}; the rules are listed by `painimmune validate --list-rules`") from None
+        raise UnknownChoiceError(f"unknown validation rule {rule_id!r}; the rules are listed by `painimmune validate --list-rules`") from None
 
 
 def repaired_by_build() -> frozenset[str]:
