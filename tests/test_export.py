@@ -262,8 +262,8 @@ def kgx_tool(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.tools
 def test_kgx_validate_reports_no_error(kgx_tool, tmp_path, offline):
     env, log = offline
-    export("kgx", tmp_path)
-    result = subprocess.run([str(kgx_tool), str(TOOLS / "kgx_validate.py"), str(tmp_path)], capture_output=True, text=True, env=env)
+    export("kgx", tmp_path / "kgx")
+    result = subprocess.run([str(kgx_tool), str(TOOLS / "kgx_validate.py"), str(tmp_path / "kgx")], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert json.loads(result.stdout.strip().splitlines()[-1])["errors"] == {}
     assert log.read_text() == ""  # offline: the model and context came from the installed package

@@ -372,6 +372,16 @@ FAULTS: dict[str, Fault] = {
     "reference table of the package edited, its fingerprint refreshed": Fault(
         edit_reference("reference/ontologies/cl.tsv", lambda t: t + "CL:0000098\tmast cell\t\tforged\t\n"),
         "column fileHashes: value 'reference/ontologies/cl.tsv': reference-differs", "reference-differs"),
+    "column of identifiers taken out of the reference check": Fault(
+        both(edit_schema("mediators", lambda s: field(s, "hgnc_id").pop("referenceTable")), set_cell("mediators", "tnf", "hgnc_id", "HGNC:99999")),
+        "mediators: column hgnc_id: reference-table: the installed painimmune checks this column against reference/ontologies/hgnc.tsv",
+        "reference-table"),
+    "column of identifiers pointed at another reference table": Fault(
+        edit_schema("mediators", lambda s: field(s, "hgnc_id").update(referenceTable="reference/ontologies/cl.tsv")),
+        "mediators: column hgnc_id: value 'reference/ontologies/cl.tsv': reference-table", "reference-table"),
+    "reference table the installed painimmune does not ship": Fault(
+        edit_schema("mediators", lambda s: field(s, "uniprot_id").update(referenceTable="reference/ontologies/forged.tsv")),
+        "mediators: column uniprot_id: value 'reference/ontologies/forged.tsv': reference-table", "reference-table"),
     "wrong identifier listed in the package's own reference table": Fault(
         both(edit_reference("reference/ontologies/cl.tsv", lambda t: t + "CL:0000098\tmast cell\t\tforged\t\n"),
              set_cell("cell_types", "mast_cell", "cl_id", "CL:0000098")),

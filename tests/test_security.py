@@ -120,7 +120,7 @@ def test_negative_numbers_in_numeric_columns_are_fine():
 
 @pytest.mark.parametrize("char", quick_first([
     "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u061c", "\u3164", "\U000e0041", "\u2028", "\u2029",
-    "\u00a0", "\ufe0f", "\u034f", "\ue000",
+    "\u00a0", "\ufe0f", "\u034f", "\ue000", "\u17b4", "\u17b5", "\U00016fe4", "\u2800", "\u115f",
 ]))
 def test_an_invisible_character_is_refused_with_its_code_point_wherever_text_is(package_copy, char):
     from painimmune.package.characters import describe
@@ -321,7 +321,7 @@ CRAFTED = {
     "a shake_128 hash": (descriptor_edit(lambda d: d["resources"][0].update(hash="shake_128:" + "0" * 32)),
                          "is not md5, sha1, sha256 or sha512"),
     "JSON nested 100,000 levels deep": (write("datapackage.json", b"[" * 100_000 + b"]" * 100_000), "nested more than 64 levels"),
-    "no licenses": (descriptor_edit(lambda d: d.pop("licenses")), "'licenses' must be a non-empty list"),
+    "no licenses": (descriptor_edit(lambda d: d.pop("licenses")), "'licenses' is required"),
     "duplicate JSON keys": (write("schemas/directions.json", b'{"fields": [], "fields": [{"name": "id"}]}'), "duplicate key 'fields'"),
     "two resources for one table": (descriptor_edit(lambda d: d["resources"].append({**d["resources"][0], "name": "mediators_again"})),
                                     "another resource has the path 'tables/mediators.csv'"),
@@ -331,8 +331,16 @@ CRAFTED = {
     "a resource that is a string": (descriptor_edit(lambda d: d["resources"].append("mediators")), "must be a JSON object"),
     "a non-UTF-8 CITATION.cff": (write("CITATION.cff", "title: caf\u00e9".encode("latin-1")), "CITATION.cff is not UTF-8"),
     "a non-UTF-8 source text": (write("sources/fmpm.txt", "caf\u00e9".encode("latin-1")), "sources/fmpm.txt is not UTF-8"),
+    "a CSV dialect with another delimiter": (descriptor_edit(lambda d: d["resources"][0].update(dialect={"delimiter": ";"})),
+                                             "'dialect' 'delimiter' must be ','"),
+    "a Table Schema that reads NA as missing": (schema_edit("mediators", lambda s: s.update(missingValues=["", "NA"])),
+                                                "'missingValues' must be ['']"),
+    "a field with its own missing values": (schema_edit("mediators", lambda s: s["fields"][1].update(missingValues=["none"])),
+                                            "'missingValues' is refused"),
+    "a boolean field reading 'no' as true": (schema_edit("evidence_levels", lambda s: s["fields"][1].update(trueValues=["no"])),
+                                             "'trueValues' is refused"),
     "an integer field given a list as its maximum": (schema_edit("evidence_levels", lambda s: next(f for f in s["fields"] if f["name"] == "rank")["constraints"].update(maximum=[9])),
-                                                     "constraint 'maximum' must be a number"),
+                                                     "'constraints' 'maximum' must be a finite number"),
 }
 
 
@@ -455,3 +463,11 @@ def test_the_site_checks_every_place_it_writes_before_writing_anything(tmp_path)
     with pytest.raises(pim.DataError, match=r"holds static \(symbolic link\), which `painimmune site` did not write"):
         build_site(out, ROOT)
     assert sorted(path.name for path in out.iterdir()) == [".painimmune-output.json", "static"] and not any(elsewhere.iterdir())
+
+
+def test_a_descriptor_with_many_faults_is_refused_in_one_short_line(package_copy):
+    edit_json(package_copy / "datapackage.json",
+              lambda d: d["resources"].extend({**d["resources"][0], "name": f"copy{i}"} for i in range(200)))
+    result = run_cli("about", "TNF", "--path", package_copy)
+    one_line_refusal(result, "another resource has the path 'tables/", "; and 395 more")
+    assert len(result.stderr) < 2000

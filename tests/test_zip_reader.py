@@ -179,12 +179,12 @@ def thousand_tables(target: Path) -> Path:
     tables together can stop it."""
     table = (b"id,name\n" + b"x0000000,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n" * (MIB // 40 + 1))[:MIB]
     descriptor = {"name": "bomb", "version": "9.0.0", "licenses": [{"name": "CC0-1.0"}],
-                  "resources": [{"name": f"t{i:04d}", "path": f"tables/t{i:04d}.csv", "schema": "schemas/t.json"} for i in range(1000)]}
+                  "resources": [{"name": f"t{i:04d}", "path": f"tables/t{i:04d}.csv", "schema": f"schemas/t{i:04d}.json"} for i in range(1000)]}
     schema = {"fields": [{"name": "id", "type": "string"}, {"name": "name", "type": "string"}], "primaryKey": ["id"]}
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
         archive.writestr("datapackage.json", json.dumps(descriptor))
-        archive.writestr("schemas/t.json", json.dumps(schema))
         for i in range(1000):
+            archive.writestr(f"schemas/t{i:04d}.json", json.dumps(schema))
             archive.writestr(f"tables/t{i:04d}.csv", table)
     with zipfile.ZipFile(target) as archive:
         sizes = [info.file_size / info.compress_size for info in archive.infolist() if info.filename.startswith("tables/")]

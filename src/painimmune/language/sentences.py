@@ -79,8 +79,7 @@ def _line_sentences(line: str) -> list[tuple[int, int]]:
         end = match.end()
         following = line[end:end + 1]
         boundary = following == "" or following.isspace() or (following.isupper() and match.group().endswith("]"))
-        word = line[:match.start()].rsplit(None, 1)[-1].lower() if line[:match.start()].split() else ""
-        if not boundary or (match.group().startswith(".") and word.lstrip("(\"“") in ABBREVIATIONS):
+        if not boundary or (match.group().startswith(".") and _word_before(line, match.start()).lstrip("(\"“") in ABBREVIATIONS):
             continue
         spans.append((start, end))
         start = end
@@ -94,6 +93,15 @@ def _line_sentences(line: str) -> list[tuple[int, int]]:
         if _CONTENT.search(line, start, end):
             trimmed.append((start, end))
     return trimmed
+
+
+def _word_before(line: str, end: int) -> str:
+    """The word of *line* that ends at *end*, lower-cased (read back to the whitespace before it,
+    so that finding every sentence of a line takes time linear in its length)."""
+    start = end
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    return line[start:end].lower()
 
 
 def sentence_at(found: list[Sentence], offset: int) -> Sentence | None:

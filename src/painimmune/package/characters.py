@@ -7,10 +7,11 @@ A character is refused when it is invisible or changes how text reads without be
   joiner U+2060, U+FEFF, the Arabic letter mark U+061C, bidirectional marks and overrides, the tag
   characters U+E0000–U+E007F), Cs (surrogates), Co (private use), Cn (unassigned), Zl and Zp (line
   and paragraph separators), and Zs other than the ASCII space (no-break and other spaces);
-- the invisible letters and marks that Unicode calls printable: the Hangul fillers (U+115F,
-  U+1160, U+3164, U+FFA0), the combining grapheme joiner U+034F, the Mongolian free variation
-  selectors and vowel separator (U+180B–U+180F), the variation selectors (U+FE00–U+FE0F,
-  U+E0100–U+E01EF) and the Braille pattern blank U+2800.
+- the invisible letters and marks that Python calls printable: every other Unicode
+  ``Default_Ignorable_Code_Point`` (the combining grapheme joiner U+034F, the Hangul fillers
+  U+115F, U+1160, U+3164, U+FFA0, the Khmer inherent vowels U+17B4 and U+17B5, the Mongolian free
+  variation selectors and vowel separator U+180B–U+180F, the variation selectors U+FE00–U+FE0F and
+  U+E0100–U+E01EF), the Khitan small script filler U+16FE4 and the Braille pattern blank U+2800.
 
 A line feed is the whitespace rule's to judge in a cell, and ends lines in a source text. The source
 texts, which are copied verbatim from their documents, may also hold what :data:`SOURCE_TEXT_ALLOWED`
@@ -22,6 +23,8 @@ lists (the no-break spaces of web pages' furniture), so that quotes stay verbati
 'U+00AD SOFT HYPHEN'
 >>> first_refused("do not") is None
 True
+>>> all(first_refused(f"TNF{char}-α") for char in "\u17b4\u17b5\U00016fe4\u2800")
+True
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import re
 import unicodedata
 
 # Printable by Python's definition, yet invisible or a modifier of what comes before.
-_INVISIBLE_PRINTABLE = re.compile("[\u034f\u115f\u1160\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+_INVISIBLE_PRINTABLE = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U00016fe4"
+                                  "\U000e0100-\U000e01ef]")
 LINE_FEED = "\n"
 # What a source text may hold beyond cells: line feeds, and the no-break space of page furniture.
 SOURCE_TEXT_ALLOWED = frozenset({LINE_FEED, "\u00a0"})

@@ -66,12 +66,17 @@ class Fault:
         return self.message
 
 
+MAX_FAULTS_SHOWN = 5  # a refusal names this many faults on its one line (all are in ``faults``)
+
+
 class StructureError(DataError):
     """A descriptor or Table Schema whose structure cannot be used; :attr:`faults` names each fault."""
 
     def __init__(self, where: str, faults: list[Fault]) -> None:
         self.faults = faults
-        super().__init__(f"{where}: " + "; ".join(map(str, faults)))
+        shown = "; ".join(map(str, faults[:MAX_FAULTS_SHOWN]))
+        more = f"; and {len(faults) - MAX_FAULTS_SHOWN:,} more" if len(faults) > MAX_FAULTS_SHOWN else ""
+        super().__init__(f"{where}: {shown}{more}")
 
 
 # ---- checks of one value: why it is refused, or None ----------------------------------------------
@@ -122,7 +127,7 @@ def refused(reason: str) -> Check:
     return lambda value: reason
 
 
-def equal_to(expected: str, reason: str = "") -> Check:
+def equal_to(expected: object, reason: str = "") -> Check:
     """A property that, if given, has the one value *expected*."""
     return lambda value: None if value == expected else f"must be {expected!r}{reason}, not {_shown(value)}"
 
@@ -196,8 +201,19 @@ def _file_hashes(value: Any) -> str | None:
     return "; ".join(faults) or None
 
 
+# The package's one CSV dialect: a resource may state these properties, but only with these values
+# (any other property, such as commentChar, would make another reader see other rows).
+FIXED_DIALECT = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "headerRows": [1], "skipInitialSpace": False,
+                 "lineTerminator": "\n"}
+
+
 def _dialect(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "must be an inline object (no remote dialect is fetched)"
+    if not isinstance(value, dict):
+        return "must be an inline object (no remote dialect is fetched)"
+    faults = [f"{key!r} is refused (the package has one CSV dialect)" for key in value if key not in FIXED_DIALECT]
+    faults += [f"{key!r} must be {FIXED_DIALECT[key]!r}, not {_shown(value[key])}" for key in value
+               if key in FIXED_DIALECT and value[key] != FIXED_DIALECT[key]]
+    return "; ".join(faults) or None
 
 
 def _resource_name(value: Any) -> str | None:
@@ -261,6 +277,9 @@ def _constraints(value: Any) -> str | None:
 FIELD_PROPERTIES: Mapping[str, Check] = {
     "name": nonempty_text, "type": _field_type, "title": text, "description": text, "format": text, "itemType": text,
     "referenceTable": text, "mappingPredicate": text, "delimiter": _delimiter, "constraints": _constraints,
+    # How a reader would turn text into values other than the package's one form: never.
+    **{key: refused("is refused (values have one text form in the package)") for key in
+       ("missingValues", "trueValues", "falseValues", "bareNumber", "decimalChar", "groupChar")},
 }
 
 
@@ -302,24 +321,27 @@ def _resource(position: int, resource: Any) -> list[Fault]:
 
 
 def _repeated(resources: list[Any]) -> list[Fault]:
-    """Two resources with one name, or naming one file (as their table or as their schema)."""
+    """Two resources with one name, or naming one file (as their table or as their schema; paths
+    compared ignoring case, as a case-insensitive file system would)."""
     faults = []
     names: set[str] = set()
-    paths: set[str] = set()
+    files: set[str] = set()
     for resource in resources:
         if not isinstance(resource, dict):
             continue
-        name, path = resource.get("name"), resource.get("path")
+        name = resource.get("name")
         table = name if isinstance(name, str) else None
         if isinstance(name, str) and name in names:
             faults.append(Fault(DESCRIPTOR_RULE, f"resource {name!r}: two resources have this name", table))
-        if isinstance(path, str) and path in paths:
-            faults.append(Fault(DESCRIPTOR_RULE, f"resource {name!r}: another resource has the path {path!r}; each table is declared "
-                                "once", table, "path", path))
         if isinstance(name, str):
             names.add(name)
-        if isinstance(path, str):
-            paths.add(path)
+        for key in ("path", "schema"):
+            path = resource.get(key)
+            if isinstance(path, str) and path.casefold() in files:
+                faults.append(Fault(DESCRIPTOR_RULE, f"resource {name!r}: another resource has the path {path!r}; each table and "
+                                    "each Table Schema is declared once", table, key, path))
+            if isinstance(path, str):
+                files.add(path.casefold())
     return faults
 
 
@@ -331,7 +353,7 @@ def _text_of(value: Any) -> str | None:
 
 TABLE_SCHEMA_PROPERTIES: Mapping[str, Check] = {
     "$schema": equal_to(TABLE_SCHEMA_PROFILE, " (checked offline)"), "profile": refused(NO_PROFILE),
-    "missingValues": lambda value: text_list(value),
+    "missingValues": equal_to([""], " (only the empty cell is missing in the package's one CSV dialect)"),
 }
 
 

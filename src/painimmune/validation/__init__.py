@@ -135,7 +135,7 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
         problems += _guarded(lambda: pandera_layer.check(package, texts))
     if wanted("package") and not missing:
         problems += _guarded(lambda: package_rules.check(package, notes, texts))
-        problems += _guarded(lambda: reference_rules.check(package, notes, texts))
+        problems += _guarded(lambda: reference_rules.check(package, texts))
         problems += _guarded(lambda: reference_rules.reference_drift(package, notes))
         problems += _guarded(lambda: croissant_rules.check(package))
     elif missing:

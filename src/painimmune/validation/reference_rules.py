@@ -22,6 +22,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from painimmune.errors import PainimmuneError
 from painimmune.language.folding import fold
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import read_bytes
@@ -43,6 +44,11 @@ XREF_LABEL = _rule("xref-label", "Exact cross-references name the entity",
                    "The official label of each exact-match CURIE (or one of its exact synonyms) is the entity's name, a synonym or an "
                    "accepted mention, compared as bags of folded words; a term verified without a label (UniProt) names another identifier"
                    " of the row in its note. Two identifiers swapped between rows fail.")
+REFERENCE_TABLE = _rule("reference-table", "Identifiers are checked against the installed tables",
+                        "Each referenceTable names a reference table (or the folder) the installed painimmune ships, and a column that "
+                        "the installed Table Schema of its table checks against a reference table names the same one: a package cannot "
+                        "take a column of identifiers out of the check, nor point it elsewhere. Such a column is checked against the "
+                        "installed choice whatever the package says.")
 REFERENCE_DIFFERS = _rule("reference-differs", "Built against the installed reference data",
                           "Each reference table whose hash the package records (fileHashes) is, byte for byte, the one the installed "
                           "painimmune ships: identifiers, labels and the hierarchy are checked against the installed tables, never against "
@@ -51,30 +57,38 @@ ECO = "reference/ontologies/eco.tsv"
 RO = "reference/ontologies/ro.tsv"
 
 
-def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]) -> list[Problem]:
+def check(package: DataPackage, texts: dict[str, pd.DataFrame]) -> list[Problem]:
     """Problems with the identifiers of every table read (*texts*: frames of raw strings)."""
     problems: list[Problem] = []
-    missing: set[str] = set()
     tables: dict[str, dict[str, Term] | None] = {}
 
     def terms_of(reference: str) -> dict[str, Term] | None:
         if reference not in tables:
             tables[reference] = read_terms(installed_root(), reference)
-        if tables[reference] is None:
-            missing.add(reference)
         return tables[reference]
 
+    trusted = _installed_reference_columns(package)
     for name, frame in texts.items():
         table_schema = package.schema(name)
         key = primary_key(table_schema)
         predicates = mapping_columns(table_schema)
         lists = {field["name"]: field.get("delimiter", ",") for field in table_schema["fields"] if field.get("type") == "list"}
-        for column, reference in reference_columns(table_schema).items():
+        declared = reference_columns(table_schema)
+        for column, reference in trusted.get(name, {}).items():
+            if column in frame and declared.get(column) != reference:
+                problems.append(REFERENCE_TABLE.problem(f"the installed painimmune checks this column against {reference}; the package's "
+                                                        f"Table Schema names {declared.get(column) or 'no reference table'}", name,
+                                                        column=column, value=declared.get(column)))
+        columns = {**declared, **{column: reference for column, reference in trusted.get(name, {}).items() if column in frame}}
+        for column, reference in columns.items():
             terms = terms_of(reference)
             if terms is None:
+                problems.append(REFERENCE_TABLE.problem(f"{reference} is not a reference table the installed painimmune ships; an "
+                                                        "identifier is checked against the installed tables only", name, column=column,
+                                                        value=reference))
                 continue
             problems += _unverified(name, frame, key, column, reference, terms, lists.get(column))
-            if package.role(name) == "entity" and predicates[column] == EXACT_MATCH:
+            if package.role(name) == "entity" and predicates.get(column, EXACT_MATCH) == EXACT_MATCH:
                 problems += _labels(name, frame, column, terms, list(reference_columns(table_schema)))
     if "evidence_levels" in texts:
         eco = terms_of(ECO)
@@ -84,9 +98,17 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
         ro = terms_of(RO)
         if ro is not None:
             problems += _ro_labels(texts["relations"], ro)
-    if missing:
-        notes.append(f"cross-references not checked against {', '.join(sorted(missing))}: this copy does not hold them")
     return problems
+
+
+def _installed_reference_columns(package: DataPackage) -> dict[str, dict[str, str]]:
+    """For each table of *package* that the installed painimmune also has, the columns its installed
+    Table Schema checks against a reference table (the trusted choice)."""
+    try:
+        installed = DataPackage(installed_root())
+    except PainimmuneError:
+        return {}
+    return {name: reference_columns(installed.schema(name)) for name in package.table_names if name in installed.table_names}
 
 
 def _unverified(table: str, frame: pd.DataFrame, key: list[str], column: str, reference: str, terms: dict[str, Term],
