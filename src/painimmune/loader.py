@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from painimmune.errors import DataError, IntegrityError
-from painimmune.package import csvio, schemas
+from painimmune.package import csvio, reading, schemas
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.integrity import file_hash
 from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
@@ -94,8 +94,7 @@ def _load(package: DataPackage, name: str, verify: bool) -> pd.DataFrame:
     if verify:
         verify_hash(package, name, data)
         package.verify_file(package.resource(name)["schema"], package.schema_bytes(name))
-    text = csvio.decode(data, name)
-    frame = typed_frame(name, read_text_frame(name, text, table_schema), table_schema)
+    frame = typed_frame(name, read_text_frame(name, data, table_schema), table_schema)
     if verify and stamp is not None:  # only verified data is served from the cache, to any caller
         _CACHE[path] = (stamp, frame)
         return _copy(frame)
@@ -151,9 +150,21 @@ _UNVERIFIED = ("a curator who edited it on purpose runs `python scripts/build.py
                "with load(..., verify=False) or `painimmune show --no-verify`")
 
 
-def read_text_frame(name: str, text: str, table_schema: Schema) -> pd.DataFrame:
-    """Parse CSV *text* into a frame of strings (missing cells as NA); see :func:`checked_rows`."""
-    return text_frame(*checked_rows(name, text, table_schema))
+def read_text_frame(name: str, data: bytes, table_schema: Schema) -> pd.DataFrame:
+    """Parse the bytes of a CSV table into a frame of strings (missing cells as NA), in bounded
+    memory (:mod:`painimmune.package.reading`), refused as :func:`checked_rows` refuses.
+
+    Raises:
+        DataError: the bytes are not strict UTF-8 text with LF line ends, the CSV is malformed, its
+            header differs from the schema's columns, or a row has the wrong number of cells.
+    """
+    table = reading.read_strict(data, name)
+    refuse_header(name, table.header, table_schema)
+    if table.ragged:
+        position, row = table.ragged[0]
+        raise DataError(f"{name}: line {csvio.line_of(position)}: {len(row)} cells where the header has "
+                        f"{len(table.header)}; is the file truncated, or a delimiter missing or extra?")
+    return table.frame
 
 
 def checked_rows(name: str, text: str, table_schema: Schema) -> tuple[list[str], list[list[str]]]:
@@ -179,17 +190,6 @@ def refuse_header(name: str, header: list[str], table_schema: Schema) -> None:
     if problems:
         column, message = problems[0]
         raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
-
-
-# Python-backed strings whether or not pyarrow is installed: the same frames everywhere, and
-# undecodable bytes (kept as surrogate escapes for validation messages) can be held.
-TEXT = pd.StringDtype("python", na_value=float("nan"))
-
-
-def text_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
-    """A frame of strings from parsed rows of equal length, empty cells as NA."""
-    frame = pd.DataFrame(rows, columns=header, dtype=TEXT)
-    return frame.where(frame != "")
 
 
 def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.DataFrame:

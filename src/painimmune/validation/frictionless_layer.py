@@ -174,7 +174,7 @@ def integrity(package: DataPackage, name: str, raw: RawTable) -> list[Problem]:
     if "bytes" in resource and resource["bytes"] != len(raw.data):
         found.append(BYTE_COUNT.problem(f"datapackage.json records {resource['bytes']} bytes, the file has {len(raw.data)}",
                              name, None, "bytes", str(resource["bytes"])))
-    if "rows" in resource and raw.error is None and resource["rows"] != len(raw.rows):
-        found.append(ROW_COUNT.problem(f"datapackage.json records {resource['rows']} rows, the file has {len(raw.rows)}",
+    if "rows" in resource and raw.error is None and resource["rows"] != raw.text.rows:
+        found.append(ROW_COUNT.problem(f"datapackage.json records {resource['rows']} rows, the file has {raw.text.rows}",
                              name, None, "rows", str(resource["rows"])))
     return found

@@ -21,8 +21,6 @@ from typing import Any
 import pandas as pd
 
 from painimmune.errors import DataError
-from painimmune.normalise import is_canonical
-from painimmune.package import csvio
 from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, enum, foreign_keys, list_delimiter
@@ -111,14 +109,13 @@ def normal_form(package: DataPackage, name: str, table: RawTable) -> list[Proble
     Tables with faults of their own (unreadable, header, cell counts, bytes that are not UTF-8)
     are reported by the pandera layer instead.
     """
-    table_schema = package.schema(name)
-    if table.error or table.header_faults or csvio.ragged_rows(table.header, table.rows):
+    text = table.text
+    if table.error or table.header_faults or text.ragged:
         return []
-    try:
-        normal = table.data is not None and is_canonical(table.header, table.rows, table_schema, table.data)
-    except UnicodeEncodeError:  # bytes that are not UTF-8: reported cell by cell by the pandera layer
+    if text.in_order is not False and text.formatted is None:  # bytes that are not UTF-8: reported cell by cell by the pandera layer
         return []
-    if table.faults or not normal:
+    normal = text.in_order is not False and bool(text.formatted)
+    if text.faults or not normal:
         return [NOT_NORMALISED.problem(
                         "file is not in normal form (sorted by primary key, canonical CSV); run `python scripts/build.py`", name)]
     return []

@@ -18,7 +18,6 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from painimmune import loader
 from painimmune.loader import row_key
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
@@ -100,40 +99,40 @@ def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Pr
         problems.append(UNREADABLE.problem(str(raw.error), name))
         return None
     table_schema = package.schema(name)
-    text, header, rows = raw.text, raw.header, raw.rows
-    problems += [declared(rule).problem(message, name, f"line {line}") for rule, line, message in raw.faults]
+    text = raw.text
+    header = text.header
+    problems += [declared(rule).problem(message, name, f"line {line}") for rule, line, message in text.faults]
     header_faults = raw.header_faults
     problems += [HEADER.problem(message, name, "line 1", column) for column, message in header_faults]
     if header_faults:
         return None
     key_positions = [header.index(column) for column in primary_key(table_schema)]
-    ragged = csvio.ragged_rows(header, rows)
-    for position in ragged:
-        row = rows[position]
+    for position, row in text.ragged:
         keys = [row[i] for i in key_positions if i < len(row) and row[i]]
         where = f"{', '.join(keys)} (line {csvio.line_of(position)})" if keys else f"line {csvio.line_of(position)}"
         column = header[len(row)] if len(row) < len(header) else None
         message = (f"{len(row)} cells where the header has {len(header)}: "
                    + ("the row is cut short (truncated file?)" if column else "a delimiter too many"))
         problems.append(CELL_COUNT.problem(message, name, where, column))
-    skipped = set(ragged)
-    frame = loader.text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
-    if _UNDECODED.search(text):  # one scan of the text; the cells are searched only when it finds something
-        frame = _undecoded_cells(frame, name, primary_key(table_schema), problems)
-    return frame.astype(str)  # pandas' default strings: Arrow-backed, and vectorised, where pyarrow is installed
+    if text.undecoded:
+        problems += _undecoded_cells(header, text.undecoded, name, key_positions)
+    return text.frame
 
 
-def _undecoded_cells(frame: pd.DataFrame, table: str, keys: list[str], problems: list[Problem]) -> pd.DataFrame:
-    """Report cells holding bytes that were not UTF-8, then replace those bytes by U+FFFD so that
-    the other checks can run (pandera cannot carry surrogate escapes in its reports)."""
-    for column in frame.columns:
-        values = frame[column]
-        bad = values.str.contains(_UNDECODED, na=False)
-        for index in frame.index[bad]:
-            problems.append(UTF_8.problem(_MESSAGES["utf-8"], table, row_key(frame, index, keys), column, values[index]))
-        if bad.any():
-            frame[column] = values.str.replace(_UNDECODED, "\ufffd", regex=True)
-    return frame
+def _undecoded_cells(header: list[str], rows: dict[int, list[str]], table: str, key_positions: list[int]) -> list[Problem]:
+    """A problem for each cell holding bytes that were not UTF-8 (*rows*: the cells as read of each
+    row holding one, by its index in the frame), column by column. The frame holds them replaced by
+    U+FFFD, so that the other checks can run (pandera cannot carry surrogate escapes in its
+    reports); a row is named by its key as replaced so far, columns to the left first."""
+    problems = []
+    for position, column in enumerate(header):
+        for index, row in sorted(rows.items()):
+            if not _UNDECODED.search(row[position]):
+                continue
+            keys = [_UNDECODED.sub("\ufffd", row[i]) if i < position else row[i] for i in key_positions]
+            where = ", ".join(keys) if keys and all(keys) else f"line {csvio.line_of(index)}"
+            problems.append(UTF_8.problem(_MESSAGES["utf-8"], table, where, column, row[position]))
+    return problems
 
 
 def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
