@@ -157,6 +157,9 @@ def _read_in_dialect(data: bytes, key: list[str]) -> TableText | None:
         return None
     if len(header) < 2 or len(set(header)) < len(header):
         return None  # (a one-column row of one empty cell is written "", and Arrow needs distinct names)
+    if header_end == len(data):  # a header and no row
+        in_order = True if key and set(key) <= set(header) else None
+        return TableText(size=len(data), header=header, frame=_frame(header, [[] for _ in header]), formatted=True, in_order=in_order)
     string = pa.large_string()
     try:
         table = pa_csv.read_csv(
@@ -171,6 +174,7 @@ def _read_in_dialect(data: bytes, key: list[str]) -> TableText | None:
         return None
     in_order = _sorted(table, key) if key and set(key) <= set(header) else None
     frame = table.to_pandas(types_mapper={string: TEXT}.get)
+    frame.columns = pd.Index(header)
     return TableText(size=len(data), header=header, rows=table.num_rows, frame=frame, formatted=True, in_order=in_order)
 
 
@@ -380,5 +384,6 @@ def _frame(header: list[str], columns: list[list[Any]]) -> pd.DataFrame:
             values = pd.array([cell for batch in batches for cell in batch], dtype=TEXT)
         series.append(pd.Series(values, copy=False))
     frame = pd.concat(series, axis=1, ignore_index=True) if series else pd.DataFrame()
-    frame.columns = pd.Index(header, dtype=object) if series else frame.columns
+    if series:  # (labels holding bytes that were not UTF-8 cannot be Arrow strings: the header rule reports them)
+        frame.columns = pd.Index(header, dtype=object if any(UNDECODED.search(label) for label in header) else None)
     return frame
