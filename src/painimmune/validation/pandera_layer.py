@@ -321,21 +321,29 @@ CELLS_AT_A_TIME = 1 << 17
 def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], list[Problem]]:
     """The problems of the checks of one cell (:func:`cell_checks`) in every table, by (table, column);
     those of a column in the order of its checks, then of its rows. Each test runs once over the
-    cells of all the columns it applies to (list values split into their items, an empty item
-    failing), a slice at a time."""
-    groups: dict[tuple[str, ItemTest], list[tuple[str, str, str | None]]] = {}
+    cells of all the columns it applies to (list values split into their items once, an empty
+    item failing every check), a slice at a time."""
+    groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
     order: dict[tuple[str, str, str], int] = {}  # (table, column, check name) -> position among the column's checks
+    cells: dict[tuple[str, str], list[tuple[pd.Series, np.ndarray | None]]] = {}  # what each column's tests test
+    empty_items: dict[tuple[str, str], np.ndarray] = {}
     for name, frame in frames.items():
         for field in package.schema(name)["fields"]:
-            if field["name"] not in frame:
+            column = field["name"]
+            if column not in frame:
                 continue
-            delimiter = list_delimiter(field) if field.get("type") == "list" else None
+            if field.get("type") == "list":
+                cells[(name, column)] = list(_items(frame[column], list_delimiter(field)))
+                empty_items[(name, column)] = _with_empty_item(frame[column], list_delimiter(field))
+            else:
+                cells[(name, column)] = [(frame[column], None)]
             for position, (check, test) in enumerate(cell_checks(field)):
-                groups.setdefault((check, test), []).append((name, field["name"], delimiter))
-                order[(name, field["name"], check)] = position
+                groups.setdefault((check, test), []).append((name, column))
+                order[(name, column, check)] = position
     failed: dict[tuple[str, str, str], np.ndarray] = {}
     for (check, test), columns in groups.items():
-        for (name, column, _), rows in zip(columns, _failing_cells(test, [(frames[n][c], d) for n, c, d in columns])):
+        for (name, column), rows in zip(columns, _failing_cells(test, [cells[place] for place in columns])):
+            rows = np.union1d(rows, empty_items.get((name, column), rows))
             if len(rows):
                 failed[(name, column, check)] = rows
     found: dict[tuple[str, str], list[Problem]] = {}
@@ -349,27 +357,16 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
     return found
 
 
-def _failing_cells(test: ItemTest, columns: list[tuple[pd.Series, str | None]]) -> list[np.ndarray]:
-    """For each column (its values and, for a list column, its delimiter), the positions of its
-    present values that fail *test* (for a list value: of which an item is empty or fails)."""
-    segments: list[pd.Series] = []  # the values, and the items of list values, to test
-    owners: list[tuple[int, np.ndarray | None]] = []  # for each segment: its column, and the value of each item
-    for number, (values, delimiter) in enumerate(columns):
-        if delimiter is None:
-            segments.append(values)
-            owners.append((number, None))
-        else:
-            for items, positions in _items(values, delimiter):
-                segments.append(items)
-                owners.append((number, positions))
+def _failing_cells(test: ItemTest, columns: list[list[tuple[pd.Series, np.ndarray | None]]]) -> list[np.ndarray]:
+    """For each column, the positions of its values that fail *test*. A column is given as the
+    segments of what is tested: its values (positions None), or the items of its list values with
+    the position of the value each item is an item of."""
+    segments = [(number, values, positions) for number, parts in enumerate(columns) for values, positions in parts]
     failing = [np.empty(0, dtype=np.int64) for _ in columns]
-    for number, (values, delimiter) in enumerate(columns):
-        if delimiter is not None:  # an empty item fails every check
-            failing[number] = _with_empty_item(values, delimiter)
-    bounds = np.cumsum([0, *(len(segment) for segment in segments)])
+    bounds = np.cumsum([0, *(len(values) for _, values, _ in segments)])
     if not bounds[-1]:
         return failing
-    everything = pd.concat(segments, ignore_index=True)
+    everything = pd.concat([values for _, values, _ in segments], ignore_index=True)
     found = []
     for start in range(0, len(everything), CELLS_AT_A_TIME):
         values = everything.iloc[start:start + CELLS_AT_A_TIME]
@@ -378,7 +375,7 @@ def _failing_cells(test: ItemTest, columns: list[tuple[pd.Series, str | None]]) 
     positions = np.concatenate(found)
     segment_of = np.searchsorted(bounds, positions, side="right") - 1
     for segment in np.unique(segment_of):
-        number, item_values = owners[segment]
+        number, _, item_values = segments[segment]
         local = positions[segment_of == segment] - bounds[segment]
         failing[number] = np.union1d(failing[number], local if item_values is None else item_values[local])
     return failing
