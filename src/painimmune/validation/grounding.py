@@ -30,6 +30,7 @@ from painimmune.language.sentences import Sentence, paragraphs, sentences
 from painimmune.language.text import span, starts
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare, declared
+from painimmune.validation.rows import items, rows
 from painimmune.validation.statement_rules import ends
 
 _rule = declare("package", __name__)
@@ -266,8 +267,12 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
     columns = ["id", "source_id", "quote", "quote_start", *(f"{role}_{part}" for role in ROLES for part in ("mention", "mention_start")),
                *(f"{role}_{part}" for role in ROLES for part in EXAMPLE_PARTS)]
     present = [column for column in columns if column in frame]
-    for index, values in zip(frame.index, zip(*(frame[column].tolist() for column in present))):
-        row = dict(zip(present, values))
+    ends_of = [f"{role}_{part}" for role in ROLES for part in ("table", "")]
+    values = pd.DataFrame({**{column: frame[column] for column in present},
+                           **{f"{role}_{part}": found[f"{role}_table" if part else role] for role in ROLES for part in ("table", "")}})
+    for cells in rows(values, [*present, *ends_of]):
+        row = dict(zip(present, cells))
+        end_of = dict(zip(ends_of, cells[len(present):]))
         pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
         if pinned is None:
             continue
@@ -276,7 +281,7 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
             continue
         source = str(row["source_id"])
         for role in ROLES:
-            end = (found.at[index, f"{role}_table"], found.at[index, role])
+            end = (end_of[f"{role}_table"], end_of[f"{role}_"])
             yield from _mention(table, row, role, end, texts[source], pinned, paragraph_starts[source], accepted, used)
             yield from _example_mentions(table, row, role, end[0], texts[source][pinned.start:pinned.end], accepted, used)
 
@@ -288,9 +293,9 @@ EXAMPLE_PARTS = ("examples", "example_mentions")
 def _example_mentions(table: str, row: dict[str, object], role: str, end_table: object, quoted: str,
                       accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     """Each named example of the *role* end has its mention, inside the quote, naming it."""
-    examples, mentions = row.get(f"{role}_examples") or [], row.get(f"{role}_example_mentions") or []
+    examples, mentions = items(row.get(f"{role}_examples")), items(row.get(f"{role}_example_mentions"))
     column = f"{role}_example_mentions"
-    if not isinstance(examples, list) or not isinstance(mentions, list) or not (examples or mentions):
+    if not (examples or mentions):
         return
     if len(examples) != len(mentions):
         yield EXAMPLE_MENTION.problem(f"{len(examples)} {role} example(s) and {len(mentions)} mention(s): give each example the "

@@ -27,6 +27,7 @@ from painimmune.package.schemas import assertion_columns, enum, foreign_keys, li
 from painimmune.validation import cited_references, grounding, hierarchy, rubric_rules, statement_rules
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.raw import RawTable
+from painimmune.validation.rows import items
 
 _rule = declare("package", __name__)
 NOT_NORMALISED = _rule("not-normalised", "Tables are in normal form",
@@ -74,7 +75,10 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
     if unread:
         notes.append(f"package rules on rows skipped: {', '.join(unread)} could not be read (see the problems above)")
         return problems
-    frames = {name: _with_lists(package.schema(name), frame) for name, frame in texts.items()}
+    # Lists split into Python lists, but in the relationship tables, which can be large: their rules
+    # split a row's lists as they read it (painimmune.validation.rows).
+    relationship_tables = set(package.relationship_tables)
+    frames = {name: frame if name in relationship_tables else _with_lists(package.schema(name), frame) for name, frame in texts.items()}
     relations = {name: frames[name] for name in package.relationship_tables}
     problems += _source_kinds(frames["sources"])
     sources, found = source_texts(package, frames["sources"], notes)
@@ -238,8 +242,8 @@ def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[s
         for role in statement_rules.ROLES:
             for table, examples in zip(found[f"{role}_table"], frame.get(f"{role}_examples", pd.Series(dtype=object))):
                 if table in used:
-                    used[table].update(examples)
-        used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)
+                    used[table].update(items(examples))
+        used["sources"].update(ref for refs in frame["cited_refs"] for ref in items(refs))
     return used
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem, declare
+from painimmune.validation.rows import items, rows
 
 _rule = declare("package", __name__)
 EXAMPLE_UNKNOWN = _rule("example-unknown", "Examples are members of the end's table",
@@ -34,8 +35,8 @@ ROLES = ("subject", "object")
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Problems of the examples and contexts of every relationship row (*frames*: raw strings with
-    lists split)."""
+    """Problems of the examples and contexts of every relationship row (*frames*: raw strings, the
+    lists of entity tables split; or loaded tables)."""
     classes = {table: {entity: flag == "true" for entity, flag in zip(frames[table]["id"], frames[table]["is_class"])}
                for table in package.entity_tables if "is_class" in frames[table]}
     ids = {table: set(frames[table]["id"]) for table in package.entity_tables}
@@ -62,12 +63,15 @@ def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, set[str]],
           classes: dict[str, dict[str, bool]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
-    context = frame["disease_context_qualifier"] if "disease_context_qualifier" in frame else pd.Series(None, index=frame.index)
-    for index, row in found.iterrows():
-        key = frame.at[index, "id"]
-        for role in ROLES:
+    empty = pd.Series(None, index=frame.index, dtype=object)
+    columns = {f"{role}_examples": frame[f"{role}_examples"] if f"{role}_examples" in frame else empty for role in ROLES}
+    context = frame["disease_context_qualifier"] if "disease_context_qualifier" in frame else empty
+    values = pd.DataFrame({"id": frame["id"], **columns, "context": context, **{column: found[column] for column in found}})
+    for key, subject_examples, object_examples, disease, *ends_of_row in rows(values, list(values.columns)):
+        row = dict(zip(found.columns, ends_of_row))
+        for role, cell in zip(ROLES, (subject_examples, object_examples)):
             column = f"{role}_examples"
-            examples, end_table, end = (frame.at[index, column] if column in frame else []), row[f"{role}_table"], row[role]
+            examples, end_table, end = items(cell), row[f"{role}_table"], row[role]
             if not examples or not isinstance(end_table, str):
                 continue
             for example in examples:
@@ -77,6 +81,6 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, 
             if not classes.get(end_table, {}).get(end, False):
                 yield EXAMPLE_OF_AN_INSTANCE.problem(f"{end_table}.{end} is not a class (is_class is not true), so it has no examples",
                                                      table, key, column, "|".join(examples))
-        if isinstance(context[index], str) and context[index] in (row["subject"], row["object"]):
+        if isinstance(disease, str) and disease in (row["subject"], row["object"]):
             yield CONTEXT_IS_AN_END.problem("the disease context is one of the row's own ends; leave it empty", table, key,
-                                            "disease_context_qualifier", context[index])
+                                            "disease_context_qualifier", disease)
