@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -199,11 +200,12 @@ def _integer(value: object) -> int | None:
 
 
 class _Pinner:
-    """Finds quotes at their offsets, once for each distinct (source, quote, start)."""
+    """Finds quotes at their offsets, once for each distinct (source, quote, start) of the last
+    65,536 looked up (rows quoting the same place are many; holding every quote is not needed)."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
-        self.cache: dict[tuple[str, str, int], Pinned] = {}
+        self.locate = functools.lru_cache(maxsize=1 << 16)(self._locate)
 
     def find(self, source: object, quote: object, start: object) -> Pinned | None:
         """Where *quote* lies, or None when the row cannot be pinned at all (unknown source, no
@@ -211,10 +213,10 @@ class _Pinner:
         offset = _integer(start)
         if source not in self.texts or not isinstance(quote, str) or offset is None:
             return None
-        key = (str(source), quote, offset)
-        if key not in self.cache:
-            self.cache[key] = self._pin(self.texts[str(source)], quote, offset, str(source))
-        return self.cache[key]
+        return self.locate(str(source), quote, offset)
+
+    def _locate(self, source: str, quote: str, offset: int) -> Pinned:
+        return self._pin(self.texts[source], quote, offset, source)
 
     @staticmethod
     def _pin(text: str, quote: str, start: int, source: str) -> Pinned:
