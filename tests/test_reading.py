@@ -94,12 +94,17 @@ def test_strict_reading_refuses_what_decoding_refuses_first() -> None:
         reading.read_strict(b'id,name\na,"b\n', "table")
 
 
-def test_the_whitespace_rule_knows_the_characters_strip_removes() -> None:
-    """The whitespace check searches for what str.strip (Python's, and Arrow's through pandas) removes."""
-    import re
-
-    spaces = re.compile(pandera_layer.SPACES)
-    assert {c for c in range(0x110000) if chr(c).isspace()} == {c for c in range(0x110000) if spaces.fullmatch(chr(c))}
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([" ", "a", "=", "-", "\t", "\n", "\x00", "\x7f", "\x85", "\xa0", "\u00c3", "\u00a9",
+                                           "\u200e", "e\u0301", "\u3000", "\U0001F600"]), max_size=4).map("".join), min_size=1, max_size=20))
+def test_plain_values_pass_the_checks_that_skip_them(values: list[str]) -> None:
+    """The checks run only on values that are not plain: a plain value would pass each of them."""
+    for storage in ("python", "pyarrow"):
+        series = pd.Series(values, dtype=pd.StringDtype(storage, na_value=float("nan")))
+        plain = pandera_layer._plain(series)
+        for test in pandera_layer.PASSED_BY_PLAIN:
+            passed = test(series).fillna(False).to_numpy(dtype=bool)
+            assert passed[plain].all(), (test.__name__, [value for value, ok, p in zip(values, passed, plain) if p and not ok])
 
 
 def test_a_large_table_is_read_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,11 +88,12 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     used: set[tuple[str, str, str]] = set()
     for table in package.relationship_tables:
         problems += _rows(package, table, frames[table], texts, pin, accepted, used)
-    problems += _not_encoded(package, frames, texts, pin)
-    sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna()}
+    quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
+    problems += _not_encoded(frames, texts, pin, quoted)
+    sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna().unique()}
     if sources <= set(texts):  # every row could be checked, so an accepted mention no row used is unused
         problems += _unused_mentions(package, frames, used)
-    for source, found in accounting(package, frames, texts, pin).items():
+    for source, found in accounting(package, frames, texts, pin, quoted).items():
         for sentence, status in found:
             if status == UNACCOUNTED:
                 problems.append(SENTENCE_UNACCOUNTED.problem(f"the sentence at {sentence.start} of sources/{source}.txt "
@@ -101,16 +102,16 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     return problems
 
 
-def _not_encoded(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str], pin: _Pinner) -> list[Problem]:
-    """Each span of not_encoded pinned where it says, and quoted by no row (a passage cannot be both
-    encoded and not)."""
+def _not_encoded(frames: dict[str, pd.DataFrame], texts: dict[str, str], pin: _Pinner,
+                 quotes: dict[str, set[tuple[int, int]]]) -> list[Problem]:
+    """Each span of not_encoded pinned where it says, and quoted by no row (*quotes*: the spans the
+    relationship rows quote, by source; a passage cannot be both encoded and not)."""
     if NOT_ENCODED not in frames:
         return []
-    quotes = _pinned_quotes(package, frames, pin, package.relationship_tables)
-    quoted = {source: _Spans(quotes.get(source, [])) for source in texts}
+    quoted = {source: _Spans(quotes.get(source, set())) for source in texts}
     problems = []
     frame = frames[NOT_ENCODED]
-    for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"]):
+    for key, source, quote, start in rows(frame, ["id", "source_id", "quote", "quote_start"]):
         pinned = pin.find(source, quote, start)
         if pinned is None:
             continue
@@ -127,16 +128,18 @@ QUOTED, LISTED, UNACCOUNTED = "quoted", "not encoded", "unaccounted"
 
 
 def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str],
-               pin: _Pinner | None = None) -> dict[str, list[tuple[Sentence, str]]]:
+               pin: _Pinner | None = None, quoted: dict[str, set[tuple[int, int]]] | None = None) -> dict[str, list[tuple[Sentence, str]]]:
     """Every sentence of every source text with how it is accounted for: ``quoted`` (a row quotes
     it, wholly or in part), ``not encoded`` (it lies wholly in a span of ``not_encoded``) or
-    ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing."""
+    ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing. (*quoted*:
+    the spans the relationship rows quote, when they are known already.)"""
     pin = pin or _Pinner(texts)
-    quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
+    if quoted is None:
+        quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
     listed = _pinned_quotes(package, frames, pin, [NOT_ENCODED] if NOT_ENCODED in frames else [])
     result = {}
     for source, text in texts.items():
-        overlaps, within = _Spans(quoted.get(source, [])), _Spans(listed.get(source, []))
+        overlaps, within = _Spans(quoted.get(source, set())), _Spans(listed.get(source, set()))
         found = []
         for sentence in sentences(text):
             if overlaps.overlap(sentence.start, sentence.end):
@@ -150,15 +153,15 @@ def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
     return result
 
 
-def _pinned_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], pin: _Pinner, tables: list[str]) -> dict[str, list[Pinned]]:
-    """The quotes of *tables* that lie where their rows say, by source."""
-    spans: dict[str, list[Pinned]] = {}
+def _pinned_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], pin: _Pinner,
+                   tables: list[str]) -> dict[str, set[tuple[int, int]]]:
+    """The spans of the quotes of *tables* that lie where their rows say, by source."""
+    spans: dict[str, set[tuple[int, int]]] = {}
     for table in tables:
-        frame = frames[table]
-        for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"]):
+        for source, quote, start in rows(frames[table], ["source_id", "quote", "quote_start"]):
             pinned = pin.find(source, quote, start)
             if pinned is not None and not pinned.problem:
-                spans.setdefault(str(source), []).append(pinned)
+                spans.setdefault(str(source), set()).add((pinned.start, pinned.end))
     return spans
 
 
@@ -167,8 +170,8 @@ class _Spans:
     overlaps, or covers, a range is one binary search (accounting stays linear in rows and
     sentences rather than their product)."""
 
-    def __init__(self, spans: list[Pinned]) -> None:
-        ordered = sorted({(pinned.start, pinned.end) for pinned in spans})
+    def __init__(self, spans: set[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
         self.starts = [start for start, _ in ordered]
         self.reach: list[int] = []
         for _, end in ordered:
@@ -308,11 +311,11 @@ def _example_mentions(table: str, row: dict[str, object], role: str, end_table: 
         if mention not in quoted and not starts(mention, quoted):
             yield EXAMPLE_MENTION.problem(f"the mention of the {role} example {example!r} does not occur inside the quote", table,
                                           str(row["id"]), column, mention)
-        elif (str(end_table), example) in accepted and fold(mention) not in accepted[(str(end_table), example)]:
+        elif (str(end_table), example) in accepted and _fold(mention) not in accepted[(str(end_table), example)]:
             yield EXAMPLE_MENTION.problem(f"{mention!r} is not the name, a synonym or an accepted mention of {end_table}.{example}",
                                           table, str(row["id"]), column, mention)
         else:
-            used.add((str(end_table), example, fold(mention)))
+            used.add((str(end_table), example, _fold(mention)))
 
 
 def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned,
@@ -337,7 +340,7 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
         if not inside and not (found[1] <= quote.start and _paragraph(paragraph_starts, found[0]) == _paragraph(paragraph_starts, quote.start)):
             yield MENTION_OUTSIDE_QUOTE.problem(f"the {role} mention lies outside the quote and is not an antecedent "
                           "earlier in the quote's paragraph", table, str(row["id"]), f"{role}_mention_start", str(start))
-    key = fold(mention)
+    key = _fold(mention)
     if entity not in accepted:
         return  # no such entity: the foreign-key rule reports it
     if key not in accepted[entity]:
@@ -345,6 +348,10 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
                       f"{entity[0]}.{entity[1]}", table, str(row["id"]), column, mention)
     else:
         used.add((entity[0], entity[1], key))
+
+
+# Mentions repeat from row to row: each is folded once (of the last 65,536).
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)
 
 
 def _paragraph(paragraph_starts: list[int], offset: int) -> int:

@@ -27,7 +27,7 @@ from painimmune.package.schemas import assertion_columns, enum, foreign_keys, li
 from painimmune.validation import cited_references, grounding, hierarchy, rubric_rules, statement_rules
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.raw import RawTable
-from painimmune.validation.rows import items
+from painimmune.validation.rows import items, rows
 
 _rule = declare("package", __name__)
 NOT_NORMALISED = _rule("not-normalised", "Tables are in normal form",
@@ -222,8 +222,8 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
     """A withdrawn row names a relationship table, and its id is in no table again."""
     if WITHDRAWN not in frames:
         return
-    live = {name: set(frames[name]["id"]) for name in package.relationship_tables}
-    for row, table in zip(frames[WITHDRAWN]["id"], frames[WITHDRAWN]["table"]):
+    live = {name: set(frames[name]["id"].tolist()) for name in package.relationship_tables}
+    for row, table in rows(frames[WITHDRAWN], ["id", "table"]):
         if table not in live:
             yield WITHDRAWN_ROW.problem(f"{table!r} is not a relationship table", WITHDRAWN, row, "table", table)
         elif any(row in ids for ids in live.values()):
@@ -237,13 +237,15 @@ def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[s
     for name, frame in relations.items():
         for column, resource, _ in foreign_keys(package.schema(name)):
             if resource in used:
-                used[resource].update(frame[column].dropna())
+                used[resource].update(frame[column].dropna().unique().tolist())
         found = statement_rules.ends(package, name, frame)
         for role in statement_rules.ROLES:
-            for table, examples in zip(found[f"{role}_table"], frame.get(f"{role}_examples", pd.Series(dtype=object))):
-                if table in used:
-                    used[table].update(items(examples))
-        used["sources"].update(ref for refs in frame["cited_refs"] for ref in items(refs))
+            if f"{role}_examples" in frame:
+                for table, examples in rows(pd.DataFrame({"table": found[f"{role}_table"], "examples": frame[f"{role}_examples"]}),
+                                            ["table", "examples"]):
+                    if table in used:
+                        used[table].update(items(examples))
+        used["sources"].update(ref for (refs,) in rows(frame, ["cited_refs"]) for ref in items(refs))
     return used
 
 

@@ -249,14 +249,8 @@ def _at_most(bound: float) -> ItemTest:
     return lambda v: ~(pd.to_numeric(v, errors="coerce") > bound)
 
 
-# The characters that both Python's str.isspace() and Arrow's utf8_trim_whitespace (which pandas'
-# str.strip uses) take for whitespace: a value that starts or ends with one is not stripped.
-SPACES = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-
-
 def _no_stray_whitespace(values: pd.Series) -> pd.Series:
-    """No leading or trailing whitespace, no doubled space, no line break (one search, no stripped copy)."""
-    return ~values.str.contains(f"^{SPACES}|{SPACES}$|  |\n", regex=True)
+    return (values == values.str.strip()) & ~values.str.contains(r"  |\n", regex=True)
 
 
 def _no_formula(values: pd.Series) -> pd.Series:
@@ -313,9 +307,32 @@ def _is_mojibake(value: str) -> bool:
     return False
 
 
-# Cells checked at a time: the tests' working copies (a slice's non-ASCII values normalised, its
+# Cells checked at a time: the tests' working copies (a slice's values stripped or normalised, its
 # list items) stay small whatever the size of the tables.
 CELLS_AT_A_TIME = 1 << 17
+# The checks that a plain value passes, whatever it is: printable ASCII (no control character, no
+# mojibake, NFC), no doubled space, not beginning with a space or a character a spreadsheet runs,
+# not ending with a space. Most values are plain, so these checks test only the others, found by
+# one search (:func:`_plain`); tests/test_reading.py checks the claim on random text.
+PASSED_BY_PLAIN: set[ItemTest] = {_no_stray_whitespace, _no_formula, _no_control_character, _not_mojibake, _is_nfc}
+
+
+def _plain(values: pd.Series) -> np.ndarray:
+    """Which of *values* are plain (see :data:`PASSED_BY_PLAIN`); a missing value is."""
+    other = (~_printable_ascii(values) | values.str.contains("  ", regex=False).fillna(False).to_numpy(dtype=bool)
+             | values.str[:1].isin([" ", *csvio.FORMULA_START]).to_numpy(dtype=bool) | values.str.endswith(" ").fillna(False).to_numpy(dtype=bool))
+    return ~other | values.isna().to_numpy()
+
+
+def _printable_ascii(values: pd.Series) -> np.ndarray:
+    """Which of *values* are printable ASCII only (U+0020 to U+007E): Arrow's kernel where the strings
+    are Arrow's, a regular expression otherwise."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pc.fill_null(pc.ascii_is_printable(pa.array(values.array)), False).to_numpy(zero_copy_only=False)
+    return ~values.str.contains("[^\x20-\x7e]", regex=True).fillna(True).to_numpy(dtype=bool)
 
 
 def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], list[Problem]]:
@@ -325,7 +342,7 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
     item failing every check), a slice at a time."""
     groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
     order: dict[tuple[str, str, str], int] = {}  # (table, column, check name) -> position among the column's checks
-    cells: dict[tuple[str, str], list[tuple[pd.Series, np.ndarray | None]]] = {}  # what each column's tests test
+    cells: dict[tuple[str, str], list[_Segment]] = {}  # what each column's tests test
     empty_items: dict[tuple[str, str], np.ndarray] = {}
     for name, frame in frames.items():
         for field in package.schema(name)["fields"]:
@@ -333,10 +350,10 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
             if column not in frame:
                 continue
             if field.get("type") == "list":
-                cells[(name, column)] = list(_items(frame[column], list_delimiter(field)))
+                cells[(name, column)] = [_Segment(items, positions) for items, positions in _items(frame[column], list_delimiter(field))]
                 empty_items[(name, column)] = _with_empty_item(frame[column], list_delimiter(field))
             else:
-                cells[(name, column)] = [(frame[column], None)]
+                cells[(name, column)] = [_Segment(frame[column], None)]
             for position, (check, test) in enumerate(cell_checks(field)):
                 groups.setdefault((check, test), []).append((name, column))
                 order[(name, column, check)] = position
@@ -357,16 +374,31 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
     return found
 
 
-def _failing_cells(test: ItemTest, columns: list[list[tuple[pd.Series, np.ndarray | None]]]) -> list[np.ndarray]:
-    """For each column, the positions of its values that fail *test*. A column is given as the
-    segments of what is tested: its values (positions None), or the items of its list values with
-    the position of the value each item is an item of."""
-    segments = [(number, values, positions) for number, parts in enumerate(columns) for values, positions in parts]
+class _Segment:
+    """Values that tests test: a column's values (*positions* None), or the items of its list values
+    with the position of the value each is an item of; and which of them are plain."""
+
+    def __init__(self, values: pd.Series, positions: np.ndarray | None) -> None:
+        self.values = values
+        self.owners = positions if positions is not None else np.arange(len(values))
+        plain = np.concatenate([_plain(values.iloc[start:start + CELLS_AT_A_TIME])
+                                for start in range(0, len(values), CELLS_AT_A_TIME)] or [np.empty(0, dtype=bool)])
+        other = np.flatnonzero(~plain)
+        self.not_plain = (values.iloc[other], self.owners[other])
+
+    def tested(self, test: ItemTest) -> tuple[pd.Series, np.ndarray]:
+        """The values *test* must test, and the position in the column of the value each is (or is an item of)."""
+        return self.not_plain if test in PASSED_BY_PLAIN else (self.values, self.owners)
+
+
+def _failing_cells(test: ItemTest, columns: list[list[_Segment]]) -> list[np.ndarray]:
+    """For each column (the segments of what is tested), the positions of its values that fail *test*."""
+    tested = [(number, *segment.tested(test)) for number, segments in enumerate(columns) for segment in segments]
     failing = [np.empty(0, dtype=np.int64) for _ in columns]
-    bounds = np.cumsum([0, *(len(values) for _, values, _ in segments)])
+    bounds = np.cumsum([0, *(len(values) for _, values, _ in tested)])
     if not bounds[-1]:
         return failing
-    everything = pd.concat([values for _, values, _ in segments], ignore_index=True)
+    everything = pd.concat([values for _, values, _ in tested], ignore_index=True)
     found = []
     for start in range(0, len(everything), CELLS_AT_A_TIME):
         values = everything.iloc[start:start + CELLS_AT_A_TIME]
@@ -375,9 +407,8 @@ def _failing_cells(test: ItemTest, columns: list[list[tuple[pd.Series, np.ndarra
     positions = np.concatenate(found)
     segment_of = np.searchsorted(bounds, positions, side="right") - 1
     for segment in np.unique(segment_of):
-        number, _, item_values = segments[segment]
-        local = positions[segment_of == segment] - bounds[segment]
-        failing[number] = np.union1d(failing[number], local if item_values is None else item_values[local])
+        number, _, owners = tested[segment]
+        failing[number] = np.union1d(failing[number], owners[positions[segment_of == segment] - bounds[segment]])
     return failing
 
 

@@ -63,17 +63,16 @@ def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, set[str]],
           classes: dict[str, dict[str, bool]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
-    empty = pd.Series(None, index=frame.index, dtype=object)
-    columns = {f"{role}_examples": frame[f"{role}_examples"] if f"{role}_examples" in frame else empty for role in ROLES}
-    context = frame["disease_context_qualifier"] if "disease_context_qualifier" in frame else empty
-    values = pd.DataFrame({"id": frame["id"], **columns, "context": context, **{column: found[column] for column in found}})
-    for key, subject_examples, object_examples, disease, *ends_of_row in rows(values, list(values.columns)):
-        row = dict(zip(found.columns, ends_of_row))
-        for role, cell in zip(ROLES, (subject_examples, object_examples)):
-            column = f"{role}_examples"
-            examples, end_table, end = items(cell), row[f"{role}_table"], row[role]
+    missing = pd.Series(None, index=frame.index, dtype=object)
+    values = pd.DataFrame({"id": frame["id"], **{role: found[role] for role in ROLES}, **{f"{role}_table": found[f"{role}_table"] for role in ROLES},
+                           **{f"{role}_examples": frame.get(f"{role}_examples", missing) for role in ROLES},
+                           "context": frame.get("disease_context_qualifier", missing)})
+    for key, subject, object_, subject_table, object_table, subject_examples, object_examples, disease in rows(values, list(values.columns)):
+        for role, cell, end_table, end in (("subject", subject_examples, subject_table, subject), ("object", object_examples, object_table, object_)):
+            examples = items(cell)
             if not examples or not isinstance(end_table, str):
                 continue
+            column = f"{role}_examples"
             for example in examples:
                 if example not in ids.get(end_table, set()) or example == end:
                     yield EXAMPLE_UNKNOWN.problem(f"{example!r} is not another entity of {end_table}, the table of the row's {role}",
@@ -81,6 +80,6 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, 
             if not classes.get(end_table, {}).get(end, False):
                 yield EXAMPLE_OF_AN_INSTANCE.problem(f"{end_table}.{end} is not a class (is_class is not true), so it has no examples",
                                                      table, key, column, "|".join(examples))
-        if isinstance(disease, str) and disease in (row["subject"], row["object"]):
+        if isinstance(disease, str) and disease in (subject, object_):
             yield CONTEXT_IS_AN_END.problem("the disease context is one of the row's own ends; leave it empty", table, key,
                                             "disease_context_qualifier", disease)
