@@ -222,11 +222,16 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
     """A withdrawn row names a relationship table, and its id is in no table again."""
     if WITHDRAWN not in frames:
         return
-    live = {name: set(frames[name]["id"].tolist()) for name in package.relationship_tables}
-    for row, table in rows(frames[WITHDRAWN], ["id", "table"]):
-        if table not in live:
+    withdrawn = frames[WITHDRAWN]
+    reused: set[str] = set()  # the withdrawn ids in use (found by isin: no Python set of every id)
+    for name in package.relationship_tables:
+        ids = frames[name]["id"]
+        reused.update(ids[ids.isin(withdrawn["id"].dropna())].tolist())
+    relationship_tables = set(package.relationship_tables)
+    for row, table in rows(withdrawn, ["id", "table"]):
+        if table not in relationship_tables:
             yield WITHDRAWN_ROW.problem(f"{table!r} is not a relationship table", WITHDRAWN, row, "table", table)
-        elif any(row in ids for ids in live.values()):
+        elif row in reused:
             yield WITHDRAWN_ROW.problem("a withdrawn id is in use again; ids are never reused", WITHDRAWN, row, "id", row)
 
 

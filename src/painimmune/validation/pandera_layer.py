@@ -27,6 +27,7 @@ import pandera.pandas as pa
 from painimmune.loader import row_key
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.reading import release_unused
 from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
@@ -88,6 +89,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
     cell checks, then the foreign keys across tables. A table's problems come column by column (the
     column's own checks in order), then those of its rows as a whole."""
     cells = _cell_problems(package, frames)
+    release_unused()  # the working copies of the cell checks
     problems: list[Problem] = []
     for name, frame in frames.items():
         table_schema = package.schema(name)
@@ -309,7 +311,7 @@ def _is_mojibake(value: str) -> bool:
 
 # Cells checked at a time: the tests' working copies (a slice's values stripped or normalised, its
 # list items) stay small whatever the size of the tables.
-CELLS_AT_A_TIME = 1 << 17
+CELLS_AT_A_TIME = 1 << 16
 # The checks that a plain value passes, whatever it is: printable ASCII (no control character, no
 # mojibake, NFC), no doubled space, not beginning with a space or a character a spreadsheet runs,
 # not ending with a space. Most values are plain, so these checks test only the others, found by
@@ -376,40 +378,54 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
 
 class _Segment:
     """Values that tests test: a column's values (*positions* None), or the items of its list values
-    with the position of the value each is an item of; and which of them are plain."""
+    with the position of the value each is an item of; and which of them are not plain."""
 
     def __init__(self, values: pd.Series, positions: np.ndarray | None) -> None:
         self.values = values
-        self.owners = positions if positions is not None else np.arange(len(values))
-        plain = np.concatenate([_plain(values.iloc[start:start + CELLS_AT_A_TIME])
-                                for start in range(0, len(values), CELLS_AT_A_TIME)] or [np.empty(0, dtype=bool)])
-        other = np.flatnonzero(~plain)
-        self.not_plain = (values.iloc[other], self.owners[other])
+        self.positions = positions
+        self.not_plain = np.concatenate([np.flatnonzero(~_plain(values.iloc[start:start + CELLS_AT_A_TIME])) + start
+                                         for start in range(0, len(values), CELLS_AT_A_TIME)] or [np.empty(0, dtype=np.int64)])
 
-    def tested(self, test: ItemTest) -> tuple[pd.Series, np.ndarray]:
-        """The values *test* must test, and the position in the column of the value each is (or is an item of)."""
-        return self.not_plain if test in PASSED_BY_PLAIN else (self.values, self.owners)
+    def slices(self, test: ItemTest) -> Iterator[tuple[pd.Series, np.ndarray]]:
+        """The values *test* must test, a slice at a time, each with the position in the column of the
+        value each is (or is an item of)."""
+        which = self.not_plain if test in PASSED_BY_PLAIN else None
+        for start in range(0, len(self.values) if which is None else len(which), CELLS_AT_A_TIME):
+            if which is None:
+                part, chosen = self.values.iloc[start:start + CELLS_AT_A_TIME], np.arange(start, min(start + CELLS_AT_A_TIME, len(self.values)))
+            else:
+                chosen = which[start:start + CELLS_AT_A_TIME]
+                part = self.values.iloc[chosen]
+            yield part, chosen if self.positions is None else self.positions[chosen]
 
 
 def _failing_cells(test: ItemTest, columns: list[list[_Segment]]) -> list[np.ndarray]:
-    """For each column (the segments of what is tested), the positions of its values that fail *test*."""
-    tested = [(number, *segment.tested(test)) for number, segments in enumerate(columns) for segment in segments]
-    failing = [np.empty(0, dtype=np.int64) for _ in columns]
-    bounds = np.cumsum([0, *(len(values) for _, values, _ in tested)])
-    if not bounds[-1]:
-        return failing
-    everything = pd.concat([values for _, values, _ in tested], ignore_index=True)
-    found = []
-    for start in range(0, len(everything), CELLS_AT_A_TIME):
-        values = everything.iloc[start:start + CELLS_AT_A_TIME]
+    """For each column (the segments of what is tested), the positions of its values that fail *test*.
+    Small slices of values are tested together, up to :data:`CELLS_AT_A_TIME` at once."""
+    failing: list[list[np.ndarray]] = [[] for _ in columns]
+    batch: list[tuple[int, pd.Series, np.ndarray]] = []  # (column, values, the position in the column of each)
+
+    def run() -> None:
+        values = pd.concat([part for _, part, _ in batch], ignore_index=True) if len(batch) > 1 else batch[0][1]
         ok = test(values).fillna(False).to_numpy(dtype=bool) | values.isna().to_numpy()
-        found.append(np.flatnonzero(~ok) + start)
-    positions = np.concatenate(found)
-    segment_of = np.searchsorted(bounds, positions, side="right") - 1
-    for segment in np.unique(segment_of):
-        number, _, owners = tested[segment]
-        failing[number] = np.union1d(failing[number], owners[positions[segment_of == segment] - bounds[segment]])
-    return failing
+        offset = 0
+        for number, part, owners in batch:
+            failing[number].append(owners[~ok[offset:offset + len(part)]])
+            offset += len(part)
+        batch.clear()
+
+    size = 0
+    for number, segments in enumerate(columns):
+        for segment in segments:
+            for part, owners in segment.slices(test):
+                if batch and size + len(part) > CELLS_AT_A_TIME:
+                    run()
+                    size = 0
+                batch.append((number, part, owners))
+                size += len(part)
+    if batch:
+        run()
+    return [np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64) for found in failing]
 
 
 def _items(values: pd.Series, delimiter: str) -> Iterator[tuple[pd.Series, np.ndarray]]:

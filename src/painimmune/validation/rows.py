@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 
 
 def rows(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
