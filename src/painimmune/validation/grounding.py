@@ -192,14 +192,14 @@ class _Spans:
 
 def _integer(value: object) -> int | None:
     """An offset written as text, or None where it is missing or not a number (the type rule reports those)."""
+    if isinstance(value, str):  # (the tables are read as text)
+        try:
+            return int(value)
+        except ValueError:
+            return None
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)  # (a loaded table holds numbers)
-    if not isinstance(value, str):
-        return None  # missing (None, NaN or NA: the tables are read as text)
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    return None  # missing (None, NaN or NA)
 
 
 class _Pinner:
@@ -285,40 +285,40 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
             yield _unpinned(pinned, table, row["id"], row["quote"], row["quote_start"])
             continue
         source = str(row["source_id"])
+        quoted = texts[source][pinned.start:pinned.end]
         for role in ROLES:
             end = (end_of[f"{role}_table"], end_of[f"{role}_"])
-            yield from _mention(table, row, role, end, texts[source], pinned, paragraph_starts[source], accepted, used)
-            yield from _example_mentions(table, row, role, end[0], texts[source][pinned.start:pinned.end], accepted, used)
+            yield from _mention(table, row, role, end, texts[source], pinned, quoted, paragraph_starts[source], accepted, used)
+            examples, mentions = items(row.get(f"{role}_examples")), items(row.get(f"{role}_example_mentions"))
+            if examples or mentions:
+                yield from _example_mentions(table, str(row["id"]), role, examples, mentions, end[0], quoted, accepted, used)
 
 
 # The columns of a row's named examples of one end: the entities and the words of the quote that name them.
 EXAMPLE_PARTS = ("examples", "example_mentions")
 
 
-def _example_mentions(table: str, row: dict[str, object], role: str, end_table: object, quoted: str,
+def _example_mentions(table: str, row: str, role: str, examples: list[str], mentions: list[str], end_table: object, quoted: str,
                       accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
-    """Each named example of the *role* end has its mention, inside the quote, naming it."""
-    examples, mentions = items(row.get(f"{role}_examples")), items(row.get(f"{role}_example_mentions"))
+    """Each named example of the *role* end of *row* has its mention, inside the quote, naming it."""
     column = f"{role}_example_mentions"
-    if not (examples or mentions):
-        return
     if len(examples) != len(mentions):
         yield EXAMPLE_MENTION.problem(f"{len(examples)} {role} example(s) and {len(mentions)} mention(s): give each example the "
-                                      "words of the quote that name it, in the same order", table, str(row["id"]), column,
+                                      "words of the quote that name it, in the same order", table, row, column,
                                       "|".join(mentions))
         return
     for example, mention in zip(examples, mentions):
         if mention not in quoted and not starts(mention, quoted):
             yield EXAMPLE_MENTION.problem(f"the mention of the {role} example {example!r} does not occur inside the quote", table,
-                                          str(row["id"]), column, mention)
+                                          row, column, mention)
         elif (str(end_table), example) in accepted and _fold(mention) not in accepted[(str(end_table), example)]:
             yield EXAMPLE_MENTION.problem(f"{mention!r} is not the name, a synonym or an accepted mention of {end_table}.{example}",
-                                          table, str(row["id"]), column, mention)
+                                          table, row, column, mention)
         else:
             used.add((str(end_table), example, _fold(mention)))
 
 
-def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned,
+def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned, quoted: str,
              paragraph_starts: list[int], accepted: dict[tuple[str, str], set[str]],
              used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     mention, start = row[f"{role}_mention"], _integer(row[f"{role}_mention_start"])
@@ -326,12 +326,12 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
     if not isinstance(mention, str):
         return  # missing: the required rule reports it
     if start is None:
-        if mention not in text[quote.start:quote.end] and not starts(mention, text[quote.start:quote.end]):
+        if mention not in quoted and not starts(mention, quoted):
             yield MENTION_NOT_FOUND.problem(f"the {role} mention does not occur inside the quote; for an antecedent "
                           f"outside it, give {role}_mention_start", table, str(row["id"]), column, mention)
             return
     else:
-        found = span(mention, text, start)
+        found = _span(mention, text, start)
         if found is None:
             yield MENTION_NOT_FOUND.problem(f"the {role} mention does not begin at {role}_mention_start {start}",
                           table, str(row["id"]), f"{role}_mention_start", str(start))
@@ -350,8 +350,10 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
         used.add((entity[0], entity[1], key))
 
 
-# Mentions repeat from row to row: each is folded once (of the last 65,536).
+# Mentions repeat from row to row, at the same places: each is folded, and found at its place, once
+# (of the last 65,536).
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_span = functools.lru_cache(maxsize=1 << 16)(span)
 
 
 def _paragraph(paragraph_starts: list[int], offset: int) -> int:
