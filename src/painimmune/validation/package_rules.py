@@ -27,7 +27,7 @@ from painimmune.package.schemas import assertion_columns, enum, foreign_keys, li
 from painimmune.validation import cited_references, grounding, hierarchy, rubric_rules, statement_rules
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.raw import RawTable
-from painimmune.validation.rows import items, rows
+from painimmune.validation.rows import isin, items, rows
 
 _rule = declare("package", __name__)
 NOT_NORMALISED = _rule("not-normalised", "Tables are in normal form",
@@ -226,7 +226,7 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
     reused: set[str] = set()  # the withdrawn ids in use (found by isin: no Python set of every id)
     for name in package.relationship_tables:
         ids = frames[name]["id"]
-        reused.update(ids[ids.isin(withdrawn["id"].dropna())].tolist())
+        reused.update(ids[isin(ids, withdrawn["id"])].tolist())
     relationship_tables = set(package.relationship_tables)
     for row, table in rows(withdrawn, ["id", "table"]):
         if table not in relationship_tables:

@@ -31,6 +31,7 @@ from painimmune.package.reading import release_unused
 from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
+from painimmune.validation.rows import isin
 
 _rule = declare("pandera", __name__)
 UNREADABLE = _rule("unreadable", "The table can be read",
@@ -558,7 +559,7 @@ def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame])
                                         f"{ref_column!r}, which {resource} does not have", name, None, column))
                 continue
             values = frame[column]
-            dangling = values.notna() & ~values.isin(set(frames[resource][ref_column].dropna()))
+            dangling = values.notna() & ~isin(values, frames[resource][ref_column])
             for index in frame.index[dangling]:
                 problems.append(FOREIGN_KEY.problem(f"no row with {ref_column} {values[index]!r} in {resource}",
                                         name, row_key(frame, index, key), column, str(values[index])))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 CHUNK_ROWS = 20_000
@@ -33,3 +34,18 @@ def items(value: object, delimiter: str = "|") -> list[str]:
     if isinstance(value, str):
         return value.split(delimiter)
     return []
+
+
+def isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """Which of *values* are among the present values of *allowed* (``values.isin(allowed)``), by Arrow's
+    hash lookup where both are Arrow strings: pandas reads *allowed* a value at a time there."""
+    allowed = allowed.dropna()
+    if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(allowed.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        value_set = pa.array(allowed.array)
+        if isinstance(value_set, pa.ChunkedArray):
+            value_set = value_set.combine_chunks()
+        return pc.fill_null(pc.is_in(pa.array(values.array), value_set=value_set), False).to_numpy(zero_copy_only=False)
+    return values.isin(allowed).to_numpy(dtype=bool)
