@@ -313,6 +313,9 @@ def _is_mojibake(value: str) -> bool:
 # Cells checked at a time: the tests' working copies (a slice's values stripped or normalised, its
 # list items) stay small whatever the size of the tables.
 CELLS_AT_A_TIME = 1 << 16
+# Cells of the columns checked together (what is kept of them while they are checked: their list
+# items, which of them are plain, stays small whatever the size of the tables).
+CELLS_AT_ONCE = 1 << 21
 # The checks that a plain value passes, whatever it is: printable ASCII (no control character, no
 # mojibake, NFC), no doubled space, not beginning with a space or a character a spreadsheet runs,
 # not ending with a space. Most values are plain, so these checks test only the others, found by
@@ -340,32 +343,22 @@ def _printable_ascii(values: pd.Series) -> np.ndarray:
 
 def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], list[Problem]]:
     """The problems of the checks of one cell (:func:`cell_checks`) in every table, by (table, column);
-    those of a column in the order of its checks, then of its rows. Each test runs once over the
-    cells of all the columns it applies to (list values split into their items once, an empty
-    item failing every check), a slice at a time."""
-    groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
-    order: dict[tuple[str, str, str], int] = {}  # (table, column, check name) -> position among the column's checks
-    cells: dict[tuple[str, str], list[_Segment]] = {}  # what each column's tests test
-    empty_items: dict[tuple[str, str], np.ndarray] = {}
-    for name, frame in frames.items():
-        for field in package.schema(name)["fields"]:
-            column = field["name"]
-            if column not in frame:
-                continue
-            if field.get("type") == "list":
-                cells[(name, column)] = [_Segment(items, positions) for items, positions in _items(frame[column], list_delimiter(field))]
-                empty_items[(name, column)] = _with_empty_item(frame[column], list_delimiter(field))
-            else:
-                cells[(name, column)] = [_Segment(frame[column], None)]
-            for position, (check, test) in enumerate(cell_checks(field)):
-                groups.setdefault((check, test), []).append((name, column))
-                order[(name, column, check)] = position
+    those of a column in the order of its checks, then of its rows. Columns are taken together up
+    to :data:`CELLS_AT_ONCE` cells (all the columns of small tables at once, a few of a large
+    table): each test runs once over the cells of the columns it applies to (list values split
+    into their items once, an empty item failing every check), a slice at a time."""
+    columns = [(name, field) for name, frame in frames.items() for field in package.schema(name)["fields"] if field["name"] in frame]
     failed: dict[tuple[str, str, str], np.ndarray] = {}
-    for (check, test), columns in groups.items():
-        for (name, column), rows in zip(columns, _failing_cells(test, [cells[place] for place in columns])):
-            rows = np.union1d(rows, empty_items.get((name, column), rows))
-            if len(rows):
-                failed[(name, column, check)] = rows
+    order: dict[tuple[str, str, str], int] = {}  # (table, column, check name) -> position among the column's checks
+    batch: list[tuple[str, Field]] = []
+    size = 0
+    for name, field in [*columns, ("", {})]:
+        if batch and (not field or size + len(frames[name]) > CELLS_AT_ONCE):
+            failed.update(_failed_checks(frames, batch, order))
+            batch, size = [], 0
+        if field:
+            batch.append((name, field))
+            size += len(frames[name])
     found: dict[tuple[str, str], list[Problem]] = {}
     for (name, column, check), rows in sorted(failed.items(), key=lambda item: order[item[0]]):
         frame = frames[name]
@@ -375,6 +368,32 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
             _problem({"check": check, "column": column, "failure_case": value, "index": index}, frame, name, key)
             for index, value in zip(values.index, values.tolist()))
     return found
+
+
+def _failed_checks(frames: dict[str, pd.DataFrame], columns: list[tuple[str, Field]],
+                   order: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], np.ndarray]:
+    """The rows failing each check of each of *columns* (table, field), by (table, column, check
+    name); the position of each check among its column's checks goes into *order*."""
+    groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
+    cells: dict[tuple[str, str], list[_Segment]] = {}  # what each column's tests test
+    empty_items: dict[tuple[str, str], np.ndarray] = {}
+    for name, field in columns:
+        column = field["name"]
+        if field.get("type") == "list":
+            cells[(name, column)] = [_Segment(items, positions) for items, positions in _items(frames[name][column], list_delimiter(field))]
+            empty_items[(name, column)] = _with_empty_item(frames[name][column], list_delimiter(field))
+        else:
+            cells[(name, column)] = [_Segment(frames[name][column], None)]
+        for position, (check, test) in enumerate(cell_checks(field)):
+            groups.setdefault((check, test), []).append((name, column))
+            order[(name, column, check)] = position
+    failed: dict[tuple[str, str, str], np.ndarray] = {}
+    for (check, test), places in groups.items():
+        for (name, column), rows in zip(places, _failing_cells(test, [cells[place] for place in places])):
+            rows = np.union1d(rows, empty_items.get((name, column), rows))
+            if len(rows):
+                failed[(name, column, check)] = rows
+    return failed
 
 
 class _Segment:
