@@ -37,7 +37,7 @@ def test_a_table_in_the_dialect_is_read_by_arrow_as_the_csv_module_reads_it(rows
     header = [f"c{i}" for i in range(len(rows[0]) if rows else 2)]
     data = csvio.format_rows(header, rows)
     table = reading.read_text(data, "table")
-    assert reading._read_in_dialect(data, []) is not None  # the fast path was taken
+    assert reading._read_in_dialect(io.BytesIO(data), [], None) is not None  # the fast path was taken
     assert table.formatted and table.header == header and cells(table) == rows and table.rows == len(rows)
     slow = reading._read_with_csv(data, "table", [])
     assert slow.formatted and cells(slow) == rows
@@ -80,6 +80,28 @@ def test_sort_order_is_python_s_in_both_readings(keys: list[tuple[str, str]]) ->
     in_order = all([*keys[i - 1]] <= [*keys[i]] for i in range(1, len(keys)))
     assert reading.read_text(data, "table", ["k1", "k2"]).in_order == in_order
     assert reading._read_with_csv(data, "table", ["k1", "k2"]).in_order == in_order
+
+
+def test_a_file_is_read_and_hashed_in_one_pass(tmp_path) -> None:
+    """read_file gives what read_text gives for the file's bytes, with the file's digest and size,
+    in the dialect and out of it (a row out of place, a CR, a parse error)."""
+    import hashlib
+
+    rows = [[f"r{i}", "a,b" if i % 2 else "", 'x "y"\nz'] for i in range(30)]
+    data = csvio.format_rows(["id", "x", "y"], rows)
+    for content in (data, data.replace(b"\n", b"\r\n", 1), data + b'r99,"open\n', b"id,x\n"):
+        path = tmp_path / "t.csv"
+        path.write_bytes(content)
+        table = reading.read_file(path, "t", ["id"], "sha256")
+        assert table.digest == hashlib.sha256(content).hexdigest() and table.size == len(content)
+        if table.error is None:
+            expected = reading.read_text(content, "t", ["id"])
+            pd.testing.assert_frame_equal(table.frame, expected.frame)
+            assert (table.formatted, table.in_order, table.faults, table.rows) == (expected.formatted, expected.in_order, expected.faults,
+                                                                                 expected.rows)
+        else:
+            with pytest.raises(DataError):
+                reading.read_text(content, "t", ["id"])
 
 
 def test_strict_reading_refuses_what_decoding_refuses_first() -> None:

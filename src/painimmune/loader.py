@@ -8,13 +8,14 @@ cast, so nothing is silently turned into a missing value.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from painimmune.errors import DataError, IntegrityError
-from painimmune.package import csvio, reading, schemas
+from painimmune.package import csvio, files, reading, schemas
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.integrity import file_hash
+from painimmune.package.integrity import file_hash, parse_hash
 from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
 
 _BOOLEANS = {"true": True, "false": False}
@@ -90,11 +91,8 @@ def _load(package: DataPackage, name: str, verify: bool) -> pd.DataFrame:
     cached = _CACHE.get(path)
     if stamp is not None and cached is not None and cached[0] == stamp:
         return _copy(cached[1])
-    data = csvio.read_bytes(path, name)
-    if verify:
-        verify_hash(package, name, data)
-        package.verify_file(package.resource(name)["schema"], package.schema_bytes(name))
-    frame = typed_frame(name, read_text_frame(name, data, table_schema), table_schema)
+    with files.open_file(path, "table", name) as handle:
+        frame = typed_frame(name, _verified_text_frame(package, name, handle, verify), table_schema)
     if verify and stamp is not None:  # only verified data is served from the cache, to any caller
         _CACHE[path] = (stamp, frame)
         return _copy(frame)
@@ -123,6 +121,59 @@ def _copy(frame: pd.DataFrame) -> pd.DataFrame:
         if copied[column].dtype == object:
             copied[column] = [list(cell) for cell in copied[column]]
     return copied
+
+
+def _verified_text_frame(package: DataPackage, name: str, handle: BinaryIO, verify: bool) -> pd.DataFrame:
+    """Table *name* (its file open as *handle*) as a frame of strings, read in bounded memory
+    (:mod:`painimmune.package.reading`); with *verify*, the bytes parsed are the bytes whose hash
+    is checked against ``datapackage.json``, and the Table Schema's hash is checked too. Faults are
+    reported in the order of a check of the hashes before the parse: the table's hash, the schema's,
+    then the file's contents.
+
+    Raises:
+        IntegrityError: see :func:`verify_hash`; or the Table Schema changed after the build.
+        DataError: see :func:`read_text_frame`.
+    """
+    algorithm = _recorded_algorithm(package, name) if verify else None
+    schema = package.resource(name)["schema"]
+    try:
+        table = reading.read_file_strict(handle, name, algorithm)
+    except DataError:
+        if algorithm is not None:
+            _check_digest(package, name, algorithm, reading.file_digest(handle, algorithm))
+            package.verify_file(schema, package.schema_bytes(name))
+        raise
+    if algorithm is not None:
+        _check_digest(package, name, algorithm, table.digest or "")
+        package.verify_file(schema, package.schema_bytes(name))
+    return _complete(name, table, package.schema(name))
+
+
+def _recorded_algorithm(package: DataPackage, name: str) -> str:
+    """The algorithm of the hash ``datapackage.json`` records for table *name*.
+
+    Raises:
+        IntegrityError: no hash is recorded, or it is not a well-formed hash.
+    """
+    recorded = package.resource(name).get("hash")
+    where = f"{name}: {package.resource(name)['path']}"
+    if not isinstance(recorded, str) or not recorded:
+        raise IntegrityError(f"{where}: datapackage.json records no hash, so the file cannot be verified; {_UNVERIFIED}")
+    try:
+        return parse_hash(recorded)[0]
+    except DataError as exc:
+        raise IntegrityError(f"{where}: {exc} in datapackage.json; {_UNVERIFIED}") from exc
+
+
+def _check_digest(package: DataPackage, name: str, algorithm: str, found: str) -> None:
+    """Raise :class:`IntegrityError` unless *found* is the digest recorded for table *name*."""
+    digest = parse_hash(str(package.resource(name)["hash"]))[1]
+    if found != digest:
+        where = f"{name}: {package.resource(name)['path']}"
+        raise IntegrityError(
+            f"{where}: the file does not match the {algorithm} hash in datapackage.json (recorded {digest[:12]}..., "
+            f"found {found[:12]}...): it changed after the package was built; {_UNVERIFIED}"
+        )
 
 
 def verify_hash(package: DataPackage, name: str, data: bytes) -> None:
@@ -158,7 +209,11 @@ def read_text_frame(name: str, data: bytes, table_schema: Schema) -> pd.DataFram
         DataError: the bytes are not strict UTF-8 text with LF line ends, the CSV is malformed, its
             header differs from the schema's columns, or a row has the wrong number of cells.
     """
-    table = reading.read_strict(data, name)
+    return _complete(name, reading.read_strict(data, name), table_schema)
+
+
+def _complete(name: str, table: reading.TableText, table_schema: Schema) -> pd.DataFrame:
+    """The frame of *table*, refused unless its header is the schema's and every row is complete."""
     refuse_header(name, table.header, table_schema)
     if table.ragged:
         position, row = table.ragged[0]
@@ -211,6 +266,9 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
     column = field["name"]
     values = frame[column]
     kind = field.get("type", "string")
+    allowed = enum(field)
+    if kind not in ("integer", "boolean", "list") and allowed is None:
+        return values  # text: as read
     present = values.notna()
 
     def fail(mask: pd.Series, expected: str) -> None:
@@ -221,7 +279,7 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         bad = present & ~values.str.fullmatch(csvio.TEXT_SYNTAX["integer"]).fillna(False).astype(bool)
         if bad.any():
             fail(bad, "an integer")
-        return pd.to_numeric(values).astype("Int64")
+        return values.astype("Int64")
     if kind == "boolean":
         bad = present & ~values.isin(list(_BOOLEANS))
         if bad.any():
@@ -229,11 +287,9 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         return values.map(_BOOLEANS).astype("boolean")
     if kind == "list":
         delimiter = list_delimiter(field)
-        return values.map(lambda cell: cell.split(delimiter) if isinstance(cell, str) else [])
-    allowed = enum(field)
-    if allowed is not None:
-        bad = present & ~values.isin(allowed)
-        if bad.any():
-            fail(bad, f"one of {allowed}")
-        return pd.Series(pd.Categorical(values, categories=allowed), index=frame.index, name=column)
-    return values
+        return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
+                         name=column, dtype=object)
+    bad = present & ~values.isin(allowed)
+    if bad.any():
+        fail(bad, f"one of {allowed}")
+    return values.astype(pd.CategoricalDtype(allowed))

@@ -31,26 +31,30 @@ why :data:`painimmune.package.files.TABLES_LIMIT` bounds their sum.
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from painimmune.errors import DataError
-from painimmune.package import csvio
+from painimmune.package import csvio, files
 
 # pandas' default string dtype: Arrow-backed where pyarrow is installed, Python strings otherwise.
 # Missing cells are NaN, as in every frame pandas reads.
 TEXT = pd.StringDtype(na_value=np.nan)
 BATCH_ROWS = 10_000  # rows parsed, checked or written back at a time
 BLOCK_BYTES = 1 << 20  # bytes decoded at a time (cut after a line feed)
-# Bytes Arrow parses at a time, on one thread: larger blocks and no worker threads leave fewer,
-# larger buffers, and less memory held by the allocator once the reading is done (measured).
-ARROW_BLOCK_BYTES = 1 << 24
+# Bytes Arrow parses at a time, on one thread: about an eighth of the file, from 1 to 16 MiB. A
+# small file is parsed in little working memory, a large one in fewer, larger buffers, which leaves
+# less memory held by the allocator once it is read (measured, benchmarks/results.md).
+ARROW_BLOCK_BYTES = (1 << 20, 1 << 24)
 UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
 
 
@@ -73,6 +77,8 @@ class TableText:
         in_order: whether the rows are sorted by the key columns asked for, compared as Python compares
             strings (None when none was asked for, or one is not in the header, or a row is too short
             to hold it).
+        digest: the hex digest of the file's bytes by the hash algorithm asked for (None when none was).
+        error: why the file could not be parsed, if it could not (reading for validation).
     """
 
     size: int
@@ -84,28 +90,81 @@ class TableText:
     undecoded: dict[int, list[str]] = field(default_factory=dict)
     formatted: bool | None = None
     in_order: bool | None = None
+    digest: str | None = None
+    error: DataError | None = None
+
+
+def read_file(path: Path, where: str, key: list[str] | None = None, algorithm: str | None = None) -> TableText:
+    """Read the table file at *path*, keeping every fault of the file (for validation): whether its
+    rows are sorted by the columns *key*, and its digest by the hash *algorithm* (``sha256``...).
+    A file in the package's dialect is read a block at a time, never whole; any other file is read
+    whole, then parsed a batch of rows at a time. If it is not well-formed CSV, :attr:`TableText.error`
+    says why.
+
+    Raises:
+        DataError: the file is missing, is not a regular file or is over the size limit for tables.
+    """
+    with files.open_file(path, "table", where) as handle:
+        table = _read_in_dialect(handle, key or [], algorithm)
+        if table is not None:
+            return table
+        handle.seek(0)
+        data = handle.read()
+    try:
+        table = _read_with_csv(data, where, key or [])
+    except DataError as exc:
+        table = TableText(size=len(data), error=exc)
+    table.digest = hashlib.new(algorithm, data).hexdigest() if algorithm else None
+    return table
+
+
+def read_file_strict(handle: BinaryIO, where: str, algorithm: str | None = None) -> TableText:
+    """Read the table file open as *handle* (:func:`painimmune.package.files.open_file`), refusing
+    any fault of the file, as :func:`painimmune.package.csvio.decode` and
+    :func:`painimmune.package.csvio.parse` refuse them (for loading: the first fault is the error),
+    with its digest by the hash *algorithm*.
+
+    Raises:
+        DataError: the file cannot be read, is over the size limit, is not UTF-8, has a BOM or a
+            carriage return, or is not well-formed CSV.
+    """
+    table = _read_in_dialect(handle, [], algorithm)
+    if table is not None:
+        return table
+    handle.seek(0)
+    data = handle.read()
+    table = read_strict(data, where)
+    table.digest = hashlib.new(algorithm, data).hexdigest() if algorithm else None
+    return table
+
+
+def file_digest(handle: BinaryIO, algorithm: str) -> str:
+    """The hex digest of the whole file open as *handle* by the hash *algorithm*, read a block at a time."""
+    handle.seek(0)
+    digest = hashlib.new(algorithm)
+    for block in iter(lambda: handle.read(BLOCK_BYTES), b""):
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def read_text(data: bytes, where: str, key: list[str] | None = None) -> TableText:
-    """Read the table whose file holds *data*, keeping every fault of the file (for validation),
-    and whether its rows are sorted by the columns *key*.
+    """Read the table whose file holds *data* (as :func:`read_file` reads a file, its parse errors
+    raised).
 
     Raises:
         DataError: the file is not well-formed CSV (e.g. a quoted cell never closed); the message
             names *where* and the line.
     """
-    return _read_in_dialect(data, key or []) or _read_with_csv(data, where, key or [])
+    return _read_in_dialect(io.BytesIO(data), key or [], None) or _read_with_csv(data, where, key or [])
 
 
 def read_strict(data: bytes, where: str) -> TableText:
-    """Read the table whose file holds *data*, refusing any fault of the file, as
-    :func:`painimmune.package.csvio.decode` and :func:`painimmune.package.csvio.parse` refuse them
-    (for loading: the first fault is the error).
+    """Read the table whose file holds *data*, refusing any fault of the file (as :func:`read_file_strict`).
 
     Raises:
         DataError: the file is not UTF-8, has a BOM or a carriage return, or is not well-formed CSV.
     """
-    table = _read_in_dialect(data, [])
+    table = _read_in_dialect(io.BytesIO(data), [], None)
     if table is not None:
         return table
     _check_decodable(data, where)
@@ -142,16 +201,17 @@ def _blocks(data: bytes, start: int) -> Iterator[tuple[int, int]]:
 # --- the package's dialect, read by Arrow -----------------------------------------------------------
 
 
-def _read_in_dialect(data: bytes, key: list[str]) -> TableText | None:
-    """The table, if pyarrow is installed and *data* is exactly the package's CSV dialect; else None."""
+def _read_in_dialect(handle: BinaryIO, key: list[str], algorithm: str | None) -> TableText | None:
+    """The table in the file open as *handle*, if pyarrow is installed and the file is exactly the
+    package's CSV dialect; else None. Arrow parses it, a block at a time; then one pass over its
+    bytes compares them with the rows written back and, if *algorithm* is given, hashes them."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pa_csv
     except ImportError:
         return None
-    header_end = data.find(b"\n") + 1
-    first_line = data[:header_end]
-    if not header_end or b'"' in first_line or b"\r" in data or data.startswith(csvio.BOM.encode("utf-8")):
+    first_line = handle.readline()
+    if not first_line.endswith(b"\n") or b'"' in first_line or b"\r" in first_line or first_line.startswith(csvio.BOM.encode("utf-8")):
         return None  # a header in quotes, a carriage return or a BOM: the csv module reads those
     try:
         header = first_line[:-1].decode("utf-8").split(",")
@@ -159,27 +219,34 @@ def _read_in_dialect(data: bytes, key: list[str]) -> TableText | None:
         return None
     if len(header) < 2 or len(set(header)) < len(header):
         return None  # (a one-column row of one empty cell is written "", and Arrow needs distinct names)
-    if header_end == len(data):  # a header and no row
-        in_order = True if key and set(key) <= set(header) else None
-        return TableText(size=len(data), header=header, frame=_frame(header, [[] for _ in header]), formatted=True, in_order=in_order)
     string = pa.large_string()
+    size = handle.seek(0, io.SEEK_END)
+    if size == len(first_line):  # a header and no row
+        in_order = True if key and set(key) <= set(header) else None
+        return TableText(size=size, header=header, frame=_frame(header, [[] for _ in header]), formatted=True, in_order=in_order,
+                         digest=hashlib.new(algorithm, first_line).hexdigest() if algorithm else None)
+    handle.seek(len(first_line))
     try:
         table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(header_end)),
-            read_options=pa_csv.ReadOptions(column_names=header, block_size=ARROW_BLOCK_BYTES, use_threads=False),
+            handle,
+            read_options=pa_csv.ReadOptions(column_names=header, block_size=min(max(size // 8, ARROW_BLOCK_BYTES[0]), ARROW_BLOCK_BYTES[1]),
+                                            use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, string), strings_can_be_null=True,
                                                   quoted_strings_can_be_null=True, null_values=[""], check_utf8=True))
     except (pa.ArrowException, ValueError):
         return None  # rows of the wrong length, bytes that are not UTF-8, a quote never closed...
-    written_back = _writes_back(table, data, header_end)
+    digest = hashlib.new(algorithm) if algorithm else None
+    handle.seek(0)
+    written_back = _writes_back(table, handle, digest)
     release_unused()  # the copies made to write it back
     if not written_back:
         return None
     in_order = _sorted(table, key) if key and set(key) <= set(header) else None
     frame = table.to_pandas(types_mapper={string: TEXT}.get)
     frame.columns = pd.Index(header)
-    return TableText(size=len(data), header=header, rows=table.num_rows, frame=frame, formatted=True, in_order=in_order)
+    return TableText(size=size, header=header, rows=table.num_rows, frame=frame, formatted=True, in_order=in_order,
+                     digest=digest.hexdigest() if digest else None)
 
 
 def release_unused() -> None:
@@ -212,33 +279,42 @@ def _sorted(table: Any, key: list[str]) -> bool:
     return not pc.any(less).as_py()
 
 
-def _writes_back(table: Any, data: bytes, offset: int) -> bool:
-    """Whether the rows of the Arrow *table*, written in the package's dialect, are ``data[offset:]``:
-    a cell holding a comma, a quote or a line feed in quotes (its quotes doubled), others as they
-    are, missing cells empty, cells joined by commas, each row ending in a line feed."""
+def _writes_back(table: Any, handle: BinaryIO, digest: Any) -> bool:
+    """Whether the bytes of the file open as *handle* (read from its start, and hashed into *digest*
+    if given) are its header line, then the rows of the Arrow *table* written in the package's
+    dialect: a cell holding a comma, a quote or a line feed in quotes (its quotes doubled), others
+    as they are, missing cells empty, cells joined by commas, each row ending in a line feed; and
+    hold no carriage return."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    def same(expected: Any) -> bool:
+        found = handle.read(len(expected))
+        if digest is not None:
+            digest.update(found)
+        return bool(found == expected) and b"\r" not in found
+
+    header = handle.readline()  # (in the dialect: the caller read it)
+    if digest is not None:
+        digest.update(header)
     empty, quote, comma, line_feed = (pa.scalar(text, pa.large_string()) for text in ("", '"', ",", "\n"))
-    view = memoryview(data)
+    missing_empty = pc.JoinOptions(null_handling="replace", null_replacement="")
     for start in range(0, table.num_rows, BATCH_ROWS):
         batch = table.slice(start, BATCH_ROWS)
         cells = []
-        for column in batch.columns:
-            values = pc.fill_null(column, empty)
+        for values in batch.columns:
             special = pc.match_substring_regex(values, '[,"\n]')
             if pc.any(special).as_py():
                 quoted = pc.binary_join_element_wise(quote, pc.replace_substring(values, '"', '""'), quote, empty)
                 values = pc.if_else(special, quoted, values)
             cells.append(values)
-        lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, comma), line_feed, empty).combine_chunks()
+        joined = pc.binary_join_element_wise(*cells, comma, options=missing_empty)
+        lines = pc.binary_join_element_wise(joined, line_feed, empty).combine_chunks()
         offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
         first, last = int(offsets[0]), int(offsets[-1])
-        written = memoryview(lines.buffers()[2]).cast("B")[first:last] if last > first else memoryview(b"")
-        if view[offset:offset + len(written)] != written:
+        if not same(memoryview(lines.buffers()[2]).cast("B")[first:last] if last > first else b""):
             return False
-        offset += len(written)
-    return offset == len(data)
+    return handle.read(1) == b""
 
 
 # --- any other file, read by the csv module ----------------------------------------------------------
