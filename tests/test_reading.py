@@ -129,6 +129,14 @@ def test_plain_values_pass_the_checks_that_skip_them(values: list[str]) -> None:
             assert passed[plain].all(), (test.__name__, [value for value, ok, p in zip(values, passed, plain) if p and not ok])
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "ab", "é", "\U0001F600", "a b"])), max_size=12))
+def test_repeated_values_are_found_by_sorting_as_pandas_finds_them(values: list[str | None]) -> None:
+    for storage in ("python", "pyarrow"):
+        series = pd.Series(values, dtype=pd.StringDtype(storage, na_value=float("nan")))
+        assert pandera_layer._duplicated(series).tolist() == series.duplicated(keep=False).tolist()
+
+
 def test_a_large_table_is_read_a_batch_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches and blocks change nothing: a table read 3 rows and 16 bytes at a time is the same."""
     rows = [[f"r{i:03d}", "a,b" if i % 3 else "", 'say "x"\nthen é'] for i in range(50)]

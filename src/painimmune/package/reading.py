@@ -229,7 +229,7 @@ def _read_in_dialect(handle: BinaryIO, key: list[str], algorithm: str | None) ->
     try:
         table = pa_csv.read_csv(
             handle,
-            read_options=pa_csv.ReadOptions(column_names=header, block_size=min(max(size // 8, ARROW_BLOCK_BYTES[0]), ARROW_BLOCK_BYTES[1]),
+            read_options=pa_csv.ReadOptions(column_names=header, block_size=min(max(size // 16, ARROW_BLOCK_BYTES[0]), ARROW_BLOCK_BYTES[1]),
                                             use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, string), strings_can_be_null=True,

@@ -241,18 +241,19 @@ def _unpinned(pinned: Pinned, table: str, row: object, quote: object, start: obj
     return declared(rule).problem(message, table, str(row), column, str(value))
 
 
-def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], set[str]]:
-    """The folded names, synonyms and accepted mentions of every entity, by (table, id)."""
+def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The distinct folded names, synonyms and accepted mentions of every entity, by (table, id)
+    (a tuple: an entity has a few, and a set of a few takes four times the memory)."""
     accepted = {}
     for table in package.entity_tables:
         frame = frames[table]
-        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"]):
+        for entity, name, synonyms, mentions in rows(frame, ["id", "name", "synonyms", "mentions"]):
             labels = [name] if isinstance(name, str) else []
-            accepted[(table, entity)] = {fold(label) for label in [*labels, *synonyms, *mentions]}
+            accepted[(table, entity)] = tuple(dict.fromkeys(fold(label) for label in [*labels, *synonyms, *mentions]))
     return accepted
 
 
-def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Problem]:
+def _ambiguous_names(accepted: dict[tuple[str, str], tuple[str, ...]]) -> Iterator[Problem]:
     owners: dict[str, list[tuple[str, str]]] = {}
     for entity, keys in accepted.items():
         for key in keys:
@@ -266,7 +267,7 @@ def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Prob
 
 
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str, str], pin: _Pinner,
-          accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+          accepted: dict[tuple[str, str], tuple[str, ...]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
     paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
     columns = ["id", "source_id", "quote", "quote_start", *(f"{role}_{part}" for role in ROLES for part in ("mention", "mention_start")),
@@ -299,7 +300,7 @@ EXAMPLE_PARTS = ("examples", "example_mentions")
 
 
 def _example_mentions(table: str, row: str, role: str, examples: list[str], mentions: list[str], end_table: object, quoted: str,
-                      accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+                      accepted: dict[tuple[str, str], tuple[str, ...]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     """Each named example of the *role* end of *row* has its mention, inside the quote, naming it."""
     column = f"{role}_example_mentions"
     if len(examples) != len(mentions):
@@ -319,7 +320,7 @@ def _example_mentions(table: str, row: str, role: str, examples: list[str], ment
 
 
 def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned, quoted: str,
-             paragraph_starts: list[int], accepted: dict[tuple[str, str], set[str]],
+             paragraph_starts: list[int], accepted: dict[tuple[str, str], tuple[str, ...]],
              used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     mention, start = row[f"{role}_mention"], _integer(row[f"{role}_mention_start"])
     column = f"{role}_mention"

@@ -223,10 +223,11 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
     if WITHDRAWN not in frames:
         return
     withdrawn = frames[WITHDRAWN]
-    reused: set[str] = set()  # the withdrawn ids in use (found by isin: no Python set of every id)
+    reused: set[str] = set()  # the withdrawn ids in use: looked up in the smaller of the two, no Python set of every id
     for name in package.relationship_tables:
         ids = frames[name]["id"]
-        reused.update(ids[isin(ids, withdrawn["id"])].tolist())
+        found = ids[isin(ids, withdrawn["id"])] if len(withdrawn) <= len(ids) else withdrawn["id"][isin(withdrawn["id"], ids)]
+        reused.update(found.tolist())
     relationship_tables = set(package.relationship_tables)
     for row, table in rows(withdrawn, ["id", "table"]):
         if table not in relationship_tables:

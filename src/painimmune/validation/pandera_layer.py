@@ -2,15 +2,16 @@
 
 The converter reads each Table Schema and builds a ``pandera.DataFrameSchema`` over the table's raw
 text (every cell a string, empty cells missing), so each failure reports the value as written:
-the column set and order, required and unique columns, ``uniqueKeys`` (and primary keys),
-``exactlyOneOf`` column groups and synonyms distinct from the name. The checks of one cell at a
-time, also generated from the Table Schema (:func:`cell_checks`: integer and boolean syntax, enum,
-pattern, minimum/maximum, minLength/maxLength, no leading or trailing whitespace, no spreadsheet
-formula or control character, no mojibake, NFC Unicode; list items against the pattern and enum
-of the field), run vectorised over the cells of every column they apply to at once, a slice of
-cells at a time: run through pandera column by column they cost about a millisecond each, and the
-real data has 1,500 of them (benchmarks/results.md). Foreign keys across tables are checked with
-pandas.
+the column set and order, required columns, ``uniqueKeys`` (and primary keys), ``exactlyOneOf``
+column groups and synonyms distinct from the name. The checks of one cell at a time, also
+generated from the Table Schema (:func:`cell_checks`: integer and boolean syntax, enum, pattern,
+minimum/maximum, minLength/maxLength, no leading or trailing whitespace, no spreadsheet formula or
+control character, no mojibake, NFC Unicode; list items against the pattern and enum of the
+field), run vectorised over the cells of every column they apply to at once, a slice of cells at
+a time: run through pandera column by column they cost about a millisecond each, and the real
+data has 1,500 of them (benchmarks/results.md). Unique columns are checked by sorting
+(:func:`_duplicated`), in a fraction of the memory of pandera's hash table. Foreign keys across
+tables are checked with pandas and Arrow.
 """
 
 from __future__ import annotations
@@ -96,8 +97,11 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
         table_schema = package.schema(name)
         found = _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
         columns = set(frame.columns)
+        unique = {field["name"] for field in table_schema["fields"] if constraints(field).get("unique")}
         for column in frame.columns:
             problems += [problem for problem in found if problem.column == column and problem.rule in _COLUMN_RULES]
+            if column in unique:
+                problems += _repeated_values(frame, column, name, primary_key(table_schema))
             problems += cells.get((name, column), [])
         problems += [problem for problem in found if not (problem.column in columns and problem.rule in _COLUMN_RULES)]
     problems += _foreign_key_problems(package, frames)
@@ -174,10 +178,47 @@ def _field(table_schema: Schema, name: str) -> Field:
 
 
 def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
-    """A column: required (not nullable) or not, unique or not. Every cell is a string or missing
-    (the frame is read so), so no dtype is checked; the checks of each cell are :func:`cell_checks`."""
-    cons = constraints(field)
-    return pa.Column(None, nullable=not (is_required(field) or in_primary_key), unique=bool(cons.get("unique")), required=True)
+    """A column: required (not nullable) or not. Every cell is a string or missing (the frame is
+    read so), so no dtype is checked; the checks of each cell are :func:`cell_checks`, and a unique
+    column's, :func:`_repeated_values`."""
+    return pa.Column(None, nullable=not (is_required(field) or in_primary_key), required=True)
+
+
+def _repeated_values(frame: pd.DataFrame, column: str, table: str, key: list[str]) -> list[Problem]:
+    """The ``unique`` problems of a column the schema marks unique: each row holding a value that
+    another row holds too (missing values included, as pandas counts them), in row order."""
+    repeated = np.flatnonzero(_duplicated(frame[column]))
+    values = frame[column].iloc[repeated]
+    return [_problem({"check": "field_uniqueness", "column": column, "failure_case": value, "index": index}, frame, table, key)
+            for index, value in zip(values.index, values.tolist())]
+
+
+def _duplicated(values: pd.Series) -> np.ndarray:
+    """Which of *values* another value equals (``values.duplicated(keep=False)``): for Arrow strings,
+    by sorting rather than by a hash table of the values, which takes several times the column's
+    memory. A column already in order (a primary key, in a table in normal form) is not sorted
+    again: equal values are neighbours."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray) or len(values) < 2:
+        return values.duplicated(keep=False).to_numpy(dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.array)
+    in_order = not values.hasnans and pc.all(pc.less_equal(array.slice(0, len(values) - 1), array.slice(1))).as_py()
+    order = None if in_order else pc.sort_indices(array).to_numpy()
+    ordered = array if order is None else array.take(order)
+    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, len(values) - 1)), False).to_numpy(zero_copy_only=False)
+    in_run = np.zeros(len(values), dtype=bool)
+    in_run[1:] |= same
+    in_run[:-1] |= same
+    if order is None:
+        return in_run
+    repeated = np.zeros(len(values), dtype=bool)
+    repeated[order] = in_run
+    missing = values.isna().to_numpy()
+    if missing.sum() > 1:
+        repeated |= missing
+    return repeated
 
 
 ItemTest = Callable[[pd.Series], pd.Series]
