@@ -51,7 +51,7 @@ from painimmune.package import csvio, files
 TEXT = pd.StringDtype(na_value=np.nan)
 BATCH_ROWS = 10_000  # rows parsed, checked or written back at a time
 BLOCK_BYTES = 1 << 20  # bytes decoded at a time (cut after a line feed)
-# Bytes Arrow parses at a time, on one thread: about an eighth of the file, from 1 to 16 MiB. A
+# Bytes Arrow parses at a time, on one thread: about a sixteenth of the file, from 1 to 16 MiB. A
 # small file is parsed in little working memory, a large one in fewer, larger buffers, which leaves
 # less memory held by the allocator once it is read (measured, benchmarks/results.md).
 ARROW_BLOCK_BYTES = (1 << 20, 1 << 24)

@@ -274,8 +274,8 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
                *(f"{role}_{part}" for role in ROLES for part in EXAMPLE_PARTS)]
     present = [column for column in columns if column in frame]
     ends_of = [f"{role}_{part}" for role in ROLES for part in ("table", "")]
-    values = pd.DataFrame({**{column: frame[column] for column in present},
-                           **{f"{role}_{part}": found[f"{role}_table" if part else role] for role in ROLES for part in ("table", "")}})
+    values = {**{column: frame[column] for column in present},
+              **{f"{role}_{part}": found[f"{role}_table" if part else role] for role in ROLES for part in ("table", "")}}
     for cells in rows(values, [*present, *ends_of]):
         row = dict(zip(present, cells))
         end_of = dict(zip(ends_of, cells[len(present):]))

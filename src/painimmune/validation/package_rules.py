@@ -247,8 +247,7 @@ def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[s
         found = statement_rules.ends(package, name, frame)
         for role in statement_rules.ROLES:
             if f"{role}_examples" in frame:
-                for table, examples in rows(pd.DataFrame({"table": found[f"{role}_table"], "examples": frame[f"{role}_examples"]}),
-                                            ["table", "examples"]):
+                for table, examples in rows({"table": found[f"{role}_table"], "examples": frame[f"{role}_examples"]}, ["table", "examples"]):
                     if table in used:
                         used[table].update(items(examples))
         used["sources"].update(ref for (refs,) in rows(frame, ["cited_refs"]) for ref in items(refs))

@@ -418,13 +418,18 @@ def _failed_checks(frames: dict[str, pd.DataFrame], columns: list[tuple[str, Fie
     groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
     cells: dict[tuple[str, str], list[_Segment]] = {}  # what each column's tests test
     empty_items: dict[tuple[str, str], np.ndarray] = {}
+    lists: dict[str, list[tuple[str, str]]] = {}  # the list columns, by delimiter: split together
     for name, field in columns:
         column = field["name"]
         if field.get("type") == "list":
-            cells[(name, column)] = [_Segment(items, positions) for items, positions in _items(frames[name][column], list_delimiter(field))]
-            empty_items[(name, column)] = _with_empty_item(frames[name][column], list_delimiter(field))
+            lists.setdefault(list_delimiter(field), []).append((name, column))
         else:
             cells[(name, column)] = [_Segment(frames[name][column], None)]
+    for delimiter, places in lists.items():
+        cells.update(_list_segments(frames, places, delimiter, empty_items))
+    _find_plain([segment for segments in cells.values() for segment in segments])
+    for name, field in columns:
+        column = field["name"]
         for position, (check, test) in enumerate(cell_checks(field)):
             groups.setdefault((check, test), []).append((name, column))
             order[(name, column, check)] = position
@@ -444,8 +449,7 @@ class _Segment:
     def __init__(self, values: pd.Series, positions: np.ndarray | None) -> None:
         self.values = values
         self.positions = positions
-        self.not_plain = np.concatenate([np.flatnonzero(~_plain(values.iloc[start:start + CELLS_AT_A_TIME])) + start
-                                         for start in range(0, len(values), CELLS_AT_A_TIME)] or [np.empty(0, dtype=np.int64)])
+        self.not_plain = np.empty(0, dtype=np.int64)  # set by _find_plain
 
     def slices(self, test: ItemTest) -> Iterator[tuple[pd.Series, np.ndarray]]:
         """The values *test* must test, a slice at a time, each with the position in the column of the
@@ -458,6 +462,34 @@ class _Segment:
                 chosen = which[start:start + CELLS_AT_A_TIME]
                 part = self.values.iloc[chosen]
             yield part, chosen if self.positions is None else self.positions[chosen]
+
+
+def _find_plain(segments: list[_Segment]) -> None:
+    """Find which values of *segments* are not plain (:func:`_plain`), small segments together, up
+    to :data:`CELLS_AT_A_TIME` values at once."""
+    batch: list[tuple[_Segment, int, int]] = []  # (segment, first value, values)
+    size = 0
+
+    def run() -> None:
+        values = pd.concat([segment.values.iloc[start:start + count] for segment, start, count in batch], ignore_index=True)
+        plain = _plain(values)
+        offset = 0
+        for segment, start, count in batch:
+            other = np.flatnonzero(~plain[offset:offset + count]) + start
+            segment.not_plain = np.concatenate([segment.not_plain, other]) if len(segment.not_plain) else other
+            offset += count
+        batch.clear()
+
+    for segment in segments:
+        for start in range(0, len(segment.values), CELLS_AT_A_TIME):
+            count = min(CELLS_AT_A_TIME, len(segment.values) - start)
+            if batch and size + count > CELLS_AT_A_TIME:
+                run()
+                size = 0
+            batch.append((segment, start, count))
+            size += count
+    if batch:
+        run()
 
 
 def _failing_cells(test: ItemTest, columns: list[list[_Segment]]) -> list[np.ndarray]:
@@ -487,6 +519,26 @@ def _failing_cells(test: ItemTest, columns: list[list[_Segment]]) -> list[np.nda
     if batch:
         run()
     return [np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64) for found in failing]
+
+
+def _list_segments(frames: dict[str, pd.DataFrame], places: list[tuple[str, str]], delimiter: str,
+                   empty_items: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str], list[_Segment]]:
+    """The items of the list columns *places* (table, column), all of *delimiter*, split at once:
+    the segments of each column's items, and (into *empty_items*) the positions of its values with
+    an empty item."""
+    values = pd.concat([frames[name][column] for name, column in places], ignore_index=True)
+    bounds = np.cumsum([0, *(len(frames[name][column]) for name, column in places)])
+    segments: dict[tuple[str, str], list[_Segment]] = {place: [] for place in places}
+    for items, positions in _items(values, delimiter):
+        owner = np.searchsorted(bounds, positions, side="right") - 1
+        for number in np.unique(owner):
+            chosen = np.flatnonzero(owner == number)
+            segments[places[number]].append(_Segment(items.iloc[chosen].reset_index(drop=True), positions[chosen] - bounds[number]))
+    empty = _with_empty_item(values, delimiter)
+    owner = np.searchsorted(bounds, empty, side="right") - 1
+    for number, place in enumerate(places):
+        empty_items[place] = empty[owner == number] - bounds[number]
+    return segments
 
 
 def _items(values: pd.Series, delimiter: str) -> Iterator[tuple[pd.Series, np.ndarray]]:

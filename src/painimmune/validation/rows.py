@@ -10,7 +10,7 @@ read the same way).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,12 +19,16 @@ import pandas as pd
 CHUNK_ROWS = 20_000
 
 
-def rows(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
-    """The values of *columns* of each row of *frame* in order (missing values as NaN), a chunk of
-    rows at a time."""
-    for start in range(0, len(frame), CHUNK_ROWS):
-        part = frame.iloc[start:start + CHUNK_ROWS]
-        yield from zip(*(part[column].tolist() for column in columns))
+def rows(frame: pd.DataFrame | Mapping[str, pd.Series], columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """The values of *columns* of each row of *frame* (a frame, or Series of one length by name) in
+    order (missing values as NaN), a chunk of rows at a time."""
+    series = [frame[column] for column in columns]
+    length = len(series[0]) if series else 0
+    if length <= CHUNK_ROWS:
+        yield from zip(*(values.tolist() for values in series))
+        return
+    for start in range(0, length, CHUNK_ROWS):
+        yield from zip(*(values.iloc[start:start + CHUNK_ROWS].tolist() for values in series))
 
 
 def items(value: object, delimiter: str = "|") -> list[str]:

@@ -64,10 +64,10 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, 
           classes: dict[str, dict[str, bool]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
     missing = pd.Series(None, index=frame.index, dtype=object)
-    values = pd.DataFrame({"id": frame["id"], **{role: found[role] for role in ROLES}, **{f"{role}_table": found[f"{role}_table"] for role in ROLES},
-                           **{f"{role}_examples": frame.get(f"{role}_examples", missing) for role in ROLES},
-                           "context": frame.get("disease_context_qualifier", missing)})
-    for key, subject, object_, subject_table, object_table, subject_examples, object_examples, disease in rows(values, list(values.columns)):
+    values = {"id": frame["id"], **{role: found[role] for role in ROLES}, **{f"{role}_table": found[f"{role}_table"] for role in ROLES},
+              **{f"{role}_examples": frame.get(f"{role}_examples", missing) for role in ROLES},
+              "context": frame.get("disease_context_qualifier", missing)}
+    for key, subject, object_, subject_table, object_table, subject_examples, object_examples, disease in rows(values, list(values)):
         for role, cell, end_table, end in (("subject", subject_examples, subject_table, subject), ("object", object_examples, object_table, object_)):
             examples = items(cell)
             if not examples or not isinstance(end_table, str):
