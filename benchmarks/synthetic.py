@@ -177,3 +177,25 @@ def _write(package: DataPackage, tables: dict[str, tuple[list[str], list[list[st
 
 def _entity_id(table: str, number: int) -> str:
     return f"synthetic_{table}_{number:07d}"
+
+
+def tiny_rows(root: Path, target: Path, table_bytes: int) -> Path:
+    """Write into *target* the package at *root* with about *table_bytes* more of tiny, valid rows in
+    ``withdrawn_rows`` (ids never used, five short cells a row: the most cells, and so the most
+    per-cell memory, a byte of a valid table can hold), its hash and size refreshed."""
+    target.mkdir(parents=True)
+    for part in PARTS:
+        (shutil.copytree if (root / part).is_dir() else shutil.copy2)(root / part, target / part)
+    package = DataPackage(target)
+    name = "withdrawn_rows"
+    header, rows = csvio.parse(package.table_path(name).read_text(encoding="utf-8"), name)
+    table = next(iter(relationship_tables(package)))  # (the table a withdrawn row was in)
+    template = ["zz0000000", table, "1.0.0", "x", ""]
+    count = table_bytes // len(csvio.format_rows(template, []))
+    rows += [[f"zz{i:07d}", table, "1.0.0", "x", ""] for i in range(count)]
+    rows.sort(key=lambda row: row[0])
+    content = csvio.format_rows(header, rows)
+    package.table_path(name).write_bytes(content)
+    package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
+    (package.root / "datapackage.json").write_text(json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target

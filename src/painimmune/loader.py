@@ -267,7 +267,11 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
     values = frame[column]
     kind = field.get("type", "string")
     allowed = enum(field)
-    if kind not in ("integer", "boolean", "list") and allowed is None:
+    if kind == "list":
+        delimiter = list_delimiter(field)
+        return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
+                         name=column, dtype=object)
+    if kind not in ("integer", "boolean") and allowed is None:
         return values  # text: as read
     present = values.notna()
 
@@ -285,10 +289,6 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         if bad.any():
             fail(bad, "true or false")
         return values.map(_BOOLEANS).astype("boolean")
-    if kind == "list":
-        delimiter = list_delimiter(field)
-        return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
-                         name=column, dtype=object)
     bad = present & ~values.isin(allowed)
     if bad.any():
         fail(bad, f"one of {allowed}")
