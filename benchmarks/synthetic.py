@@ -10,6 +10,9 @@ row stays valid and grounded, as the real rows are:
   an antecedent in the list (``subject_mention_start``), as a curator names "these cells";
 - foreign keys resolve, assertions stay unique, every synthetic entity is used, and quotes, cues
   and evidence are the real rows', so the rubric holds;
+- a synthetic row cites the references that the markers around its quote's new place give it
+  (the written policy, :mod:`painimmune.language.markers`), and a synthetic entity is a class
+  when a template names examples of its subject;
 - rows are spread over the relationship tables in the real proportions.
 
 The result is in normal form with fresh hashes (tables, and the source texts' ``sha256``), so it
@@ -25,6 +28,8 @@ import shutil
 from pathlib import Path
 
 from painimmune.graph import entity_type, relationship_tables
+from painimmune.language.markers import markers_of_span, sentence_markers
+from painimmune.language.text import span
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import field_names, primary_key, unique_keys, xref_columns
@@ -55,6 +60,9 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
         counts[entities] = first + math.ceil(wanted / len(templates))
     names = {table: [f"synthetic {table} {j}" for j in range(count)] for table, count in counts.items()}
     places = _append_paragraphs(package, tables, texts, planned, names)
+    cited = _cited_refs(tables, texts, places)
+    classes = {entity_type(package, name, relations[name].subject) for name, template, _ in planned
+               if template[tables[name][0].index("subject_examples")]}
     made = {name: 0 for name in relations}
     for name, template, number in planned:
         header, rows = tables[name]
@@ -68,6 +76,7 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
         row[header.index("quote_start")] = str(quote_at)
         row[header.index("subject_mention")] = names[entities][number]
         row[header.index("subject_mention_start")] = str(name_at[number])
+        row[header.index("cited_refs")] = cited[(row[header.index("source_id")], quote_at)]
         rows.append(row)
     for entities, count in counts.items():
         header, rows = tables[entities]
@@ -77,6 +86,8 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
             row = ["" if column in blank else value for column, value in zip(header, template)]
             row[header.index("id")] = _entity_id(entities, j)
             row[header.index("name")] = names[entities][j]
+            if entities in classes:
+                row[header.index("is_class")] = "true"
             rows.append(row)
     _write(package, tables, texts)
     return target
@@ -129,6 +140,23 @@ def _append_paragraphs(package: DataPackage, tables: dict[str, tuple[list[str], 
     return places
 
 
+def _cited_refs(tables: dict[str, tuple[list[str], list[list[str]]]], texts: dict[str, str],
+                places: dict[tuple[str, str, str], tuple[int, list[int]]]) -> dict[tuple[str, int], str]:
+    """The cited_refs cell of a quote at each new place, by (source, offset): the references its
+    sentences carry there under the written policy, read through the sources' reference numbers."""
+    header, rows = tables["sources"]
+    at = {column: header.index(column) for column in ("id", "cited_by", "reference_number")}
+    numbered = {(row[at["cited_by"]], row[at["reference_number"]]): row[at["id"]] for row in rows if row[at["reference_number"]]}
+    carried = {source: sentence_markers(texts[source]) for source in {source for source, _, _ in places}}
+    cited = {}
+    for (source, _, quote), (quote_at, _) in places.items():
+        pinned = span(quote, texts[source], quote_at)
+        assert pinned is not None, (source, quote_at)
+        numbers = markers_of_span(texts[source], *pinned, carried[source])
+        cited[(source, quote_at)] = "|".join(numbered.get((source, number), f"[{number}]") for number in numbers)
+    return cited
+
+
 def _write(package: DataPackage, tables: dict[str, tuple[list[str], list[list[str]]]], texts: dict[str, str]) -> None:
     """The tables in normal form, the source texts, and every hash that covers them."""
     header, rows = tables["sources"]
@@ -149,3 +177,25 @@ def _write(package: DataPackage, tables: dict[str, tuple[list[str], list[list[st
 
 def _entity_id(table: str, number: int) -> str:
     return f"synthetic_{table}_{number:07d}"
+
+
+def tiny_rows(root: Path, target: Path, table_bytes: int) -> Path:
+    """Write into *target* the package at *root* with about *table_bytes* more of tiny, valid rows in
+    ``withdrawn_rows`` (ids never used, five short cells a row: the most cells, and so the most
+    per-cell memory, a byte of a valid table can hold), its hash and size refreshed."""
+    target.mkdir(parents=True)
+    for part in PARTS:
+        (shutil.copytree if (root / part).is_dir() else shutil.copy2)(root / part, target / part)
+    package = DataPackage(target)
+    name = "withdrawn_rows"
+    header, rows = csvio.parse(package.table_path(name).read_text(encoding="utf-8"), name)
+    table = next(iter(relationship_tables(package)))  # (the table a withdrawn row was in)
+    template = ["zz0000000", table, "1.0.0", "x", ""]
+    count = table_bytes // len(csvio.format_rows(template, []))
+    rows += [[f"zz{i:07d}", table, "1.0.0", "x", ""] for i in range(count)]
+    rows.sort(key=lambda row: row[0])
+    content = csvio.format_rows(header, rows)
+    package.table_path(name).write_bytes(content)
+    package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
+    (package.root / "datapackage.json").write_text(json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target

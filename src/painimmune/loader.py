@@ -8,13 +8,14 @@ cast, so nothing is silently turned into a missing value.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from painimmune.errors import DataError, IntegrityError
-from painimmune.package import csvio, schemas
+from painimmune.package import csvio, files, reading, schemas
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.integrity import file_hash
+from painimmune.package.integrity import file_hash, parse_hash
 from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
 
 _BOOLEANS = {"true": True, "false": False}
@@ -90,12 +91,8 @@ def _load(package: DataPackage, name: str, verify: bool) -> pd.DataFrame:
     cached = _CACHE.get(path)
     if stamp is not None and cached is not None and cached[0] == stamp:
         return _copy(cached[1])
-    data = csvio.read_bytes(path, name)
-    if verify:
-        verify_hash(package, name, data)
-        package.verify_file(package.resource(name)["schema"], package.schema_bytes(name))
-    text = csvio.decode(data, name)
-    frame = typed_frame(name, read_text_frame(name, text, table_schema), table_schema)
+    with files.open_file(path, "table", name) as handle:
+        frame = typed_frame(name, _verified_text_frame(package, name, handle, verify), table_schema)
     if verify and stamp is not None:  # only verified data is served from the cache, to any caller
         _CACHE[path] = (stamp, frame)
         return _copy(frame)
@@ -126,6 +123,59 @@ def _copy(frame: pd.DataFrame) -> pd.DataFrame:
     return copied
 
 
+def _verified_text_frame(package: DataPackage, name: str, handle: BinaryIO, verify: bool) -> pd.DataFrame:
+    """Table *name* (its file open as *handle*) as a frame of strings, read in bounded memory
+    (:mod:`painimmune.package.reading`); with *verify*, the bytes parsed are the bytes whose hash
+    is checked against ``datapackage.json``, and the Table Schema's hash is checked too. Faults are
+    reported in the order of a check of the hashes before the parse: the table's hash, the schema's,
+    then the file's contents.
+
+    Raises:
+        IntegrityError: see :func:`verify_hash`; or the Table Schema changed after the build.
+        DataError: see :func:`read_text_frame`.
+    """
+    algorithm = _recorded_algorithm(package, name) if verify else None
+    schema = package.resource(name)["schema"]
+    try:
+        table = reading.read_file_strict(handle, name, algorithm)
+    except DataError:
+        if algorithm is not None:
+            _check_digest(package, name, algorithm, reading.file_digest(handle, algorithm))
+            package.verify_file(schema, package.schema_bytes(name))
+        raise
+    if algorithm is not None:
+        _check_digest(package, name, algorithm, table.digest or "")
+        package.verify_file(schema, package.schema_bytes(name))
+    return _complete(name, table, package.schema(name))
+
+
+def _recorded_algorithm(package: DataPackage, name: str) -> str:
+    """The algorithm of the hash ``datapackage.json`` records for table *name*.
+
+    Raises:
+        IntegrityError: no hash is recorded, or it is not a well-formed hash.
+    """
+    recorded = package.resource(name).get("hash")
+    where = f"{name}: {package.resource(name)['path']}"
+    if not isinstance(recorded, str) or not recorded:
+        raise IntegrityError(f"{where}: datapackage.json records no hash, so the file cannot be verified; {_UNVERIFIED}")
+    try:
+        return parse_hash(recorded)[0]
+    except DataError as exc:
+        raise IntegrityError(f"{where}: {exc} in datapackage.json; {_UNVERIFIED}") from exc
+
+
+def _check_digest(package: DataPackage, name: str, algorithm: str, found: str) -> None:
+    """Raise :class:`IntegrityError` unless *found* is the digest recorded for table *name*."""
+    digest = parse_hash(str(package.resource(name)["hash"]))[1]
+    if found != digest:
+        where = f"{name}: {package.resource(name)['path']}"
+        raise IntegrityError(
+            f"{where}: the file does not match the {algorithm} hash in datapackage.json (recorded {digest[:12]}..., "
+            f"found {found[:12]}...): it changed after the package was built; {_UNVERIFIED}"
+        )
+
+
 def verify_hash(package: DataPackage, name: str, data: bytes) -> None:
     """Check *data* against the ``hash`` that ``datapackage.json`` records for table *name*.
 
@@ -151,9 +201,25 @@ _UNVERIFIED = ("a curator who edited it on purpose runs `python scripts/build.py
                "with load(..., verify=False) or `painimmune show --no-verify`")
 
 
-def read_text_frame(name: str, text: str, table_schema: Schema) -> pd.DataFrame:
-    """Parse CSV *text* into a frame of strings (missing cells as NA); see :func:`checked_rows`."""
-    return text_frame(*checked_rows(name, text, table_schema))
+def read_text_frame(name: str, data: bytes, table_schema: Schema) -> pd.DataFrame:
+    """Parse the bytes of a CSV table into a frame of strings (missing cells as NA), in bounded
+    memory (:mod:`painimmune.package.reading`), refused as :func:`checked_rows` refuses.
+
+    Raises:
+        DataError: the bytes are not strict UTF-8 text with LF line ends, the CSV is malformed, its
+            header differs from the schema's columns, or a row has the wrong number of cells.
+    """
+    return _complete(name, reading.read_strict(data, name), table_schema)
+
+
+def _complete(name: str, table: reading.TableText, table_schema: Schema) -> pd.DataFrame:
+    """The frame of *table*, refused unless its header is the schema's and every row is complete."""
+    refuse_header(name, table.header, table_schema)
+    if table.ragged:
+        position, row = table.ragged[0]
+        raise DataError(f"{name}: line {csvio.line_of(position)}: {len(row)} cells where the header has "
+                        f"{len(table.header)}; is the file truncated, or a delimiter missing or extra?")
+    return table.frame
 
 
 def checked_rows(name: str, text: str, table_schema: Schema) -> tuple[list[str], list[list[str]]]:
@@ -181,17 +247,6 @@ def refuse_header(name: str, header: list[str], table_schema: Schema) -> None:
         raise DataError(f"{name}: column {column}: {message}" if column else f"{name}: {message}")
 
 
-# Python-backed strings whether or not pyarrow is installed: the same frames everywhere, and
-# undecodable bytes (kept as surrogate escapes for validation messages) can be held.
-TEXT = pd.StringDtype("python", na_value=float("nan"))
-
-
-def text_frame(header: list[str], rows: list[list[str]]) -> pd.DataFrame:
-    """A frame of strings from parsed rows of equal length, empty cells as NA."""
-    frame = pd.DataFrame(rows, columns=header, dtype=TEXT)
-    return frame.where(frame != "")
-
-
 def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.DataFrame:
     """Cast a frame of strings to the types its Table Schema declares."""
     keys = primary_key(table_schema)
@@ -211,6 +266,13 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
     column = field["name"]
     values = frame[column]
     kind = field.get("type", "string")
+    allowed = enum(field)
+    if kind == "list":
+        delimiter = list_delimiter(field)
+        return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
+                         name=column, dtype=object)
+    if kind not in ("integer", "boolean") and allowed is None:
+        return values  # text: as read
     present = values.notna()
 
     def fail(mask: pd.Series, expected: str) -> None:
@@ -221,19 +283,13 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         bad = present & ~values.str.fullmatch(csvio.TEXT_SYNTAX["integer"]).fillna(False).astype(bool)
         if bad.any():
             fail(bad, "an integer")
-        return pd.to_numeric(values).astype("Int64")
+        return values.astype("Int64")
     if kind == "boolean":
         bad = present & ~values.isin(list(_BOOLEANS))
         if bad.any():
             fail(bad, "true or false")
         return values.map(_BOOLEANS).astype("boolean")
-    if kind == "list":
-        delimiter = list_delimiter(field)
-        return values.map(lambda cell: cell.split(delimiter) if isinstance(cell, str) else [])
-    allowed = enum(field)
-    if allowed is not None:
-        bad = present & ~values.isin(allowed)
-        if bad.any():
-            fail(bad, f"one of {allowed}")
-        return pd.Series(pd.Categorical(values, categories=allowed), index=frame.index, name=column)
-    return values
+    bad = present & ~values.isin(allowed)
+    if bad.any():
+        fail(bad, f"one of {allowed}")
+    return values.astype(pd.CategoricalDtype(allowed))

@@ -69,7 +69,7 @@ def parse(text: str, where: str) -> tuple[list[str], list[list[str]]]:
         DataError: the text is not well-formed CSV (e.g. a quoted cell never closed); the message
             names *where* and the line.
     """
-    reader = csv.reader(_lines(text), strict=True)
+    reader = csv.reader(lines(text), strict=True)
     try:
         rows = list(reader)
     except csv.Error as exc:
@@ -79,7 +79,7 @@ def parse(text: str, where: str) -> tuple[list[str], list[list[str]]]:
     return rows[0], rows[1:]
 
 
-def _lines(text: str) -> Iterator[str]:
+def lines(text: str) -> Iterator[str]:
     """The lines of *text*, each with its line feed, one at a time: no copy of the whole text
     (``io.StringIO`` would hold one at four bytes per character)."""
     start = 0

@@ -15,9 +15,11 @@ painimmune.errors.DataError: resource path '../etc/passwd' leads outside the pac
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 from painimmune.errors import DataError
 
@@ -63,6 +65,19 @@ def read_bytes(path: Path, kind: str, where: str) -> bytes:
         DataError: the file is missing, is not a regular file (a FIFO, a device, a directory), is
             larger than the limit, or cannot be read; the message names *where*.
     """
+    with open_file(path, kind, where) as handle:
+        return handle.read()
+
+
+def open_file(path: Path, kind: str, where: str) -> BinaryIO:
+    """The regular file at *path*, open for reading, if it holds at most ``LIMITS[kind]`` bytes; a
+    read past the limit (the file grew since it was measured) raises :class:`DataError`. For a file
+    read a part at a time, never whole (a table, by :mod:`painimmune.package.reading`).
+
+    Raises:
+        DataError: the file is missing, is not a regular file (a FIFO, a device, a directory), is
+            larger than the limit, or cannot be opened; the message names *where*.
+    """
     limit = LIMITS[kind]
     try:
         info = os.stat(path)
@@ -75,13 +90,46 @@ def read_bytes(path: Path, kind: str, where: str) -> bytes:
     if info.st_size > limit:
         raise DataError(f"{where}: {path} has {info.st_size:,} bytes, more than the limit of {limit:,} for a {kind} file; refused")
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        raw = open(path, "rb", buffering=0)  # noqa: SIM115 (the caller closes it, through the reader)
     except OSError as exc:
         raise DataError(f"{where}: cannot read {path}: {exc.strerror}") from exc
-    if len(data) > limit:  # grew since it was measured
-        raise DataError(f"{where}: {path} is larger than the limit of {limit:,} bytes for a {kind} file; refused")
-    return data
+    if not stat.S_ISREG(os.fstat(raw.fileno()).st_mode):  # replaced since it was measured
+        raw.close()
+        raise DataError(f"{where}: {path} is not a regular file (a directory, FIFO or device); refused")
+    return io.BufferedReader(_Limited(raw, limit, f"{where}: {path}", kind))
+
+
+class _Limited(io.RawIOBase):
+    """A file (*label*: where and which, for messages) read at most *limit* bytes far: reading
+    further raises :class:`DataError`."""
+
+    def __init__(self, raw: io.FileIO, limit: int, label: str, kind: str) -> None:
+        self.raw, self.limit, self.label, self.kind = raw, limit, label, kind
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = self.raw.readinto(buffer) or 0
+        except OSError as exc:
+            raise DataError(f"{self.label}: cannot read: {exc.strerror}") from exc
+        if self.raw.tell() > self.limit:  # grew since it was measured
+            raise DataError(f"{self.label} is larger than the limit of {self.limit:,} bytes for a {self.kind} file; refused")
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 def check_total_size(paths: dict[str, Path], limit: int = TABLES_LIMIT) -> None:

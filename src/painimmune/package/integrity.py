@@ -30,12 +30,29 @@ def file_hash(recorded: str, data: bytes) -> tuple[str, str, str]:
     Raises:
         DataError: *recorded* is not md5, sha1, sha256 or sha512 with a digest of its length.
     """
+    algorithm, digest = parse_hash(recorded)
+    return algorithm, digest, hashlib.new(algorithm, data).hexdigest()
+
+
+def parse_hash(recorded: str) -> tuple[str, str]:
+    """The algorithm and (lower-case) digest of a Data Package ``hash`` (a bare digest is MD5).
+
+    Raises:
+        DataError: *recorded* is not md5, sha1, sha256 or sha512 with a digest of its length.
+    """
     fault = check_hash(recorded)
     if fault:
         raise DataError(fault)
     algorithm, _, digest = recorded.rpartition(":")
-    algorithm = algorithm or "md5"
-    return algorithm, digest.lower(), hashlib.new(algorithm, data).hexdigest()
+    return algorithm or "md5", digest.lower()
+
+
+def algorithm_of(recorded: object) -> str | None:
+    """The algorithm of a Data Package ``hash`` (a bare digest is MD5), or None when it is not a
+    well-formed hash (see :func:`file_hash`)."""
+    if not isinstance(recorded, str) or check_hash(recorded):
+        return None
+    return parse_hash(recorded)[0]
 
 
 def mismatch(recorded: str, data: bytes) -> str | None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import pandas as pd
@@ -18,6 +19,7 @@ from painimmune.language.markers import markers_of_span, sentence_markers
 from painimmune.language.text import span
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare
+from painimmune.validation.rows import items, rows
 
 _rule = declare("package", __name__)
 CITED_REFERENCE_UNKNOWN = _rule("cited-reference-unknown", "Cited references exist",
@@ -32,25 +34,34 @@ CITED_REFERENCE = "cited reference"
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> list[Problem]:
-    """Problems of the cited references of every relationship row (*frames*: raw strings with lists
-    split; *texts*: the source texts by id)."""
+    """Problems of the cited references of every relationship row (*frames*: raw strings, or loaded
+    tables; *texts*: the source texts by id)."""
     sources = frames["sources"]
     kinds = dict(zip(sources["id"], sources["type"], strict=True))
     listed_by = dict(zip(sources["id"], sources["cited_by"], strict=True))
     numbered = {(str(citing), str(number)): str(reference) for reference, citing, number
                 in zip(sources["id"], sources["cited_by"], sources["reference_number"], strict=True) if isinstance(citing, str) and isinstance(number, str)}
     carried = {source: sentence_markers(text) for source, text in texts.items()}
+
+    @functools.lru_cache(maxsize=1 << 16)  # rows quoting the same place share the answer
+    def expected_at(source: str, quote: str, start: int) -> list[str] | None:
+        """The cited_refs the markers of the sentences of *quote* at *start* give it (None when the
+        quote is not there: the grounding rules report that)."""
+        pinned = span(quote, texts[source], start)
+        if pinned is None:
+            return None
+        return [numbered.get((source, number), f"[{number}]") for number in markers_of_span(texts[source], *pinned, carried[source])]
+
     problems: list[Problem] = []
     for table in package.relationship_tables:
         frame = frames[table]
         columns = ("id", "source_id", "quote", "quote_start", "cited_refs")
-        for row, source, quote, start, refs in zip(*(frame[column].tolist() for column in columns), strict=True):
+        for row, source, quote, start, cell in rows(frame, columns):
+            refs = items(cell)
             problems += _known(table, row, source, refs, kinds, listed_by)
             if source in texts and isinstance(quote, str) and isinstance(start, str) and start.isdigit():
-                pinned = span(quote, texts[source], int(start))
-                if pinned is not None:
-                    expected = [numbered.get((str(source), number), f"[{number}]")
-                                for number in markers_of_span(texts[source], *pinned, carried[source])]
+                expected = expected_at(str(source), quote, int(start))
+                if expected is not None:
                     if list(refs) != expected:
                         problems.append(CITED_REFERENCES_POLICY.problem(
                             f"the quote's sentences carry the references {', '.join(expected) or 'none'} under the written policy "

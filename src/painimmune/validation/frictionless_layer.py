@@ -18,7 +18,7 @@ from painimmune.package.copying import package_files
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import PACKAGE_PARTS
 from painimmune.package.fingerprints import fingerprinted
-from painimmune.package.integrity import file_hash, mismatch
+from painimmune.package.integrity import mismatch, parse_hash
 from painimmune.package.locate import DESCRIPTOR
 from painimmune.package.reference import REFERENCE_FOLDER
 from painimmune.package.structure import StructureError
@@ -181,7 +181,7 @@ def shared_field_drift(package: DataPackage) -> list[Problem]:
 def integrity(package: DataPackage, name: str, raw: RawTable) -> list[Problem]:
     """The table's hash, bytes and rows against those ``datapackage.json`` records."""
     resource = package.resource(name)
-    if raw.data is None:
+    if not raw.readable:
         return []  # the pandera layer reports the unreadable file
     found = []
     recorded = str(resource.get("hash", ""))
@@ -190,17 +190,18 @@ def integrity(package: DataPackage, name: str, raw: RawTable) -> list[Problem]:
                              "verify it; run `python scripts/build.py`", name, None, "hash"))
     else:
         try:
-            _, digest, actual = file_hash(recorded, raw.data)
+            _, digest = parse_hash(recorded)  # (the file's digest by its algorithm was taken as it was read)
         except DataError as exc:
             found.append(HASH_COUNT.problem(f"{exc} in datapackage.json", name, None, "hash", recorded))
         else:
+            actual = raw.text.digest
             if actual != digest:
                 found.append(HASH_COUNT.problem(f"datapackage.json records {recorded}, the file's hash is {actual}; "
                                      "run `python scripts/build.py` after editing", name, None, "hash", recorded))
-    if "bytes" in resource and resource["bytes"] != len(raw.data):
-        found.append(BYTE_COUNT.problem(f"datapackage.json records {resource['bytes']} bytes, the file has {len(raw.data)}",
+    if "bytes" in resource and resource["bytes"] != raw.text.size:
+        found.append(BYTE_COUNT.problem(f"datapackage.json records {resource['bytes']} bytes, the file has {raw.text.size}",
                              name, None, "bytes", str(resource["bytes"])))
-    if "rows" in resource and raw.error is None and resource["rows"] != len(raw.rows):
-        found.append(ROW_COUNT.problem(f"datapackage.json records {resource['rows']} rows, the file has {len(raw.rows)}",
+    if "rows" in resource and raw.error is None and resource["rows"] != raw.text.rows:
+        found.append(ROW_COUNT.problem(f"datapackage.json records {resource['rows']} rows, the file has {raw.text.rows}",
                              name, None, "rows", str(resource["rows"])))
     return found

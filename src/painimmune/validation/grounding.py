@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from painimmune.language.sentences import Sentence, paragraphs, sentences
 from painimmune.language.text import span, starts
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare, declared
+from painimmune.validation.rows import items, rows
 from painimmune.validation.statement_rules import ends
 
 _rule = declare("package", __name__)
@@ -86,11 +88,12 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     used: set[tuple[str, str, str]] = set()
     for table in package.relationship_tables:
         problems += _rows(package, table, frames[table], texts, pin, accepted, used)
-    problems += _not_encoded(package, frames, texts, pin)
-    sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna()}
+    quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
+    problems += _not_encoded(frames, texts, pin, quoted)
+    sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna().unique()}
     if sources <= set(texts):  # every row could be checked, so an accepted mention no row used is unused
         problems += _unused_mentions(package, frames, used)
-    for source, found in accounting(package, frames, texts, pin).items():
+    for source, found in accounting(package, frames, texts, pin, quoted).items():
         for sentence, status in found:
             if status == UNACCOUNTED:
                 problems.append(SENTENCE_UNACCOUNTED.problem(f"the sentence at {sentence.start} of sources/{source}.txt "
@@ -99,16 +102,16 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     return problems
 
 
-def _not_encoded(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str], pin: _Pinner) -> list[Problem]:
-    """Each span of not_encoded pinned where it says, and quoted by no row (a passage cannot be both
-    encoded and not)."""
+def _not_encoded(frames: dict[str, pd.DataFrame], texts: dict[str, str], pin: _Pinner,
+                 quotes: dict[str, set[tuple[int, int]]]) -> list[Problem]:
+    """Each span of not_encoded pinned where it says, and quoted by no row (*quotes*: the spans the
+    relationship rows quote, by source; a passage cannot be both encoded and not)."""
     if NOT_ENCODED not in frames:
         return []
-    quotes = _pinned_quotes(package, frames, pin, package.relationship_tables)
-    quoted = {source: _Spans(quotes.get(source, [])) for source in texts}
+    quoted = {source: _Spans(quotes.get(source, set())) for source in texts}
     problems = []
     frame = frames[NOT_ENCODED]
-    for key, source, quote, start in zip(frame["id"], frame["source_id"], frame["quote"], frame["quote_start"], strict=True):
+    for key, source, quote, start in rows(frame, ["id", "source_id", "quote", "quote_start"]):
         pinned = pin.find(source, quote, start)
         if pinned is None:
             continue
@@ -125,16 +128,18 @@ QUOTED, LISTED, UNACCOUNTED = "quoted", "not encoded", "unaccounted"
 
 
 def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str],
-               pin: _Pinner | None = None) -> dict[str, list[tuple[Sentence, str]]]:
+               pin: _Pinner | None = None, quoted: dict[str, set[tuple[int, int]]] | None = None) -> dict[str, list[tuple[Sentence, str]]]:
     """Every sentence of every source text with how it is accounted for: ``quoted`` (a row quotes
     it, wholly or in part), ``not encoded`` (it lies wholly in a span of ``not_encoded``) or
-    ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing."""
+    ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing. (*quoted*:
+    the spans the relationship rows quote, when they are known already.)"""
     pin = pin or _Pinner(texts)
-    quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
+    if quoted is None:
+        quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
     listed = _pinned_quotes(package, frames, pin, [NOT_ENCODED] if NOT_ENCODED in frames else [])
     result = {}
     for source, text in texts.items():
-        overlaps, within = _Spans(quoted.get(source, [])), _Spans(listed.get(source, []))
+        overlaps, within = _Spans(quoted.get(source, set())), _Spans(listed.get(source, set()))
         found = []
         for sentence in sentences(text):
             if overlaps.overlap(sentence.start, sentence.end):
@@ -148,15 +153,15 @@ def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
     return result
 
 
-def _pinned_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], pin: _Pinner, tables: list[str]) -> dict[str, list[Pinned]]:
-    """The quotes of *tables* that lie where their rows say, by source."""
-    spans: dict[str, list[Pinned]] = {}
+def _pinned_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], pin: _Pinner,
+                   tables: list[str]) -> dict[str, set[tuple[int, int]]]:
+    """The spans of the quotes of *tables* that lie where their rows say, by source."""
+    spans: dict[str, set[tuple[int, int]]] = {}
     for table in tables:
-        frame = frames[table]
-        for source, quote, start in zip(frame["source_id"], frame["quote"], frame["quote_start"], strict=True):
+        for source, quote, start in rows(frames[table], ["source_id", "quote", "quote_start"]):
             pinned = pin.find(source, quote, start)
             if pinned is not None and not pinned.problem:
-                spans.setdefault(str(source), []).append(pinned)
+                spans.setdefault(str(source), set()).add((pinned.start, pinned.end))
     return spans
 
 
@@ -165,8 +170,8 @@ class _Spans:
     overlaps, or covers, a range is one binary search (accounting stays linear in rows and
     sentences rather than their product)."""
 
-    def __init__(self, spans: list[Pinned]) -> None:
-        ordered = sorted({(pinned.start, pinned.end) for pinned in spans})
+    def __init__(self, spans: set[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
         self.starts = [start for start, _ in ordered]
         self.reach: list[int] = []
         for _, end in ordered:
@@ -187,22 +192,23 @@ class _Spans:
 
 def _integer(value: object) -> int | None:
     """An offset written as text, or None where it is missing or not a number (the type rule reports those)."""
+    if isinstance(value, str):  # (the tables are read as text)
+        try:
+            return int(value)
+        except ValueError:
+            return None
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)  # (a loaded table holds numbers)
-    if not isinstance(value, str):
-        return None  # missing (None, NaN or NA: the tables are read as text)
-    try:
-        return int(value)
-    except ValueError:
-        return None
+    return None  # missing (None, NaN or NA)
 
 
 class _Pinner:
-    """Finds quotes at their offsets, once for each distinct (source, quote, start)."""
+    """Finds quotes at their offsets, once for each distinct (source, quote, start) of the last
+    65,536 looked up (rows quoting the same place are many; holding every quote is not needed)."""
 
     def __init__(self, texts: dict[str, str]) -> None:
         self.texts = texts
-        self.cache: dict[tuple[str, str, int], Pinned] = {}
+        self.locate = functools.lru_cache(maxsize=1 << 16)(self._locate)
 
     def find(self, source: object, quote: object, start: object) -> Pinned | None:
         """Where *quote* lies, or None when the row cannot be pinned at all (unknown source, no
@@ -210,10 +216,10 @@ class _Pinner:
         offset = _integer(start)
         if source not in self.texts or not isinstance(quote, str) or offset is None:
             return None
-        key = (str(source), quote, offset)
-        if key not in self.cache:
-            self.cache[key] = self._pin(self.texts[str(source)], quote, offset, str(source))
-        return self.cache[key]
+        return self.locate(str(source), quote, offset)
+
+    def _locate(self, source: str, quote: str, offset: int) -> Pinned:
+        return self._pin(self.texts[source], quote, offset, source)
 
     @staticmethod
     def _pin(text: str, quote: str, start: int, source: str) -> Pinned:
@@ -235,18 +241,19 @@ def _unpinned(pinned: Pinned, table: str, row: object, quote: object, start: obj
     return declared(rule).problem(message, table, str(row), column, str(value))
 
 
-def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], set[str]]:
-    """The folded names, synonyms and accepted mentions of every entity, by (table, id)."""
+def _accepted_names(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The distinct folded names, synonyms and accepted mentions of every entity, by (table, id)
+    (a tuple: an entity has a few, and a set of a few takes four times the memory)."""
     accepted = {}
     for table in package.entity_tables:
         frame = frames[table]
-        for entity, name, synonyms, mentions in zip(frame["id"], frame["name"], frame["synonyms"], frame["mentions"], strict=True):
+        for entity, name, synonyms, mentions in rows(frame, ["id", "name", "synonyms", "mentions"]):
             labels = [name] if isinstance(name, str) else []
-            accepted[(table, entity)] = {fold(label) for label in [*labels, *synonyms, *mentions]}
+            accepted[(table, entity)] = tuple(dict.fromkeys(fold(label) for label in [*labels, *synonyms, *mentions]))
     return accepted
 
 
-def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Problem]:
+def _ambiguous_names(accepted: dict[tuple[str, str], tuple[str, ...]]) -> Iterator[Problem]:
     owners: dict[str, list[tuple[str, str]]] = {}
     for entity, keys in accepted.items():
         for key in keys:
@@ -260,14 +267,18 @@ def _ambiguous_names(accepted: dict[tuple[str, str], set[str]]) -> Iterator[Prob
 
 
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str, str], pin: _Pinner,
-          accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+          accepted: dict[tuple[str, str], tuple[str, ...]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
     paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
     columns = ["id", "source_id", "quote", "quote_start", *(f"{role}_{part}" for role in ROLES for part in ("mention", "mention_start")),
                *(f"{role}_{part}" for role in ROLES for part in EXAMPLE_PARTS)]
     present = [column for column in columns if column in frame]
-    for index, values in zip(frame.index, zip(*(frame[column].tolist() for column in present), strict=True), strict=True):
-        row = dict(zip(present, values, strict=True))
+    ends_of = [f"{role}_{part}" for role in ROLES for part in ("table", "")]
+    values = {**{column: frame[column] for column in present},
+              **{f"{role}_{part}": found[f"{role}_table" if part else role] for role in ROLES for part in ("table", "")}}
+    for cells in rows(values, [*present, *ends_of]):
+        row = dict(zip(present, cells, strict=False))
+        end_of = dict(zip(ends_of, cells[len(present):], strict=True))
         pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
         if pinned is None:
             continue
@@ -275,53 +286,53 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
             yield _unpinned(pinned, table, row["id"], row["quote"], row["quote_start"])
             continue
         source = str(row["source_id"])
+        quoted = texts[source][pinned.start:pinned.end]
         for role in ROLES:
-            end = (found.at[index, f"{role}_table"], found.at[index, role])
-            yield from _mention(table, row, role, end, texts[source], pinned, paragraph_starts[source], accepted, used)
-            yield from _example_mentions(table, row, role, end[0], texts[source][pinned.start:pinned.end], accepted, used)
+            end = (end_of[f"{role}_table"], end_of[f"{role}_"])
+            yield from _mention(table, row, role, end, texts[source], pinned, quoted, paragraph_starts[source], accepted, used)
+            examples, mentions = items(row.get(f"{role}_examples")), items(row.get(f"{role}_example_mentions"))
+            if examples or mentions:
+                yield from _example_mentions(table, str(row["id"]), role, examples, mentions, end[0], quoted, accepted, used)
 
 
 # The columns of a row's named examples of one end: the entities and the words of the quote that name them.
 EXAMPLE_PARTS = ("examples", "example_mentions")
 
 
-def _example_mentions(table: str, row: dict[str, object], role: str, end_table: object, quoted: str,
-                      accepted: dict[tuple[str, str], set[str]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
-    """Each named example of the *role* end has its mention, inside the quote, naming it."""
-    examples, mentions = row.get(f"{role}_examples") or [], row.get(f"{role}_example_mentions") or []
+def _example_mentions(table: str, row: str, role: str, examples: list[str], mentions: list[str], end_table: object, quoted: str,
+                      accepted: dict[tuple[str, str], tuple[str, ...]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
+    """Each named example of the *role* end of *row* has its mention, inside the quote, naming it."""
     column = f"{role}_example_mentions"
-    if not isinstance(examples, list) or not isinstance(mentions, list) or not (examples or mentions):
-        return
     if len(examples) != len(mentions):
         yield EXAMPLE_MENTION.problem(f"{len(examples)} {role} example(s) and {len(mentions)} mention(s): give each example the "
-                                      "words of the quote that name it, in the same order", table, str(row["id"]), column,
+                                      "words of the quote that name it, in the same order", table, row, column,
                                       "|".join(mentions))
         return
     for example, mention in zip(examples, mentions, strict=False):
         if mention not in quoted and not starts(mention, quoted):
             yield EXAMPLE_MENTION.problem(f"the mention of the {role} example {example!r} does not occur inside the quote", table,
-                                          str(row["id"]), column, mention)
-        elif (str(end_table), example) in accepted and fold(mention) not in accepted[(str(end_table), example)]:
+                                          row, column, mention)
+        elif (str(end_table), example) in accepted and _fold(mention) not in accepted[(str(end_table), example)]:
             yield EXAMPLE_MENTION.problem(f"{mention!r} is not the name, a synonym or an accepted mention of {end_table}.{example}",
-                                          table, str(row["id"]), column, mention)
+                                          table, row, column, mention)
         else:
-            used.add((str(end_table), example, fold(mention)))
+            used.add((str(end_table), example, _fold(mention)))
 
 
-def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned,
-             paragraph_starts: list[int], accepted: dict[tuple[str, str], set[str]],
+def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned, quoted: str,
+             paragraph_starts: list[int], accepted: dict[tuple[str, str], tuple[str, ...]],
              used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     mention, start = row[f"{role}_mention"], _integer(row[f"{role}_mention_start"])
     column = f"{role}_mention"
     if not isinstance(mention, str):
         return  # missing: the required rule reports it
     if start is None:
-        if mention not in text[quote.start:quote.end] and not starts(mention, text[quote.start:quote.end]):
+        if mention not in quoted and not starts(mention, quoted):
             yield MENTION_NOT_FOUND.problem(f"the {role} mention does not occur inside the quote; for an antecedent "
                           f"outside it, give {role}_mention_start", table, str(row["id"]), column, mention)
             return
     else:
-        found = span(mention, text, start)
+        found = _span(mention, text, start)
         if found is None:
             yield MENTION_NOT_FOUND.problem(f"the {role} mention does not begin at {role}_mention_start {start}",
                           table, str(row["id"]), f"{role}_mention_start", str(start))
@@ -330,7 +341,7 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
         if not inside and not (found[1] <= quote.start and _paragraph(paragraph_starts, found[0]) == _paragraph(paragraph_starts, quote.start)):
             yield MENTION_OUTSIDE_QUOTE.problem(f"the {role} mention lies outside the quote and is not an antecedent "
                           "earlier in the quote's paragraph", table, str(row["id"]), f"{role}_mention_start", str(start))
-    key = fold(mention)
+    key = _fold(mention)
     if entity not in accepted:
         return  # no such entity: the foreign-key rule reports it
     if key not in accepted[entity]:
@@ -338,6 +349,12 @@ def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, s
                       f"{entity[0]}.{entity[1]}", table, str(row["id"]), column, mention)
     else:
         used.add((entity[0], entity[1], key))
+
+
+# Mentions repeat from row to row, at the same places: each is folded, and found at its place, once
+# (of the last 65,536).
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_span = functools.lru_cache(maxsize=1 << 16)(span)
 
 
 def _paragraph(paragraph_starts: list[int], offset: int) -> int:

@@ -84,9 +84,8 @@ def _cycles(table: str, parents: dict[str, list[str]]) -> Iterator[Problem]:
 
 
 def _ontology(table: str, frame: pd.DataFrame, columns: list[str], superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
-    curies = {entity: {str(value).split(":", 1)[0]: str(value) for column in columns
-                       for value in [frame.at[index, column]] if isinstance(value, str)}
-              for index, entity in frame["id"].items()}
+    curies = {entity: {value.split(":", 1)[0]: value for value in values if isinstance(value, str)}
+              for entity, *values in zip(frame["id"].tolist(), *(frame[column].tolist() for column in columns), strict=True)}
     for entity, items in zip(frame["id"], frame["parents"], strict=True):
         for parent in items:
             for prefix in HIERARCHIES:

@@ -21,14 +21,14 @@ from typing import Any
 import pandas as pd
 
 from painimmune.errors import DataError
-from painimmune.normalise import is_canonical
-from painimmune.package import characters, csvio
+from painimmune.package import characters
 from painimmune.package.composition import RELATIONS
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, enum, foreign_keys, list_delimiter
 from painimmune.validation import cited_references, grounding, hierarchy, rubric_rules, statement_rules
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.raw import RawTable
+from painimmune.validation.rows import isin, items, rows
 
 _rule = declare("package", __name__)
 NOT_NORMALISED = _rule("not-normalised", "Tables are in normal form",
@@ -80,7 +80,10 @@ def check(package: DataPackage, notes: list[str], texts: dict[str, pd.DataFrame]
     if unread:
         notes.append(f"package rules on rows skipped: {', '.join(unread)} could not be read (see the problems above)")
         return problems
-    frames = {name: _with_lists(package.schema(name), frame) for name, frame in texts.items()}
+    # Lists split into Python lists, but in the relationship tables, which can be large: their rules
+    # split a row's lists as they read it (painimmune.validation.rows).
+    relationship_tables = set(package.relationship_tables)
+    frames = {name: frame if name in relationship_tables else _with_lists(package.schema(name), frame) for name, frame in texts.items()}
     relations = {name: frames[name] for name in package.relationship_tables}
     problems += _source_kinds(frames["sources"])
     sources, found = source_texts(package, frames["sources"], notes)
@@ -115,14 +118,13 @@ def normal_form(package: DataPackage, name: str, table: RawTable) -> list[Proble
     Tables with faults of their own (unreadable, header, cell counts, bytes that are not UTF-8)
     are reported by the pandera layer instead.
     """
-    table_schema = package.schema(name)
-    if table.error or table.header_faults or csvio.ragged_rows(table.header, table.rows):
+    text = table.text
+    if table.error or table.header_faults or text.ragged:
         return []
-    try:
-        normal = table.data is not None and is_canonical(table.header, table.rows, table_schema, table.data)
-    except UnicodeEncodeError:  # bytes that are not UTF-8: reported cell by cell by the pandera layer
+    if text.in_order is not False and text.formatted is None:  # bytes that are not UTF-8: reported cell by cell by the pandera layer
         return []
-    if table.faults or not normal:
+    normal = text.in_order is not False and bool(text.formatted)
+    if text.faults or not normal:
         return [NOT_NORMALISED.problem(
                         "file is not in normal form (sorted by primary key, canonical CSV); run `python scripts/build.py`", name)]
     return []
@@ -231,11 +233,17 @@ def _withdrawn(package: DataPackage, frames: dict[str, pd.DataFrame]) -> Iterato
     """A withdrawn row names a relationship table, and its id is in no table again."""
     if WITHDRAWN not in frames:
         return
-    live = {name: set(frames[name]["id"]) for name in package.relationship_tables}
-    for row, table in zip(frames[WITHDRAWN]["id"], frames[WITHDRAWN]["table"], strict=True):
-        if table not in live:
+    withdrawn = frames[WITHDRAWN]
+    reused: set[str] = set()  # the withdrawn ids in use: looked up in the smaller of the two, no Python set of every id
+    for name in package.relationship_tables:
+        ids = frames[name]["id"]
+        found = ids[isin(ids, withdrawn["id"])] if len(withdrawn) <= len(ids) else withdrawn["id"][isin(withdrawn["id"], ids)]
+        reused.update(found.tolist())
+    relationship_tables = set(package.relationship_tables)
+    for row, table in rows(withdrawn, ["id", "table"]):
+        if table not in relationship_tables:
             yield WITHDRAWN_ROW.problem(f"{table!r} is not a relationship table", WITHDRAWN, row, "table", table)
-        elif any(row in ids for ids in live.values()):
+        elif row in reused:
             yield WITHDRAWN_ROW.problem("a withdrawn id is in use again; ids are never reused", WITHDRAWN, row, "id", row)
 
 
@@ -246,13 +254,14 @@ def used_ids(package: DataPackage, relations: dict[str, pd.DataFrame]) -> dict[s
     for name, frame in relations.items():
         for column, resource, _ in foreign_keys(package.schema(name)):
             if resource in used:
-                used[resource].update(frame[column].dropna())
+                used[resource].update(frame[column].dropna().unique().tolist())
         found = statement_rules.ends(package, name, frame)
         for role in statement_rules.ROLES:
-            for table, examples in zip(found[f"{role}_table"], frame.get(f"{role}_examples", pd.Series(dtype=object)), strict=False):
-                if table in used:
-                    used[table].update(examples)
-        used["sources"].update(ref for refs in frame["cited_refs"] for ref in refs)
+            if f"{role}_examples" in frame:
+                for table, examples in rows({"table": found[f"{role}_table"], "examples": frame[f"{role}_examples"]}, ["table", "examples"]):
+                    if table in used:
+                        used[table].update(items(examples))
+        used["sources"].update(ref for (refs,) in rows(frame, ["cited_refs"]) for ref in items(refs))
     return used
 
 

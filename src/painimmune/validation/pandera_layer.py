@@ -1,30 +1,38 @@
 """Layer 2: pandera schemas generated from the Table Schemas, plus the rules a Table Schema cannot say.
 
 The converter reads each Table Schema and builds a ``pandera.DataFrameSchema`` over the table's raw
-text (every cell a string, empty cells missing), so each failure reports the value as written.
-Checks generated from the Table Schema: column set and order, required, unique, enum, pattern,
-minimum/maximum, minLength/maxLength, integer and boolean syntax, list items against the pattern
-and enum of the field. Checks beyond it: no leading or trailing whitespace, NFC Unicode, synonyms
-distinct from the name, ``uniqueKeys``, ``exactlyOneOf`` column groups, and foreign keys across
-tables (with pandas).
+text (every cell a string, empty cells missing), so each failure reports the value as written:
+the column set and order, required columns, ``uniqueKeys`` (and primary keys), ``exactlyOneOf``
+column groups and synonyms distinct from the name. The checks of one cell at a time, also
+generated from the Table Schema (:func:`cell_checks`: integer and boolean syntax, enum, pattern,
+minimum/maximum, minLength/maxLength, no leading or trailing whitespace, no spreadsheet formula or
+control character, no mojibake, NFC Unicode; list items against the pattern and enum of the
+field), run vectorised over the cells of every column they apply to at once, a slice of cells at
+a time: run through pandera column by column they cost about a millisecond each, and the real
+data has 1,500 of them (benchmarks/results.md). Unique columns are checked by sorting
+(:func:`_duplicated`), in a fraction of the memory of pandera's hash table. Foreign keys across
+tables are checked with pandas and Arrow.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from painimmune import loader
 from painimmune.loader import row_key
 from painimmune.package import characters, csvio
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.reading import release_unused
 from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
 from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
+from painimmune.validation.rows import isin
 
 _rule = declare("pandera", __name__)
 UNREADABLE = _rule("unreadable", "The table can be read",
@@ -83,14 +91,29 @@ FOREIGN_KEY = _rule("foreign-key", "Foreign keys resolve",
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Validate every table read (see :func:`text_frame`) with its generated pandera schema, then
-    the foreign keys across tables."""
+    """Validate every table read (see :func:`text_frame`) with its generated pandera schema and its
+    cell checks, then the foreign keys across tables. A table's problems come column by column (the
+    column's own checks in order), then those of its rows as a whole."""
+    cells = _cell_problems(package, frames)
+    release_unused()  # the working copies of the cell checks
     problems: list[Problem] = []
     for name, frame in frames.items():
         table_schema = package.schema(name)
-        problems += _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
+        found = _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
+        columns = set(frame.columns)
+        unique = {field["name"] for field in table_schema["fields"] if constraints(field).get("unique")}
+        for column in frame.columns:
+            problems += [problem for problem in found if problem.column == column and problem.rule in _COLUMN_RULES]
+            if column in unique:
+                problems += _repeated_values(frame, column, name, primary_key(table_schema))
+            problems += cells.get((name, column), [])
+        problems += [problem for problem in found if not (problem.column in columns and problem.rule in _COLUMN_RULES)]
     problems += _foreign_key_problems(package, frames)
     return problems
+
+
+# The rules pandera checks column by column (the others are of rows as a whole).
+_COLUMN_RULES = ("required", "unique")
 
 
 def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Problem]) -> pd.DataFrame | None:
@@ -104,40 +127,40 @@ def text_frame(package: DataPackage, name: str, raw: RawTable, problems: list[Pr
         problems.append(UNREADABLE.problem(str(raw.error), name))
         return None
     table_schema = package.schema(name)
-    text, header, rows = raw.text, raw.header, raw.rows
-    problems += [declared(rule).problem(message, name, f"line {line}") for rule, line, message in raw.faults]
+    text = raw.text
+    header = text.header
+    problems += [declared(rule).problem(message, name, f"line {line}") for rule, line, message in text.faults]
     header_faults = raw.header_faults
     problems += [HEADER.problem(message, name, "line 1", column) for column, message in header_faults]
     if header_faults:
         return None
     key_positions = [header.index(column) for column in primary_key(table_schema)]
-    ragged = csvio.ragged_rows(header, rows)
-    for position in ragged:
-        row = rows[position]
+    for position, row in text.ragged:
         keys = [row[i] for i in key_positions if i < len(row) and row[i]]
         where = f"{', '.join(keys)} (line {csvio.line_of(position)})" if keys else f"line {csvio.line_of(position)}"
         column = header[len(row)] if len(row) < len(header) else None
         message = (f"{len(row)} cells where the header has {len(header)}: "
                    + ("the row is cut short (truncated file?)" if column else "a delimiter too many"))
         problems.append(CELL_COUNT.problem(message, name, where, column))
-    skipped = set(ragged)
-    frame = loader.text_frame(header, [row for position, row in enumerate(rows) if position not in skipped])
-    if _UNDECODED.search(text):  # one scan of the text; the cells are searched only when it finds something
-        frame = _undecoded_cells(frame, name, primary_key(table_schema), problems)
-    return frame.astype(str)  # pandas' default strings: Arrow-backed, and vectorised, where pyarrow is installed
+    if text.undecoded:
+        problems += _undecoded_cells(header, text.undecoded, name, key_positions)
+    return text.frame
 
 
-def _undecoded_cells(frame: pd.DataFrame, table: str, keys: list[str], problems: list[Problem]) -> pd.DataFrame:
-    """Report cells holding bytes that were not UTF-8, then replace those bytes by U+FFFD so that
-    the other checks can run (pandera cannot carry surrogate escapes in its reports)."""
-    for column in frame.columns:
-        values = frame[column]
-        bad = values.str.contains(_UNDECODED, na=False)
-        for index in frame.index[bad]:
-            problems.append(UTF_8.problem(_MESSAGES["utf-8"], table, row_key(frame, index, keys), column, values[index]))
-        if bad.any():
-            frame[column] = values.str.replace(_UNDECODED, "\ufffd", regex=True)
-    return frame
+def _undecoded_cells(header: list[str], rows: dict[int, list[str]], table: str, key_positions: list[int]) -> list[Problem]:
+    """A problem for each cell holding bytes that were not UTF-8 (*rows*: the cells as read of each
+    row holding one, by its index in the frame), column by column. The frame holds them replaced by
+    U+FFFD, so that the other checks can run (pandera cannot carry surrogate escapes in its
+    reports); a row is named by its key as replaced so far, columns to the left first."""
+    problems = []
+    for position, column in enumerate(header):
+        for index, row in sorted(rows.items()):
+            if not _UNDECODED.search(row[position]):
+                continue
+            keys = [_UNDECODED.sub("\ufffd", row[i]) if i < position else row[i] for i in key_positions]
+            where = ", ".join(keys) if keys and all(keys) else f"line {csvio.line_of(index)}"
+            problems.append(UTF_8.problem(_MESSAGES["utf-8"], table, where, column, row[position]))
+    return problems
 
 
 def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
@@ -159,36 +182,137 @@ def _field(table_schema: Schema, name: str) -> Field:
 
 
 def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
-    """The checks of one column, each vectorised over the column's present values (or list items)."""
+    """A column: required (not nullable) or not. Every cell is a string or missing (the frame is
+    read so), so no dtype is checked; the checks of each cell are :func:`cell_checks`, and a unique
+    column's, :func:`_repeated_values`."""
+    return pa.Column(None, nullable=not (is_required(field) or in_primary_key), required=True)
+
+
+def _repeated_values(frame: pd.DataFrame, column: str, table: str, key: list[str]) -> list[Problem]:
+    """The ``unique`` problems of a column the schema marks unique: each row holding a value that
+    another row holds too (missing values included, as pandas counts them), in row order."""
+    repeated = np.flatnonzero(_duplicated(frame[column]))
+    values = frame[column].iloc[repeated]
+    return [_problem({"check": "field_uniqueness", "column": column, "failure_case": value, "index": index}, frame, table, key)
+            for index, value in zip(values.index, values.tolist(), strict=True)]
+
+
+def _duplicated(values: pd.Series) -> np.ndarray:
+    """Which of *values* another value equals (``values.duplicated(keep=False)``): for Arrow strings,
+    by sorting rather than by a hash table of the values, which takes several times the column's
+    memory. A column already in order (a primary key, in a table in normal form) is not sorted
+    again: equal values are neighbours."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray) or len(values) < 2:
+        return values.duplicated(keep=False).to_numpy(dtype=bool)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.array)
+    in_order = not values.hasnans and pc.all(pc.less_equal(array.slice(0, len(values) - 1), array.slice(1))).as_py()
+    order = None if in_order else pc.sort_indices(array).to_numpy()
+    ordered = array if order is None else array.take(order)
+    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, len(values) - 1)), False).to_numpy(zero_copy_only=False)
+    in_run = np.zeros(len(values), dtype=bool)
+    in_run[1:] |= same
+    in_run[:-1] |= same
+    if order is None:
+        return in_run
+    repeated = np.zeros(len(values), dtype=bool)
+    repeated[order] = in_run
+    missing = values.isna().to_numpy()
+    if missing.sum() > 1:
+        repeated |= missing
+    return repeated
+
+
+ItemTest = Callable[[pd.Series], pd.Series]
+
+
+def cell_checks(field: Field) -> list[tuple[str, ItemTest]]:
+    """The checks of each present value of a column (or each item of a list value), as (check name,
+    test): ``rule`` or ``rule:detail``, and a test of a Series of values, True where a value passes.
+
+    A test that is the same function for several columns is run once over all their cells: write a
+    new one as a module-level function, or (with an argument) as a cached factory such as
+    :func:`_pattern`.
+    """
     cons = constraints(field)
     kind = field.get("type", "string")
     item_checks: list[tuple[str, ItemTest]] = []  # (rule name, test of a Series of present values or items)
     if kind in csvio.TEXT_SYNTAX:
-        item_checks.append((f"type:{kind}", lambda v: v.str.fullmatch(csvio.TEXT_SYNTAX[kind])))
+        item_checks.append((f"type:{kind}", _full_match(csvio.TEXT_SYNTAX[kind])))
     if "enum" in cons:
-        item_checks.append(("enum", lambda v: v.isin(cons["enum"])))
+        item_checks.append(("enum", _one_of(tuple(cons["enum"]))))
     if "pattern" in cons:
-        item_checks.append((f"pattern:{cons['pattern']}", lambda v: v.str.count(cons["pattern"]) > 0))
+        item_checks.append((f"pattern:{cons['pattern']}", _pattern(cons["pattern"])))
     if "minLength" in cons:
-        item_checks.append((f"minLength:{cons['minLength']}", lambda v: v.str.len() >= cons["minLength"]))
+        item_checks.append((f"minLength:{cons['minLength']}", _length_at_least(cons["minLength"])))
     if "maxLength" in cons:
-        item_checks.append((f"maxLength:{cons['maxLength']}", lambda v: v.str.len() <= cons["maxLength"]))
+        item_checks.append((f"maxLength:{cons['maxLength']}", _length_at_most(cons["maxLength"])))
     if "minimum" in cons:
-        item_checks.append((f"minimum:{cons['minimum']}", lambda v: ~(pd.to_numeric(v, errors="coerce") < cons["minimum"])))
+        item_checks.append((f"minimum:{cons['minimum']}", _at_least(cons["minimum"])))
     if "maximum" in cons:
-        item_checks.append((f"maximum:{cons['maximum']}", lambda v: ~(pd.to_numeric(v, errors="coerce") > cons["maximum"])))
-    item_checks.append(("whitespace", lambda v: (v == v.str.strip()) & ~v.str.contains(r"  |\n", regex=True)))
+        item_checks.append((f"maximum:{cons['maximum']}", _at_most(cons["maximum"])))
+    item_checks.append(("whitespace", _no_stray_whitespace))
     if kind not in csvio.TEXT_SYNTAX:  # text: what a spreadsheet would run, or a terminal or editor would act on
-        item_checks.append(("spreadsheet-formula", lambda v: ~v.str.match(FORMULA_START)))
-        item_checks.append(("invisible-character", lambda v: v.fillna("").map(characters.is_clean).astype(bool)))
-    item_checks.append(("mojibake", lambda v: ~_suspects(v, _is_mojibake)))
+        item_checks.append(("spreadsheet-formula", _no_formula))
+        item_checks.append(("invisible-character", _no_invisible_character))
+    item_checks.append(("mojibake", _not_mojibake))
     item_checks.append(("unicode-nfc", _is_nfc))
-    delimiter = list_delimiter(field) if kind == "list" else None
-    checks = [_vector_check(rule, test, delimiter) for rule, test in item_checks]
-    return pa.Column(str, nullable=not (is_required(field) or in_primary_key), unique=bool(cons.get("unique")), checks=checks, required=True)
+    return item_checks
 
 
-ItemTest = Callable[[pd.Series], pd.Series]
+@functools.cache
+def _full_match(pattern: str) -> ItemTest:
+    return lambda v: v.str.fullmatch(pattern)
+
+
+@functools.cache
+def _one_of(allowed: tuple[str, ...]) -> ItemTest:
+    return lambda v: v.isin(allowed)
+
+
+@functools.cache
+def _pattern(pattern: str) -> ItemTest:
+    return lambda v: v.str.count(pattern) > 0
+
+
+@functools.cache
+def _length_at_least(bound: int) -> ItemTest:
+    return lambda v: v.str.len() >= bound
+
+
+@functools.cache
+def _length_at_most(bound: int) -> ItemTest:
+    return lambda v: v.str.len() <= bound
+
+
+@functools.cache
+def _at_least(bound: float) -> ItemTest:
+    return lambda v: ~(pd.to_numeric(v, errors="coerce") < bound)
+
+
+@functools.cache
+def _at_most(bound: float) -> ItemTest:
+    return lambda v: ~(pd.to_numeric(v, errors="coerce") > bound)
+
+
+def _no_stray_whitespace(values: pd.Series) -> pd.Series:
+    return (values == values.str.strip()) & ~values.str.contains(r"  |\n", regex=True)
+
+
+def _no_formula(values: pd.Series) -> pd.Series:
+    return ~values.str.match(FORMULA_START)
+
+
+def _no_invisible_character(values: pd.Series) -> pd.Series:
+    return values.fillna("").map(characters.is_clean).astype(bool)
+
+
+def _not_mojibake(values: pd.Series) -> pd.Series:
+    return ~_suspects(values, _is_mojibake)
+
+
 # A cell a spreadsheet would read as a formula (=, +, -, @) or that begins with a tab or carriage return.
 FORMULA_START = "[" + re.escape("".join(csvio.FORMULA_START)) + "]"
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
@@ -228,20 +352,215 @@ def _is_mojibake(value: str) -> bool:
     return False
 
 
-def _vector_check(rule: str, test: ItemTest, delimiter: str | None) -> pa.Check:
-    """A check of each present value, or of each item of a list value (an empty item fails)."""
-    def check(series: pd.Series) -> pd.Series:
-        missing = series.isna()
-        if delimiter is None:
-            return (test(series).fillna(False).astype(bool) | missing).astype(bool)
-        ok = pd.Series(True, index=series.index)
-        present = series[~missing]
-        items = present.str.split(delimiter, regex=False).explode()
-        passed = (items != "") & test(items).fillna(False).astype(bool)
-        ok[present.index] = passed.groupby(level=0).all()
-        return ok
+# Cells checked at a time: the tests' working copies (a slice's values stripped or normalised, its
+# list items) stay small whatever the size of the tables.
+CELLS_AT_A_TIME = 1 << 16
+# Cells of the columns checked together (what is kept of them while they are checked: their list
+# items, which of them are plain, stays small whatever the size of the tables).
+CELLS_AT_ONCE = 1 << 21
+# The checks that a plain value passes, whatever it is: printable ASCII (no control character, no
+# mojibake, NFC), no doubled space, not beginning with a space or a character a spreadsheet runs,
+# not ending with a space. Most values are plain, so these checks test only the others, found by
+# one search (:func:`_plain`); tests/test_reading.py checks the claim on random text.
+PASSED_BY_PLAIN: set[ItemTest] = {_no_stray_whitespace, _no_formula, _no_invisible_character, _not_mojibake, _is_nfc}
 
-    return pa.Check(check, name=rule, ignore_na=False)
+
+def _plain(values: pd.Series) -> np.ndarray:
+    """Which of *values* are plain (see :data:`PASSED_BY_PLAIN`); a missing value is."""
+    other = (~_printable_ascii(values) | values.str.contains("  ", regex=False).fillna(False).to_numpy(dtype=bool)
+             | values.str[:1].isin([" ", *csvio.FORMULA_START]).to_numpy(dtype=bool) | values.str.endswith(" ").fillna(False).to_numpy(dtype=bool))
+    return ~other | values.isna().to_numpy()
+
+
+def _printable_ascii(values: pd.Series) -> np.ndarray:
+    """Which of *values* are printable ASCII only (U+0020 to U+007E): Arrow's kernel where the strings
+    are Arrow's, a regular expression otherwise."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pc.fill_null(pc.ascii_is_printable(pa.array(values.array)), False).to_numpy(zero_copy_only=False)
+    return ~values.str.contains("[^\x20-\x7e]", regex=True).fillna(True).to_numpy(dtype=bool)
+
+
+def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], list[Problem]]:
+    """The problems of the checks of one cell (:func:`cell_checks`) in every table, by (table, column);
+    those of a column in the order of its checks, then of its rows. Columns are taken together up
+    to :data:`CELLS_AT_ONCE` cells (all the columns of small tables at once, a few of a large
+    table): each test runs once over the cells of the columns it applies to (list values split
+    into their items once, an empty item failing every check), a slice at a time."""
+    columns = [(name, field) for name, frame in frames.items() for field in package.schema(name)["fields"] if field["name"] in frame]
+    failed: dict[tuple[str, str, str], np.ndarray] = {}
+    order: dict[tuple[str, str, str], int] = {}  # (table, column, check name) -> position among the column's checks
+    batch: list[tuple[str, Field]] = []
+    size = 0
+    for name, field in [*columns, ("", {})]:
+        if batch and (not field or size + len(frames[name]) > CELLS_AT_ONCE):
+            failed.update(_failed_checks(frames, batch, order))
+            batch, size = [], 0
+        if field:
+            batch.append((name, field))
+            size += len(frames[name])
+    found: dict[tuple[str, str], list[Problem]] = {}
+    for (name, column, check), rows in sorted(failed.items(), key=lambda item: order[item[0]]):
+        frame = frames[name]
+        key = primary_key(package.schema(name))
+        values = frame[column].iloc[rows]
+        found.setdefault((name, column), []).extend(
+            _problem({"check": check, "column": column, "failure_case": value, "index": index}, frame, name, key)
+            for index, value in zip(values.index, values.tolist(), strict=True))
+    return found
+
+
+def _failed_checks(frames: dict[str, pd.DataFrame], columns: list[tuple[str, Field]],
+                   order: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], np.ndarray]:
+    """The rows failing each check of each of *columns* (table, field), by (table, column, check
+    name); the position of each check among its column's checks goes into *order*."""
+    groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
+    cells: dict[tuple[str, str], list[_Segment]] = {}  # what each column's tests test
+    empty_items: dict[tuple[str, str], np.ndarray] = {}
+    lists: dict[str, list[tuple[str, str]]] = {}  # the list columns, by delimiter: split together
+    for name, field in columns:
+        column = field["name"]
+        if field.get("type") == "list":
+            lists.setdefault(list_delimiter(field), []).append((name, column))
+        else:
+            cells[(name, column)] = [_Segment(frames[name][column], None)]
+    for delimiter, places in lists.items():
+        cells.update(_list_segments(frames, places, delimiter, empty_items))
+    _find_plain([segment for segments in cells.values() for segment in segments])
+    for name, field in columns:
+        column = field["name"]
+        for position, (check, test) in enumerate(cell_checks(field)):
+            groups.setdefault((check, test), []).append((name, column))
+            order[(name, column, check)] = position
+    failed: dict[tuple[str, str, str], np.ndarray] = {}
+    for (check, test), places in groups.items():
+        for (name, column), rows in zip(places, _failing_cells(test, [cells[place] for place in places]), strict=False):
+            rows = np.union1d(rows, empty_items.get((name, column), rows))
+            if len(rows):
+                failed[(name, column, check)] = rows
+    return failed
+
+
+class _Segment:
+    """Values that tests test: a column's values (*positions* None), or the items of its list values
+    with the position of the value each is an item of; and which of them are not plain."""
+
+    def __init__(self, values: pd.Series, positions: np.ndarray | None) -> None:
+        self.values = values
+        self.positions = positions
+        self.not_plain = np.empty(0, dtype=np.int64)  # set by _find_plain
+
+    def slices(self, test: ItemTest) -> Iterator[tuple[pd.Series, np.ndarray]]:
+        """The values *test* must test, a slice at a time, each with the position in the column of the
+        value each is (or is an item of)."""
+        which = self.not_plain if test in PASSED_BY_PLAIN else None
+        for start in range(0, len(self.values) if which is None else len(which), CELLS_AT_A_TIME):
+            if which is None:
+                part, chosen = self.values.iloc[start:start + CELLS_AT_A_TIME], np.arange(start, min(start + CELLS_AT_A_TIME, len(self.values)))
+            else:
+                chosen = which[start:start + CELLS_AT_A_TIME]
+                part = self.values.iloc[chosen]
+            yield part, chosen if self.positions is None else self.positions[chosen]
+
+
+def _find_plain(segments: list[_Segment]) -> None:
+    """Find which values of *segments* are not plain (:func:`_plain`), small segments together, up
+    to :data:`CELLS_AT_A_TIME` values at once."""
+    batch: list[tuple[_Segment, int, int]] = []  # (segment, first value, values)
+    size = 0
+
+    def run() -> None:
+        values = pd.concat([segment.values.iloc[start:start + count] for segment, start, count in batch], ignore_index=True)
+        plain = _plain(values)
+        offset = 0
+        for segment, start, count in batch:
+            other = np.flatnonzero(~plain[offset:offset + count]) + start
+            segment.not_plain = np.concatenate([segment.not_plain, other]) if len(segment.not_plain) else other
+            offset += count
+        batch.clear()
+
+    for segment in segments:
+        for start in range(0, len(segment.values), CELLS_AT_A_TIME):
+            count = min(CELLS_AT_A_TIME, len(segment.values) - start)
+            if batch and size + count > CELLS_AT_A_TIME:
+                run()
+                size = 0
+            batch.append((segment, start, count))
+            size += count
+    if batch:
+        run()
+
+
+def _failing_cells(test: ItemTest, columns: list[list[_Segment]]) -> list[np.ndarray]:
+    """For each column (the segments of what is tested), the positions of its values that fail *test*.
+    Small slices of values are tested together, up to :data:`CELLS_AT_A_TIME` at once."""
+    failing: list[list[np.ndarray]] = [[] for _ in columns]
+    batch: list[tuple[int, pd.Series, np.ndarray]] = []  # (column, values, the position in the column of each)
+
+    def run() -> None:
+        values = pd.concat([part for _, part, _ in batch], ignore_index=True) if len(batch) > 1 else batch[0][1]
+        ok = test(values).fillna(False).to_numpy(dtype=bool) | values.isna().to_numpy()
+        offset = 0
+        for number, part, owners in batch:
+            failing[number].append(owners[~ok[offset:offset + len(part)]])
+            offset += len(part)
+        batch.clear()
+
+    size = 0
+    for number, segments in enumerate(columns):
+        for segment in segments:
+            for part, owners in segment.slices(test):
+                if batch and size + len(part) > CELLS_AT_A_TIME:
+                    run()
+                    size = 0
+                batch.append((number, part, owners))
+                size += len(part)
+    if batch:
+        run()
+    return [np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64) for found in failing]
+
+
+def _list_segments(frames: dict[str, pd.DataFrame], places: list[tuple[str, str]], delimiter: str,
+                   empty_items: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str], list[_Segment]]:
+    """The items of the list columns *places* (table, column), all of *delimiter*, split at once:
+    the segments of each column's items, and (into *empty_items*) the positions of its values with
+    an empty item."""
+    values = pd.concat([frames[name][column] for name, column in places], ignore_index=True)
+    bounds = np.cumsum([0, *(len(frames[name][column]) for name, column in places)])
+    segments: dict[tuple[str, str], list[_Segment]] = {place: [] for place in places}
+    for items, positions in _items(values, delimiter):
+        owner = np.searchsorted(bounds, positions, side="right") - 1
+        for number in np.unique(owner):
+            chosen = np.flatnonzero(owner == number)
+            segments[places[number]].append(_Segment(items.iloc[chosen].reset_index(drop=True), positions[chosen] - bounds[number]))
+    empty = _with_empty_item(values, delimiter)
+    owner = np.searchsorted(bounds, empty, side="right") - 1
+    for number, place in enumerate(places):
+        empty_items[place] = empty[owner == number] - bounds[number]
+    return segments
+
+
+def _items(values: pd.Series, delimiter: str) -> Iterator[tuple[pd.Series, np.ndarray]]:
+    """The items of the present list values of *values*, a slice of values at a time, each with the
+    position in *values* of the value it is an item of."""
+    for start in range(0, len(values), CELLS_AT_A_TIME):
+        part = values.iloc[start:start + CELLS_AT_A_TIME]
+        present = np.flatnonzero(part.notna().to_numpy())
+        if not len(present):
+            continue
+        split = part.iloc[present].str.split(delimiter, regex=False)
+        counts = split.str.len().to_numpy(dtype=np.int64)
+        items = pd.Series([item for items in split for item in items], dtype=values.dtype)
+        yield items, np.repeat(present + start, counts)
+
+
+def _with_empty_item(values: pd.Series, delimiter: str) -> np.ndarray:
+    """Positions of the list values of *values* with an empty item (``a||b``, or a delimiter first or last)."""
+    escaped = re.escape(delimiter)
+    empty = values.str.contains(f"^{escaped}|{escaped}$|{escaped}{escaped}", regex=True)
+    return np.flatnonzero(empty.fillna(False).to_numpy(dtype=bool))
 
 
 def _unique_key_check(key: list[str]) -> pa.Check:
@@ -356,7 +675,7 @@ def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame])
                                         f"{ref_column!r}, which {resource} does not have", name, None, column))
                 continue
             values = frame[column]
-            dangling = values.notna() & ~values.isin(set(frames[resource][ref_column].dropna()))
+            dangling = values.notna() & ~isin(values, frames[resource][ref_column])
             for index in frame.index[dangling]:
                 problems.append(FOREIGN_KEY.problem(f"no row with {ref_column} {values[index]!r} in {resource}",
                                         name, row_key(frame, index, key), column, str(values[index])))

@@ -25,6 +25,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -35,6 +37,7 @@ from painimmune.language.sentences import sentences
 from painimmune.language.text import span
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare
+from painimmune.validation.rows import rows
 
 _rule = declare("package", __name__)
 RANK_ORDER = _rule("rank-order", "Evidence ranks run 1, 2, 3, ...",
@@ -116,20 +119,27 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     rubric, study_kind = grader.rubric, grader.study_kind
     kinds_allowed = {level: set(kinds) for level, kinds in grader.study_kinds.items()}
     sentence_spans = {source: [(found.start, found.end) for found in sentences(text)] for source, text in texts.items()}
-    implied: dict[str, Grading] = {}
+    grade = functools.lru_cache(maxsize=1 << 16)(grader.grade)  # rows with the same quote share its grading
+
+    @functools.lru_cache(maxsize=1 << 16)  # rows quoting the same place share its cues
+    def cues_outside(source: str, quote: str, start: object) -> tuple[Cue, ...]:
+        offset = int(start) if isinstance(start, str) and start.isdigit() else None
+        pinned = span(quote, texts[source], offset) if offset is not None else None
+        if pinned is None:
+            return ()  # the grounding rules report a quote that is not where its row says
+        return tuple(outside_cues(rubric, texts[source], sentence_spans[source], *pinned))
+
     for table in package.relationship_tables:
         frame = frames[table]
         columns = ("id", "source_id", "quote", "quote_start", "evidence_level_id", "direction", "species_context_qualifier", "note")
-        for row, source, quote, start, level, direction, species, note in zip(*(frame[column].tolist() for column in columns), strict=True):
+        for row, source, quote, start, level, direction, species, note in rows(frame, columns):
             if isinstance(species, str) and kinds_allowed.get(level) and study_kind.get(species) not in kinds_allowed[level]:
                 problems.append(SPECIES_CONTEXT_RUBRIC.problem(
                     f"a row graded {level} has its evidence gathered in {' or '.join(sorted(kinds_allowed[level]))}; "
                     f"{species!r} is {study_kind.get(species)}", table, row, "species_context_qualifier", species))
             if not isinstance(quote, str):
                 continue
-            if quote not in implied:
-                implied[quote] = grader.grade(quote)
-            grading = implied[quote]
+            grading = grade(quote)
             if level != grading.level[0]:
                 problems += _grade(table, row, level, grading.level)
             if direction != grading.direction[0]:
@@ -141,7 +151,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
                 problems.append(SPECIES_CONTEXT_RUBRIC.problem(f"{why}: the rubric gives it {context}", table, row,
                                                               "species_context_qualifier", species))
             if source in texts:
-                problems += _outside(table, row, rubric, texts[str(source)], sentence_spans[str(source)], quote, start, note)
+                problems += _outside(table, row, cues_outside(str(source), quote, start), quote, note)
     return problems
 
 
@@ -195,23 +205,22 @@ def _explained(note: object, cue: str, phrases: tuple[str, ...]) -> bool:
 
 def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], start: int, end: int) -> list[Cue]:
     """The cues of the sentences that hold the span ``start:end`` of *text* that lie outside the
-    span (offsets in *text*)."""
+    span (offsets in *text*; *sentence_spans* in order, as :func:`painimmune.language.sentences.sentences`
+    gives them, so those holding the span are found by a binary search)."""
     found = []
-    for first, last in sentence_spans:
-        if first < end and start < last:
+    first_holding = bisect.bisect_right([last for _, last in sentence_spans], start)
+    for first, last in sentence_spans[first_holding:]:
+        if first >= end:
+            break
+        if start < last:
             found += [Cue(cue.kind, cue.value, cue.phrase, first + cue.start, first + cue.end) for cue in rubric.cues(text[first:last])
                       if first + cue.end <= start or first + cue.start >= end]
     return found
 
 
-def _outside(table: str, row: str, rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], quote: str, start: object,
-             note: object) -> Iterator[Problem]:
-    offset = int(start) if isinstance(start, str) and start.isdigit() else None
-    pinned = span(quote, text, offset) if offset is not None else None
-    if pinned is None:
-        return  # the grounding rules report a quote that is not where its row says
+def _outside(table: str, row: str, cues: tuple[Cue, ...], quote: str, note: object) -> Iterator[Problem]:
     reported = set()
-    for cue in outside_cues(rubric, text, sentence_spans, *pinned):
+    for cue in cues:
         phrases = (NOT_BEARING, NOT_A_NEGATION) if cue.kind == "direction" else (NOT_BEARING,)
         if cue.phrase.casefold() in reported or _explained(note, cue.phrase, phrases):
             continue

@@ -19,6 +19,7 @@ import pandas as pd
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem, declare
+from painimmune.validation.rows import items, rows
 
 _rule = declare("package", __name__)
 EXAMPLE_UNKNOWN = _rule("example-unknown", "Examples are members of the end's table",
@@ -34,8 +35,8 @@ ROLES = ("subject", "object")
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Problems of the examples and contexts of every relationship row (*frames*: raw strings with
-    lists split)."""
+    """Problems of the examples and contexts of every relationship row (*frames*: raw strings, the
+    lists of entity tables split; or loaded tables)."""
     classes = {table: {entity: flag == "true" for entity, flag in zip(frames[table]["id"], frames[table]["is_class"], strict=True)}
                for table in package.entity_tables if "is_class" in frames[table]}
     ids = {table: set(frames[table]["id"]) for table in package.entity_tables}
@@ -62,14 +63,16 @@ def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, set[str]],
           classes: dict[str, dict[str, bool]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
-    context = frame["disease_context_qualifier"] if "disease_context_qualifier" in frame else pd.Series(None, index=frame.index)
-    for index, row in found.iterrows():
-        key = frame.at[index, "id"]
-        for role in ROLES:
-            column = f"{role}_examples"
-            examples, end_table, end = (frame.at[index, column] if column in frame else []), row[f"{role}_table"], row[role]
+    missing = pd.Series(None, index=frame.index, dtype=object)
+    values = {"id": frame["id"], **{role: found[role] for role in ROLES}, **{f"{role}_table": found[f"{role}_table"] for role in ROLES},
+              **{f"{role}_examples": frame.get(f"{role}_examples", missing) for role in ROLES},
+              "context": frame.get("disease_context_qualifier", missing)}
+    for key, subject, object_, subject_table, object_table, subject_examples, object_examples, disease in rows(values, list(values)):
+        for role, cell, end_table, end in (("subject", subject_examples, subject_table, subject), ("object", object_examples, object_table, object_)):
+            examples = items(cell)
             if not examples or not isinstance(end_table, str):
                 continue
+            column = f"{role}_examples"
             for example in examples:
                 if example not in ids.get(end_table, set()) or example == end:
                     yield EXAMPLE_UNKNOWN.problem(f"{example!r} is not another entity of {end_table}, the table of the row's {role}",
@@ -77,6 +80,6 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, 
             if not classes.get(end_table, {}).get(end, False):
                 yield EXAMPLE_OF_AN_INSTANCE.problem(f"{end_table}.{end} is not a class (is_class is not true), so it has no examples",
                                                      table, key, column, "|".join(examples))
-        if isinstance(context[index], str) and context[index] in (row["subject"], row["object"]):
+        if isinstance(disease, str) and disease in (subject, object_):
             yield CONTEXT_IS_AN_END.problem("the disease context is one of the row's own ends; leave it empty", table, key,
-                                            "disease_context_qualifier", context[index])
+                                            "disease_context_qualifier", disease)
