@@ -14,7 +14,7 @@ from painimmune.build import blind_review, triple_check
 from painimmune.build.reliability import reliability_section
 from painimmune.loader import load_all
 from painimmune.package.descriptor import DataPackage
-from painimmune.validation.package_rules import source_texts
+from painimmune.validation.source_texts import source_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 

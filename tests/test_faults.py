@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 import re
 import unicodedata
 from collections.abc import Callable
@@ -237,7 +238,7 @@ def remove_row(table: str, row_id: str) -> Callable[[Path], None]:
 
 
 def remove(path: str) -> Callable[[Path], None]:
-    return lambda package: (package / path).unlink()
+    return lambda package: shutil.rmtree(package / path) if (package / path).is_dir() else (package / path).unlink()
 
 
 @dataclass(frozen=True)
@@ -481,6 +482,13 @@ FAULTS: dict[str, Fault] = {
     "zero-width space in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "im\u200bmune", 1)),
                                                "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),
+    # A copy without sources/ (a release zip) whose texts the installed painimmune does not hold: its
+    # quotes are compared with the installed rows, and a changed one is refused, not passed with a note.
+    "quote changed in a copy without its texts": Fault(
+        both(remove("sources"), set_cell("sources", "calvo2012", "sha256", "0" * 64),
+             map_cell("cell_mediators", "cm0001", "quote", lambda q: q.replace("sensitise", "desensitise"))),
+        "cell_mediators: row cm0001: column quote: value 'Mediators released by immune cells, such as cytokines, desensitise",
+        "quote-unverified"),
     "passage both quoted and listed as not encoded": Fault(
         copy_row("not_encoded", "ne0010", id="ne9999", source_id="calvo2012", quote="Preclinical data suggest an immune pathogenesis",
                  quote_start="993"),

@@ -130,7 +130,7 @@ def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp
     extra = subprocess.run([str(python), "-m", "pip", "install", "--quiet", f"{wheel}[validate]"], capture_output=True, text=True)
     assert extra.returncode == 0, extra.stderr[-2000:]
     validated = subprocess.run([str(cli), "validate"], capture_output=True, text=True, cwd=tmp_path)
-    assert validated.returncode == 0 and "quotes not checked" in validated.stderr  # the wheel has no source texts, and says so
+    assert validated.returncode == 0 and "has no sources/ folder" in validated.stderr  # the wheel has no source texts, and says so
     # The website of the installed release: one command after the [site] extra.
     nosite = subprocess.run([str(cli), "site", "--out", str(tmp_path / "www")], capture_output=True, text=True, cwd=tmp_path)
     assert nosite.returncode == 1 and "pip install 'painimmune[site]'" in nosite.stderr and "Traceback" not in nosite.stderr

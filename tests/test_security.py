@@ -112,6 +112,25 @@ def test_formulas_and_control_characters_are_refused_in_text_cells_and_list_item
     assert not (tmp_path / "out" / "tables").exists()
 
 
+@pytest.mark.parametrize("value", quick_first(["8\u0665\u0668", "8\uff158", "9007199254740993", "99999999999999999999999", "-0", "+5",
+                                                "05", "1_000", " 5"]))
+def test_an_integer_in_another_form_or_beyond_15_digits_is_refused_by_validate_and_load(package_copy, value):
+    """One text form of a whole number, exact for every reader: no other digits, sign or size gets
+    through validation, and the loader names the cell rather than changing or crashing on it."""
+    with edit_rows(package_copy, "cell_mediators") as rows:
+        rows.change("cm0001", "quote_start", lambda v: value)
+    result = run_cli("validate", package_copy, "--format", "json")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    problems = json.loads(result.stdout)["problems"]
+    assert any(p["rule"] == "type" and (p["table"], p["row"], p["column"]) == ("cell_mediators", "cm0001", "quote_start")
+               for p in problems), problems
+    with pytest.raises(pim.DataError, match=r"cell_mediators: row cm0001: column quote_start: value .* is not an integer"):
+        pim.load("cell_mediators", package_copy, verify=False)
+    for command in (("show", "cell_mediators"), ("about", "TNF")):
+        shown = run_cli(*command, "--path", package_copy)
+        assert shown.returncode == 1 and "Traceback" not in shown.stderr and "internal error" not in shown.stderr, shown.stderr
+
+
 def test_negative_numbers_in_numeric_columns_are_fine():
     from painimmune.validation import validate
 
@@ -206,6 +225,7 @@ def test_a_release_zip_diffs_like_its_folder(package_copy, tmp_path):
 @pytest.mark.parametrize("extra, needle", [
     ({"second/datapackage.json": b"{}"}, "holds 2 packages"),
     ({f"junk/{i}.txt": b"" for i in range(10_001)}, "more than the limit of 10,000"),
+    ({"painimmune-x/tables/" + "\u00e9" * 200 + ".csv": b"id\n"}, "a name with a part of 404 bytes, more than a file system takes (255)"),
 ])
 def test_unsafe_zips_are_refused_with_one_line(package_copy, tmp_path, extra, needle):
     archive = release_zip(package_copy, tmp_path / "x.zip", extra)
@@ -293,7 +313,7 @@ def test_a_source_text_linked_from_outside_the_package_is_refused(package_copy, 
     (package_copy / "sources" / "fmpm.txt").symlink_to(outside)
     result = run_cli("validate", package_copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "file 'sources/fmpm.txt' leads outside the package; refused" in result.stderr
+    assert "file 'sources/fmpm.txt' is or passes through a symbolic link (fmpm.txt); a package holds no link; refused" in result.stderr
 
 
 # ---- crafted content never ends in a traceback -----------------------------------------------------
@@ -471,3 +491,23 @@ def test_a_descriptor_with_many_faults_is_refused_in_one_short_line(package_copy
     result = run_cli("about", "TNF", "--path", package_copy)
     one_line_refusal(result, "another resource has the path 'tables/", "; and 395 more")
     assert len(result.stderr) < 2000
+
+
+@pytest.mark.parametrize("relative", ["tables/withdrawn_rows.csv", "schemas/mediators.json", "CITATION.cff", "tables"])
+def test_a_link_or_a_loop_of_links_inside_a_package_is_refused_in_one_line(package_copy, relative):
+    target = package_copy / relative
+    shutil.rmtree(target) if target.is_dir() else target.unlink()
+    target.symlink_to(target.name)  # a link to itself: a loop
+    readers = [("validate", package_copy)] + ([("show", "withdrawn_rows", "--path", package_copy)] if relative != "CITATION.cff" else [])
+    for command in readers:
+        result = run_cli(*command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+        assert "symbolic link" in result.stderr, result.stderr
+    if relative.startswith("tables"):
+        with pytest.raises(pim.DataError, match="is or passes through a symbolic link"):
+            pim.load("withdrawn_rows", package_copy)
+
+
+def test_a_path_too_long_for_the_file_system_is_a_package_not_found_error(tmp_path):
+    with pytest.raises(pim.PackageNotFoundError, match="cannot be looked up"):
+        pim.load("mediators", tmp_path / ("a" * 300))

@@ -22,7 +22,8 @@ from painimmune.loader import load_all
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import mapping_columns
 from painimmune.validation.grounding import LISTED, QUOTED, UNACCOUNTED, accounting
-from painimmune.validation.package_rules import source_texts, used_ids
+from painimmune.validation.package_rules import used_ids
+from painimmune.validation.source_texts import source_texts
 
 COVERAGE_TARGET = 0.8
 

@@ -57,9 +57,10 @@ from painimmune.package.locate import DESCRIPTOR
 from painimmune.package.schemas import AssertionColumns, enum, field_names, foreign_keys, is_required, list_delimiter, table_role
 from painimmune.validation import validate
 from painimmune.validation.grounding import NOT_ENCODED
-from painimmune.validation.package_rules import WITHDRAWN, source_texts
+from painimmune.validation.package_rules import WITHDRAWN
 from painimmune.validation.problems import Problem
 from painimmune.validation.rules import repaired_by_build
+from painimmune.validation.source_texts import source_texts
 
 DECISIONS = {SENTENCE: ("", NOT_ENCODED_DECISION), MENTION: ("",), CANDIDATE: ("", ACCEPT, REJECT)}
 # The files of a package that the build reads or writes, copied to build and validate the result.

@@ -66,8 +66,8 @@ from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import AssertionColumns, enum, foreign_keys
 from painimmune.validation.grounding import UNACCOUNTED, accounting
-from painimmune.validation.package_rules import CITED_REFERENCE, source_texts
 from painimmune.validation.rubric_rules import Grader
+from painimmune.validation.source_texts import CITED_REFERENCE, source_texts
 
 # The worksheet's own columns, before the relationship tables' shared fields and after them.
 HEAD = ("kind", "decision", "source_id", "sentence_start", "text", "start", "table", "entity", "subject", "relation", "object")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,20 @@ FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "\uff1d", "\uff0b", "\uff0
                  "\ufe6b")
 # The one text form of typed values: no sign on positives, no leading zeros, lower-case booleans.
 # Anything else would not survive a load and write-back unchanged.
-TEXT_SYNTAX = {"integer": r"-?(?:0|[1-9]\d*)", "boolean": "true|false"}
+# An integer is ASCII digits without a leading zero or "-0", at most 15 of them: every such value is
+# exact as a float64 and an int64, so each reader (pandas, Arrow, JSON) reads the same number.
+TEXT_SYNTAX = {"integer": "0|-?[1-9][0-9]{0,14}", "boolean": "true|false"}
+_INTEGER = re.compile(TEXT_SYNTAX["integer"])
+
+
+def integer(text: str) -> int | None:
+    """The integer *text* writes in the package's one form, or None when it writes none
+    (``"٥"``, ``"+5"``, ``"05"``, ``"1_000"`` and 16 digits or more are none).
+
+    >>> integer("858"), integer("8\u0665\u0668"), integer("-0")
+    (858, None, None)
+    """
+    return int(text) if _INTEGER.fullmatch(text) else None
 
 
 def decode(data: bytes, where: str) -> str:

@@ -38,12 +38,14 @@ TABLES_LIMIT = 512 * MIB
 
 
 def inside(root: Path, relative: object, what: str) -> Path:
-    """The path *relative* names inside the package at *root*, resolved.
+    """The path *relative* names inside the package at *root* (the root resolved, then each part of
+    *relative* looked at without following it).
 
     Raises:
         DataError: *relative* is not a non-empty relative path, is a URL or other remote reference,
-            or leads outside the package (through ``..`` or a symbolic link); the message names
-            *what* it is.
+            leads outside the package (through ``..``), passes through a symbolic link (a package
+            holds none: a link, a loop of links or a link to a file inside alike), or cannot be
+            looked up (a name too long, no permission); the message names *what* it is.
     """
     if not isinstance(relative, str) or not relative.strip():
         raise DataError(f"{what} must be a relative path inside the package, not {relative!r}")
@@ -51,11 +53,30 @@ def inside(root: Path, relative: object, what: str) -> Path:
         raise DataError(f"{what} {relative!r} is a remote or absolute reference; only files inside the package are read")
     if PurePosixPath(relative).is_absolute() or Path(relative).is_absolute() or "\x00" in relative:
         raise DataError(f"{what} {relative!r} is an absolute path; only files inside the package are read")
-    base = root.resolve()
-    path = (base / relative).resolve()
-    if not path.is_relative_to(base):
+    try:
+        base = root.resolve()
+    except (OSError, RuntimeError) as exc:  # (Python 3.11 raises RuntimeError for a loop)
+        raise DataError(f"{root}: the package folder cannot be looked up ({_why(exc)})") from None
+    parts = PurePosixPath(relative).parts
+    if ".." in parts:
         raise DataError(f"{what} {relative!r} leads outside the package; refused")
-    return path
+    path = base
+    for part in parts:
+        path = path / part
+        try:
+            mode = path.lstat().st_mode
+        except FileNotFoundError:
+            break  # missing: its reader reports it
+        except OSError as exc:
+            raise DataError(f"{what} {relative!r} cannot be looked up ({_why(exc)}); refused") from None
+        if stat.S_ISLNK(mode):
+            raise DataError(f"{what} {relative!r} is or passes through a symbolic link ({part}); a package holds no link; refused")
+    return base.joinpath(*parts)
+
+
+def _why(exc: BaseException) -> str:
+    """An operating-system error in words, without the path it names (the message names it)."""
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).split(":", 1)[0]
 
 
 def read_bytes(path: Path, kind: str, where: str) -> bytes:

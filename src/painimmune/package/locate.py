@@ -40,8 +40,9 @@ def as_path(path: Any) -> Path:
     """*path* (a string or path) as a :class:`~pathlib.Path` that the file system can look up.
 
     Raises:
-        PackageNotFoundError: *path* is not a string or path, or holds a NUL or a character the file
-            system cannot name (such as a lone surrogate).
+        PackageNotFoundError: *path* is not a string or path, holds a NUL or a character the file
+            system cannot name (such as a lone surrogate), or cannot be looked up (a name too long, a
+            loop of symbolic links, no permission).
     """
     if not isinstance(path, (str, os.PathLike)):
         raise PackageNotFoundError(f"{path!r}: not a path (give a package folder, its {DESCRIPTOR} or a release data zip)")
@@ -52,7 +53,19 @@ def as_path(path: Any) -> Path:
         raise PackageNotFoundError(f"{str(given)!r}: not a path the file system can name") from None
     if "\x00" in str(given):
         raise PackageNotFoundError(f"{str(given)!r}: a path cannot hold a NUL character")
+    try:
+        given.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # nothing there: the caller says so
+    except OSError as exc:  # a name too long, a loop of links, no permission
+        raise PackageNotFoundError(f"{shown(given)}: cannot be looked up ({exc.strerror or exc})") from None
     return given
+
+
+def shown(path: Path, limit: int = 300) -> str:
+    """*path* as a message shows it: cut after *limit* characters."""
+    text = str(path)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def release_zip(path: str | Path | None) -> Path | None:

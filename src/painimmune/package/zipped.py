@@ -71,6 +71,7 @@ RATIO_FLOOR = 16 * 1024  # ... declaring more than this many bytes uncompressed
 MAX_EXTRACTED = TABLES_LIMIT + 128 * MIB  # bytes of all the members extracted: the tables, and 128 MiB of other files
 CHUNK = 64 * 1024  # bytes decompressed and written at a time
 MAX_NAME = 255  # characters of a member name (a release zip's longest is under 50); keeps judging names linear
+MAX_PART_BYTES = 255  # bytes of one part of a name, as UTF-8: the most one name of a folder may take on common file systems
 
 # The files of a data package that its release data zip carries, when the package has them, beside
 # every file of DATA_FOLDERS: what `painimmune release` writes (painimmune.export.archive) and what
@@ -103,6 +104,9 @@ def member_path(name: str) -> str:
         raise ValueError("a name outside the package")
     if not parts:
         raise ValueError("an empty name")
+    longest = max(len(part.encode("utf-8", "surrogatepass")) for part in parts)
+    if longest > MAX_PART_BYTES:
+        raise ValueError(f"a name with a part of {longest:,} bytes, more than a file system takes ({MAX_PART_BYTES})")
     return "/".join(parts)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from painimmune.language.markers import markers_of_span, sentence_markers
 from painimmune.language.text import span
+from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.rows import items, rows
@@ -59,7 +60,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
         for row, source, quote, start, cell in rows(frame, columns):
             refs = items(cell)
             problems += _known(table, row, source, refs, kinds, listed_by)
-            if source in texts and isinstance(quote, str) and isinstance(start, str) and start.isdigit():
+            if source in texts and isinstance(quote, str) and isinstance(start, str) and csvio.integer(start) is not None:
                 expected = expected_at(str(source), quote, int(start))
                 if expected is not None:
                     if list(refs) != expected:

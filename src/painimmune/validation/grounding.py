@@ -29,6 +29,7 @@ import pandas as pd
 from painimmune.language.folding import fold
 from painimmune.language.sentences import Sentence, paragraphs, sentences
 from painimmune.language.text import span, starts
+from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.rows import items, rows
@@ -193,10 +194,7 @@ class _Spans:
 def _integer(value: object) -> int | None:
     """An offset written as text, or None where it is missing or not a number (the type rule reports those)."""
     if isinstance(value, str):  # (the tables are read as text)
-        try:
-            return int(value)
-        except ValueError:
-            return None
+        return csvio.integer(value)
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)  # (a loaded table holds numbers)
     return None  # missing (None, NaN or NA)

@@ -35,6 +35,7 @@ import pandas as pd
 from painimmune.language.rubric import Cue, Rubric
 from painimmune.language.sentences import sentences
 from painimmune.language.text import span
+from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.rows import rows
@@ -123,7 +124,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
 
     @functools.lru_cache(maxsize=1 << 16)  # rows quoting the same place share its cues
     def cues_outside(source: str, quote: str, start: object) -> tuple[Cue, ...]:
-        offset = int(start) if isinstance(start, str) and start.isdigit() else None
+        offset = csvio.integer(start) if isinstance(start, str) else None
         pinned = span(quote, texts[source], offset) if offset is not None else None
         if pinned is None:
             return ()  # the grounding rules report a quote that is not where its row says
