@@ -27,14 +27,18 @@ import math
 import shutil
 from pathlib import Path
 
+from painimmune.build import json_bytes
+from painimmune.export import croissant
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.language.markers import markers_of_span, sentence_markers
 from painimmune.language.text import span
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.files import PACKAGE_PARTS
+from painimmune.package.integrity import sha256
 from painimmune.package.schemas import field_names, primary_key, unique_keys, xref_columns
 
-PARTS = ("datapackage.json", "tables", "schemas", "sources", "reference", "CITATION.cff", "CHANGELOG.md")
+PARTS = tuple(part for part in PACKAGE_PARTS if part != "curation")  # (the curation notes play no part in validation)
 LISTS = ("synonyms", "mentions", "close_matches", "broad_matches")
 
 
@@ -172,6 +176,9 @@ def _write(package: DataPackage, tables: dict[str, tuple[list[str], list[list[st
         content = csvio.format_rows(field_names(package.schema(name)), rows)
         package.table_path(name).write_bytes(content)
         package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
+    metadata = json_bytes(croissant.croissant(package))  # (it describes the tables just written)
+    (package.root / croissant.FILE).write_bytes(metadata)
+    package.descriptor["fileHashes"][croissant.FILE] = sha256(metadata)
     (package.root / "datapackage.json").write_text(json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

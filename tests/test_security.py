@@ -539,3 +539,13 @@ def test_load_refuses_a_formula_or_invisible_character_even_with_refreshed_hashe
         pim.load("mediators", package_copy)
     shown = run_cli("show", "mediators", "--path", package_copy)
     assert shown.returncode == 1 and "Traceback" not in shown.stderr and reason in shown.stderr
+
+
+def test_every_character_the_loader_lets_through_unlooked_at_shows():
+    """painimmune.package.cells.SHOWN: a value of these characters alone is not looked at one by one,
+    so each must be one that painimmune.package.characters accepts."""
+    from painimmune.package import characters
+    from painimmune.package.cells import SHOWN
+
+    shown = [chr(code) for code in range(0x30000) if not 0xD800 <= code < 0xE000 and re.fullmatch(f"[{SHOWN}]", chr(code))]
+    assert len(shown) > 400 and [char for char in shown if characters.first_refused(char) is not None] == []

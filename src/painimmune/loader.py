@@ -115,12 +115,13 @@ def _stamp(package: DataPackage, name: str) -> tuple[int, ...] | None:
 
 
 def _copy(frame: pd.DataFrame) -> pd.DataFrame:
-    """A deep copy, including the Python lists of list columns (which ``DataFrame.copy`` shares)."""
-    copied = frame.copy(deep=True)
-    for column in copied.columns:
-        if copied[column].dtype == object:
-            copied[column] = [list(cell) for cell in copied[column]]
-    return copied
+    """A copy no caller's change reaches: the Python lists of list columns are copied, and the other
+    columns are shared only where pandas copies a column before writing to it (copy-on-write: always
+    in pandas 3, when switched on in pandas 2)."""
+    shared = pd.options.mode.copy_on_write is True or int(pd.__version__.split(".", 1)[0]) >= 3
+    return pd.DataFrame({column: pd.Series([list(cell) for cell in values.tolist()], index=frame.index, dtype=object)
+                         if values.dtype == object else values if shared else values.copy()
+                         for column, values in frame.items()}, index=frame.index)
 
 
 def _verified_text_frame(package: DataPackage, name: str, handle: BinaryIO, verify: bool) -> pd.DataFrame:
@@ -250,6 +251,13 @@ def refuse_header(name: str, header: list[str], table_schema: Schema) -> None:
 def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.DataFrame:
     """Cast a frame of strings to the types its Table Schema declares."""
     keys = primary_key(table_schema)
+    texts = {field["name"]: list_delimiter(field) if field.get("type") == "list" else None
+             for field in table_schema["fields"] if field.get("type", "string") not in ("integer", "boolean")}
+    found = cells.first_unsafe_cell(frame, texts)
+    if found is not None:
+        column, row, reason = found
+        raise DataError(f"{name}: row {row_key(frame, row, keys)}: column {column}: value {str(frame.at[row, column])[:80]!r}: "
+                        f"{reason}; refused (`painimmune validate` names every such cell)")
     typed = {field["name"]: _cast(name, frame, field, keys) for field in table_schema["fields"]}
     return pd.DataFrame(typed, index=frame.index)
 
@@ -262,23 +270,11 @@ def row_key(frame: pd.DataFrame, index: int, keys: list[str]) -> str:
     return f"line {csvio.line_of(int(index))}"
 
 
-def _refuse_unsafe_text(table: str, frame: pd.DataFrame, column: str, delimiter: str | None, keys: list[str]) -> None:
-    """Raise :class:`DataError` at the first cell of *column* that a spreadsheet would run as a
-    formula or that holds a character that does not show (:mod:`painimmune.package.cells`)."""
-    found = cells.first_unsafe(frame[column], delimiter)
-    if found is not None:
-        row, reason = found
-        raise DataError(f"{table}: row {row_key(frame, row, keys)}: column {column}: value {str(frame.at[row, column])[:80]!r}: {reason}; refused "
-                        "(`painimmune validate` names every such cell)")
-
-
 def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.Series:
     column = field["name"]
     values = frame[column]
     kind = field.get("type", "string")
     allowed = enum(field)
-    if kind not in ("integer", "boolean"):
-        _refuse_unsafe_text(table, frame, column, list_delimiter(field) if kind == "list" else None, keys)
     if kind == "list":
         delimiter = list_delimiter(field)
         return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,

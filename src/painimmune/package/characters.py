@@ -52,6 +52,8 @@ def is_clean(text: str) -> bool:
 
 def first_refused(text: str, allowed: frozenset[str] = frozenset({LINE_FEED})) -> tuple[int, str] | None:
     """The offset and character of the first refused character of *text*, or None."""
+    if text.isprintable() and _INVISIBLE_PRINTABLE.search(text) is None:  # (most text: one pass in C)
+        return None
     for offset, char in enumerate(text):
         if is_refused(char, allowed):
             return offset, char

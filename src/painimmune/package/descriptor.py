@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from painimmune.errors import DataError, IntegrityError, UnknownTableError
+from painimmune.errors import IntegrityError, UnknownTableError
 from painimmune.package.files import check_total_size, inside, read_bytes
 from painimmune.package.integrity import mismatch
-from painimmune.package.jsonfile import loads
+from painimmune.package.jsonfile import loads_accepted
 from painimmune.package.locate import DESCRIPTOR, release_zip, resolve_root
 from painimmune.package.schemas import ROLES, table_role
 from painimmune.package.structure import StructureError, check_descriptor, check_table_schema
@@ -60,14 +60,13 @@ class DataPackage:
         self.root: Path = resolve_root(path)
         where = str(self.root / DESCRIPTOR)
         self.descriptor_bytes = read_bytes(inside(self.root, DESCRIPTOR, "the descriptor"), "json", where)
-        try:
-            text = self.descriptor_bytes.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{where}: not UTF-8 (byte {exc.start})") from exc
-        self.descriptor: dict[str, Any] = loads(text, where)
-        faults = check_descriptor(self.descriptor)
-        if faults:
-            raise StructureError(where, faults)
+
+        def usable(descriptor: Any) -> None:
+            faults = check_descriptor(descriptor)
+            if faults:
+                raise StructureError(where, faults)
+
+        self.descriptor: dict[str, Any] = loads_accepted(self.descriptor_bytes, where, usable)
         self._schemas: dict[str, dict[str, Any]] = {}
         self._schema_bytes: dict[str, bytes] = {}
 
@@ -163,15 +162,15 @@ class DataPackage:
         if name not in self._schemas:
             where = f"{name}: {resource['schema']}"
             data = read_bytes(self.schema_path(name), "json", where)
-            try:
-                table_schema = loads(data.decode("utf-8"), where)
-            except UnicodeDecodeError as exc:
-                raise DataError(f"{where}: not UTF-8 (byte {exc.start})") from exc
+            resources = frozenset(self.resources)
+
+            def usable(table_schema: Any) -> None:
+                faults = check_table_schema(table_schema, set(resources), name)
+                if faults:
+                    raise StructureError(f"{name}: Table Schema {resource['schema']}", faults)
+
             self._schema_bytes[name] = data
-            faults = check_table_schema(table_schema, set(self.resources), name)
-            if faults:
-                raise StructureError(f"{name}: Table Schema {self.resource(name)['schema']}", faults)
-            self._schemas[name] = table_schema
+            self._schemas[name] = loads_accepted(data, where, usable, (name, resources))
         return self._schemas[name]
 
     def schema_bytes(self, name: str) -> bytes:

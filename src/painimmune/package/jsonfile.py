@@ -30,7 +30,8 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,35 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for position, item in enumerate(value):
             yield from _strings(item, f"{path}[{position}]")
+
+
+_ACCEPTED: OrderedDict[tuple[bytes, Hashable], None] = OrderedDict()  # bytes accepted before, most recent last
+MAX_ACCEPTED = 256
+
+
+def loads_accepted(data: bytes, where: str, check: Callable[[Any], None], context: Hashable = None) -> Any:
+    """Parse the UTF-8 JSON *data* as :func:`loads` does and run *check* on it (which raises when it
+    refuses the document), or, when these very bytes were accepted before under the same
+    *context*, parse them again without the checks (the verdict cannot differ: a process that
+    loads many tables reads one descriptor and its schemas many times).
+
+    Raises:
+        DataError: *data* is not UTF-8, :func:`loads` refuses it, or *check* does.
+    """
+    key = (data, context)
+    if key in _ACCEPTED:
+        _ACCEPTED.move_to_end(key)
+        return json.loads(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{where}: not UTF-8 (byte {exc.start})") from exc
+    document = loads(text, where)
+    check(document)
+    _ACCEPTED[key] = None
+    if len(_ACCEPTED) > MAX_ACCEPTED:
+        _ACCEPTED.popitem(last=False)
+    return document
 
 
 def read_json(path: Path, where: str | None = None) -> Any:

@@ -454,7 +454,7 @@ class _Segment:
     def slices(self, test: ItemTest) -> Iterator[tuple[pd.Series, np.ndarray]]:
         """The values *test* must test, a slice at a time, each with the position in the column of the
         value each is (or is an item of)."""
-        which = self.not_plain if test in PASSED_BY_PLAIN else None
+        which = self.not_plain if test in PASSED_BY_PLAIN and len(self.not_plain) < len(self.values) else None
         for start in range(0, len(self.values) if which is None else len(which), CELLS_AT_A_TIME):
             if which is None:
                 part, chosen = self.values.iloc[start:start + CELLS_AT_A_TIME], np.arange(start, min(start + CELLS_AT_A_TIME, len(self.values)))
