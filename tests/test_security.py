@@ -222,6 +222,24 @@ def test_a_release_zip_diffs_like_its_folder(package_copy, tmp_path):
     assert result.returncode == 0 and "no differences in" in result.stdout
 
 
+@pytest.mark.parametrize("repeated_side", ["new", "old"])
+@pytest.mark.parametrize("changed", [{}, {"note": "a differing duplicate"}])
+def test_diff_refuses_a_table_that_repeats_a_primary_key(package_copy, tmp_path, repeated_side, changed):
+    """A repeated key would let one row hide the other, and an exact duplicate would read as no
+    difference at all: either side repeating a key is refused, naming the side, table and key."""
+    original = tmp_path / "original"
+    shutil.copytree(package_copy, original)
+    with edit_rows(package_copy, "withdrawn_rows") as rows:
+        key = rows.keys()[0]
+        rows.copy(key, **changed)
+    refresh_hash(package_copy, "withdrawn_rows")
+    sides = (original, package_copy) if repeated_side == "new" else (package_copy, original)
+    result = run_cli("diff", *sides, "--exit-code")
+    one_line_refusal(result, f"{package_copy}: withdrawn_rows: primary key '{key}' is repeated (lines 2 and ",
+                     "the diff is refused")
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("extra, needle", [
     ({"second/datapackage.json": b"{}"}, "holds 2 packages"),
     ({f"junk/{i}.txt": b"" for i in range(10_001)}, "more than the limit of 10,000"),
