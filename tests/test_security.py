@@ -5,7 +5,6 @@ and checks what a user sees: one line naming the file, a non-zero exit, nothing 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,7 +18,7 @@ import pytest
 
 import painimmune as pim
 from conftest import ROOT, run_build, run_cli
-from rows import edit_rows
+from rows import edit_rows, refresh_hash
 
 
 def quick_first(cases: list, quick: int = 2) -> list:
@@ -392,13 +391,6 @@ def test_crafted_content_is_named_not_a_traceback(package_copy, name):
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (command, result.stderr)
     result = run_cli("validate", package_copy)
     assert result.returncode == 1 and needle in result.stderr, result.stderr
-
-
-def refresh_hash(package: Path, table: str) -> None:
-    """Record a table's new hash and size, as an attacker would (the build refuses an invalid package)."""
-    data = (package / "tables" / f"{table}.csv").read_bytes()
-    edit_json(package / "datapackage.json", lambda d: next(r for r in d["resources"] if r["name"] == table).update(
-        hash="sha256:" + hashlib.sha256(data).hexdigest(), bytes=len(data)))
 
 
 def test_a_dangling_key_stops_about_and_every_export_with_one_line(package_copy, tmp_path):
