@@ -657,8 +657,7 @@ _MESSAGES = {
     "exactly-one-of": "exactly one of these columns must be set",
     "synonyms-distinct-from-name": "a synonym repeats the name or another synonym (case-insensitively)",
     "header": "the columns differ from the schema's",
-    "spreadsheet-formula": "text begins with =, +, -, @, |, a tab or a carriage return (or a full-width or small form of one), which a "
-                           "spreadsheet runs as a formula; reword it",
+    "spreadsheet-formula": f"text begins with {csvio.FORMULA_START_WORDS}, which a spreadsheet runs as a formula; reword it",
 }
 
 
