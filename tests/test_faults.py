@@ -203,6 +203,7 @@ def add_files(files: dict[str, str]) -> Callable[[Path], None]:
     def apply(package: Path) -> None:
         for path, text in files.items():
             assert not (package / path).exists(), path
+            (package / path).parent.mkdir(parents=True, exist_ok=True)
             (package / path).write_text(text, encoding="utf-8")
     return apply
 
@@ -283,6 +284,10 @@ FAULTS: dict[str, Fault] = {
     "empty required cell": Fault(set_cell("conditions", "allodynia", "name", ""), "conditions: row allodynia: column name", "required"),
     "empty primary key": Fault(set_cell("conditions", "allodynia", "id", ""), "conditions: row line 2: column id", "required"),
     "malformed CURIE": Fault(set_cell("cell_types", "mast_cell", "cl_id", "CL:97"), "cell_types: row mast_cell: column cl_id", "pattern"),
+    "CURIE written with other digits": Fault(set_cell("cell_types", "mast_cell", "cl_id", "CL:\u0660\u0660\u0660\u0660\u0660\u0669\u0667"),
+                                             "cell_types: row mast_cell: column cl_id", "pattern"),
+    "CURIE with text after its pattern": Fault(set_cell("cell_types", "mast_cell", "cl_id", "CL:0000097 CL:0000097"),
+                                               "cell_types: row mast_cell: column cl_id", "pattern"),
     "CURIE of the wrong ontology": Fault(set_cell("conditions", "fibromyalgia", "mondo_id", "HP:0005546"),
                                          "conditions: row fibromyalgia: column mondo_id", "pattern"),
     "trailing whitespace": Fault(set_cell("mediators", "histamine", "name", "histamine "), "mediators: row histamine: column name", "whitespace"),
@@ -341,10 +346,13 @@ FAULTS: dict[str, Fault] = {
     "datapackage.json not valid JSON": Fault(map_bytes("datapackage.json", lambda b: b.replace(b'"resources"', b"resources", 1)),
                                              "datapackage.json: invalid JSON at line", "unreadable-package"),
     "resource path outside the package": Fault(edit_descriptor(lambda d: resource(d, "mediators").update(path="../../etc/passwd")),
-                                               "mediators: resource path '../../etc/passwd'", "unreadable-package"),
+                                               "mediators: value '../../etc/passwd': descriptor-invalid: resource 'mediators': 'path' '../../etc/passwd' leads outside the "
+                                               "package; refused", "descriptor-invalid"),
     "table and schema present but not declared": Fault(add_files({"tables/cell_cells.csv": "id\n", "schemas/cell_cells.json": "{}"}),
                                                        "undeclared-file: tables/cell_cells.csv is not", "undeclared-file"),
     "schema present but not declared": Fault(add_files({"schemas/cell_cells.json": "{}"}), "undeclared-file: schemas/cell_cells.json", "undeclared-file"),
+    "table in a subfolder of tables/": Fault(add_files({"tables/sub/evil.csv": "id\n=1+1\n"}), "undeclared-file: tables/sub/evil.csv", "undeclared-file"),
+    "table with an upper-case extension": Fault(add_files({"tables/notes.CSV": "id\n"}), "undeclared-file: tables/notes.CSV", "undeclared-file"),
     "resource without a hash": Fault(edit_descriptor(lambda d: resource(d, "conditions").pop("hash")), "conditions: column hash: hash-missing", "hash-missing"),
     # the package's own schema properties
     "idPrefix renamed": Fault(edit_schema("cell_mediators", lambda s: s["assertion"].update(prefix=s["assertion"].pop("idPrefix"))),
@@ -425,6 +433,8 @@ FAULTS: dict[str, Fault] = {
         set_cell("treatment_conditions", "tc0015", "species_context_qualifier", "human"),
         "treatment_conditions: row tc0015: column species_context_qualifier: value 'human': species-context-rubric",
         "species-context-rubric"),
+    "empty item in a list": Fault(map_cell("mediators", "il6", "synonyms", lambda v: v + "|"),
+                                  "mediators: row il6: column synonyms: value", "empty-list-item"),
     "two identifiers swapped between rows": Fault(swap_cells("mediators", "hgnc_id", "tnf", "il1b"),
                                                   "mediators: row tnf: column hgnc_id: value 'HGNC:5992': xref-label", "xref-label"),
     "sentence neither quoted nor listed": Fault(remove_row("not_encoded", "ne0035"),

@@ -63,7 +63,7 @@ def test_schema_is_the_data_dictionary():
     dictionary = pim.schema("cell_types")
     assert list(dictionary["column"])[:2] == ["id", "name"]
     row = dictionary.set_index("column").loc["cl_id"]
-    assert row["pattern"] == r"^CL:\d{7}$" and row["description"]
+    assert row["pattern"] == r"^CL:[0-9]{7}$" and row["description"]
 
 
 def test_unknown_table_names_the_valid_ones():

@@ -365,3 +365,16 @@ def test_the_release_refuses_a_link_among_the_files_it_ships(package_copy, tmp_p
     assert f"{package_copy / 'tables' / 'loop'}: a symbolic link inside the package (to loop)" in error
     assert not (tmp_path / "dist").exists()
 
+
+
+@pytest.mark.parametrize("command", [("export", "--format", "json", "--out", "/etc"), ("site", "--out", "/etc"),
+                                     ("curate", "worksheet", "fmpm", "--out", "/etc/x.csv")])
+def test_where_a_command_writes_is_judged_before_it_reads_the_package(tmp_path, command):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"not a zip")
+    env = {**os.environ, "TMPDIR": str(tmp_path / "temp")}
+    (tmp_path / "temp").mkdir()
+    result = run_cli(*command, "--path", broken, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "/etc is a system folder" in result.stderr and "broken.zip" not in result.stderr, result.stderr
+    assert list((tmp_path / "temp").iterdir()) == []  # the zip was not even opened for extraction

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from painimmune import escape
 from rows import edit_rows
 
@@ -38,19 +38,21 @@ def test_about_in_markdown_prints_a_hostile_name_as_text_never_as_a_link_or_html
     assert "<img" not in result.stdout.replace("\\<img", "")
 
 
-def test_text_output_shows_an_escape_sequence_in_the_data_as_text(package_copy: Path) -> None:
+def test_a_terminal_escape_in_the_data_is_refused_and_never_printed(package_copy: Path) -> None:
     _rename_histamine(package_copy, "histamine\x1b[2J\x1b[31m")  # clear the screen, then red
     for command in (["about", "histamine", "--path", package_copy], ["show", "mediators", "--path", package_copy]):
         result = run_cli(*command)
-        assert "\x1b" not in result.stdout + result.stderr, command
-        assert "histamine\\u001b[2J\\u001b[31m" in result.stdout, command
+        assert result.returncode == 1 and "\x1b" not in result.stdout + result.stderr, command
+        assert "mediators: row histamine: column name: value 'histamine\\x1b[2J\\x1b[31m': text holds U+001B" in result.stderr, command
 
 
-def test_json_output_escapes_what_does_not_show_and_stays_valid(package_copy: Path) -> None:
+def test_diff_json_shows_what_does_not_show_escaped_and_stays_valid(package_copy: Path) -> None:
+    """diff reads the rows as text, whatever they hold (a reviewer must see the change): JSON escapes it."""
     _rename_histamine(package_copy, "hista\u200bmine\u202e")
-    result = run_cli("about", "histamine", "--format", "json", "--path", package_copy)
+    result = run_cli("diff", ROOT, package_copy, "--format", "json")
     assert "\u200b" not in result.stdout and "\u202e" not in result.stdout
-    assert json.loads(result.stdout)["entity"]["name"] == "hista\u200bmine\u202e"
+    changed = json.loads(result.stdout)["tables"]["mediators"]["changed"]
+    assert changed == [{"key": "histamine", "columns": {"name": ["histamine", "hista\u200bmine\u202e"]}}]
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "|calc", "\tx", "\rx", "\uff1d1", "\uff0b1", "\uff0d1", "\uff201",

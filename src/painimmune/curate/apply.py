@@ -69,7 +69,7 @@ PACKAGE_PARTS = (*PARTS_READ, "docs", ".zenodo.json")
 SKIPPED = ("__pycache__",)  # folders of the package parts that are not copied
 NOT_ENCODED_RENAMED = {"kind": "not_encoded_kind"}
 _INTEGER = re.compile(csvio.TEXT_SYNTAX["integer"])
-_ID_PATTERN = re.compile(r"^\^([A-Za-z_]+)\\d\{(\d+),?\d*\}\$$")
+_ID_PATTERN = re.compile(r"^\^([A-Za-z_]+)\[0-9\]\{(\d+),?\d*\}\$$")  # ^ne[0-9]{4,}$: prefix ne, width 4
 
 
 @dataclass
@@ -344,7 +344,7 @@ def id_format(package: DataPackage, table: str, ids: list[str]) -> tuple[str, in
     elif matched:
         prefix = matched.group(1)
     else:
-        raise DataError(f"{table}: its Table Schema gives no id prefix (idPrefix or an id pattern such as ^ne\\d{{4,}}$)")
+        raise DataError(f"{table}: its Table Schema gives no id prefix (idPrefix or an id pattern such as ^ne[0-9]{{4,}}$)")
     widths = [len(value) - len(prefix) for value in ids if value.startswith(prefix) and value[len(prefix):].isdigit()]
     return prefix, max(widths, default=int(matched.group(2)) if matched else 4)
 

@@ -53,7 +53,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from painimmune.destination import check_output_file
+from painimmune.destination import check_output_file, check_output_place
 from painimmune.errors import DataError
 from painimmune.escape import spreadsheet_cell
 from painimmune.graph import entity_type, relationship_tables, shared_fields
@@ -502,6 +502,7 @@ def write_worksheet(source_id: str, out: str | Path, path: str | Path | None = N
             folder, or is a file that is not a worksheet (:func:`painimmune.destination.check_output_file`).
         DataError: *source_id* is not a document with a text.
     """
+    check_output_place(out, is_file=True)  # judged before the package (or a zip) is read
     finder = Finder(path)
     target = check_output_file(out, finder.package.root, "worksheet", is_worksheet)
     worksheet = finder.worksheet(source_id)

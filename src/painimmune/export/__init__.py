@@ -18,7 +18,7 @@ from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
-from painimmune.destination import StagedOutput
+from painimmune.destination import StagedOutput, check_output_place
 from painimmune.errors import DataError, MissingDependencyError, UnknownChoiceError
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
@@ -44,8 +44,10 @@ def export(format: str, out: str | Path, path: str | Path | None = None) -> list
     """
     if format not in FORMATS:
         raise UnknownChoiceError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+    command = f"painimmune export --format {format}"
+    check_output_place(out)  # where it writes is judged before the package (or a zip) is read
     package = DataPackage(path)
-    staged = StagedOutput(out, f"painimmune export --format {format}", package.root)
+    staged = StagedOutput(out, command, package.root)
     refuse_invalid(package)
     with staged as folder:
         written = write_format(format, package, folder)

@@ -4,7 +4,7 @@ Python's parser keeps the last of two equal keys without a word, fails with ``Re
 deeply nested input and with a bare ``ValueError`` on an integer of thousands of digits, reads
 ``NaN``, ``Infinity`` and ``1e999`` as numbers that are not, and lets lone surrogates through; a
 descriptor or schema crafted any of these ways is refused here instead, as is a string holding a
-character that :mod:`painimmune.package.characters` refuses.
+character that :mod:`painimmune.package.characters` refuses or that is not in Unicode NFC.
 
 >>> loads('{"a": 1, "a": 2}', "x.json")
 Traceback (most recent call last):
@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,9 @@ def _object(where: str) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:  #
 
 def loads(text: str, where: str) -> Any:
     """Parse JSON *text*, refusing duplicate keys, nesting deeper than :data:`MAX_DEPTH`, integers
-    of more than :data:`MAX_DIGITS` digits, numbers that are not finite, and strings holding a
-    refused character (a lone surrogate, an invisible or format character)."""
+    of more than :data:`MAX_DIGITS` digits, numbers that are not finite, and strings (keys and
+    values) holding a refused character (a lone surrogate, an invisible or format character) or not
+    in Unicode normal form NFC."""
     if depth(text) > MAX_DEPTH:
         raise DataError(f"{where}: JSON nested more than {MAX_DEPTH} levels deep; refused")
     try:
@@ -92,6 +94,8 @@ def loads(text: str, where: str) -> Any:
         refusal = characters.refusal(string)
         if refusal:
             raise DataError(f"{where}: {path}: text {refusal}")
+        if not unicodedata.is_normalized("NFC", string):  # (two spellings of one word would be two keys or names)
+            raise DataError(f"{where}: {path}: text {string[:60]!r} is not in Unicode normal form NFC; save it as NFC")
     return document
 
 

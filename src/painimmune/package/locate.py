@@ -98,12 +98,17 @@ def resolve_root(path: str | Path | None = None) -> Path:
         from painimmune.package.extracted import package_root  # (the zip reader imports this module)
 
         return package_root(archive)
+    if given.name == DESCRIPTOR and (given.is_file() or given.is_symlink()):
+        given = given.parent  # the descriptor names its folder: judged as the folder is
     if given.is_dir():
-        if not (given / DESCRIPTOR).is_file():
+        descriptor = given / DESCRIPTOR
+        if descriptor.is_symlink():
+            raise PackageNotFoundError(f"{descriptor}: a symbolic link; a package holds its {DESCRIPTOR}, never a link to one")
+        if not descriptor.is_file():
             raise PackageNotFoundError(f"{given}: directory has no {DESCRIPTOR}")
         return given.resolve()
     if given.is_file():
-        if given.name != DESCRIPTOR:
-            raise PackageNotFoundError(f"{given}: expected a directory, a {DESCRIPTOR} file or a release data zip")
-        return given.resolve().parent
+        raise PackageNotFoundError(f"{given}: expected a directory, a {DESCRIPTOR} file or a release data zip")
+    if given.exists():
+        raise PackageNotFoundError(f"{given}: not a directory, a {DESCRIPTOR} file or a release data zip (a FIFO or device?)")
     raise PackageNotFoundError(f"{given}: no such file or directory")

@@ -7,6 +7,10 @@ with one line naming the zip, the member and what is wrong, for instance
 
 1. **From the central directory alone** (:meth:`zipfile.ZipFile.infolist`; no member is read):
 
+   - one zip, nothing else: the file begins with a member's header and ends with the end of its
+     central directory, which follows the directory at once, with no comment and no ZIP64 record
+     (:func:`check_layout`). A zip behind other bytes, two zips joined, or a comment would read as
+     different members to different unzip tools;
    - at most :data:`MAX_MEMBERS` members, declaring at most :data:`MAX_TOTAL` bytes uncompressed together;
    - every name a plain relative path of at most :data:`MAX_NAME` characters: not empty, no ``..``
      part, not absolute, no backslash, no colon (a Windows drive letter or stream), no NUL or other
@@ -50,13 +54,14 @@ from __future__ import annotations
 import io
 import shutil
 import stat
+import struct
 import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from painimmune.errors import DataError
 from painimmune.package.files import LIMITS, MIB, TABLES_LIMIT
@@ -131,6 +136,40 @@ class Member:
         return self.info.orig_filename
 
 
+END_RECORD = struct.Struct("<4s4H2LH")  # the end of central directory record, without its comment
+END_SIGNATURE, HEADER_SIGNATURE = b"PK\x05\x06", b"PK\x03\x04"
+
+
+def check_layout(handle: IO[bytes]) -> str | None:
+    """Why the zip file open as *handle* is more than one plain zip, in words, or None: it must begin
+    with a member's local header and end with an end-of-central-directory record that has no
+    comment, follows its central directory at once and is no ZIP64 placeholder.
+
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w") as archive:
+    ...     archive.writestr("a.txt", "a")
+    >>> check_layout(buffer) is None, check_layout(io.BytesIO(b"junk" + buffer.getvalue()))
+    (True, 'bytes before the zip or between its parts (a zip behind other data, or two zips joined)')
+    """
+    size = handle.seek(0, io.SEEK_END)
+    if size < END_RECORD.size:
+        return "too short to be a zip"
+    handle.seek(0)
+    head = handle.read(len(HEADER_SIGNATURE))
+    handle.seek(size - END_RECORD.size)
+    signature, disk, directory_disk, _, entries, directory_size, directory_offset, comment = END_RECORD.unpack(
+        handle.read(END_RECORD.size))
+    if signature != END_SIGNATURE:
+        return "a zip with a comment, or with bytes after it"
+    if disk or directory_disk or entries == 0xFFFF or 0xFFFFFFFF in (directory_size, directory_offset):
+        return "a ZIP64 or multi-part zip (a release zip is neither)"
+    if comment:
+        return "a zip whose end record declares a comment it does not hold"
+    if head != HEADER_SIGNATURE or directory_offset + directory_size != size - END_RECORD.size:
+        return "bytes before the zip or between its parts (a zip behind other data, or two zips joined)"
+    return None
+
+
 class ReleaseZip:
     """A release data zip, opened and judged (steps 1 to 3 of the module docstring) when it is
     constructed; nothing is written until :meth:`extract`. It holds the zip open: use it as a
@@ -150,6 +189,9 @@ class ReleaseZip:
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:  # ValueError: a negative offset in a crafted header
             raise DataError(f"{self.archive}: a corrupt zip ({exc}); refused") from exc
         try:
+            fault = check_layout(self._zip.fp) if self._zip.fp is not None else "not open"
+            if fault:
+                raise DataError(f"{self.archive}: {fault}; refused")
             members = self._judge_members(self._zip.infolist())
             self._descriptor_member = self._find_descriptor(members)
             self.prefix = self._descriptor_member.path.removesuffix(DESCRIPTOR)

@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from painimmune.destination import StagedOutput
+from painimmune.destination import StagedOutput, check_output_place
 from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
@@ -49,6 +49,7 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     jinja2: Any = require("jinja2", "site", "the website")
     require("pyarrow", "site", "the website")
 
+    check_output_place(out)  # where it writes is judged before the package (or a zip) is read
     package = DataPackage(path)
     staged = StagedOutput(out, "painimmune site", package.root)
     refuse_invalid(package)

@@ -13,7 +13,7 @@ faults with the same precision. CI also runs the full ``frictionless validate`` 
 from __future__ import annotations
 
 from painimmune.errors import DataError, PainimmuneError
-from painimmune.package.composition import compose, shared_definitions
+from painimmune.package.composition import SHARED_FIELDS, compose, shared_definitions
 from painimmune.package.copying import package_files
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import PACKAGE_PARTS
@@ -43,7 +43,9 @@ SYMBOLIC_LINK = _rule("symbolic-link", "No links inside the package",
                       "CITATION.cff, CHANGELOG.md, croissant.json) is a symbolic link: a package holds its files, and a link could "
                       "point anywhere.")
 UNDECLARED_FILE = _rule("undeclared-file", "Every table and schema file is declared",
-                        "Each CSV file in tables/ and each JSON file in schemas/ is the path or schema of a resource.")
+                        "Each file in tables/ and schemas/, at any depth and whatever its name (tables/sub/x.csv, tables/x.CSV, "
+                        "notes.txt), is the path or schema of a resource, schemas/shared/fields.json aside: nothing unvalidated "
+                        "lies where the data is shipped from.")
 FILE_HASH = _rule("file-hash", "Every file a rule reads is as built",
                   "datapackage.json's fileHashes records the hash of each Table Schema, of schemas/shared/fields.json, CITATION.cff, "
                   "CHANGELOG.md, croissant.json and the reference tables (painimmune.package.fingerprints); each file is there and "
@@ -95,8 +97,9 @@ def check(package: DataPackage) -> list[Problem]:
     return problems
 
 
-# The folders whose files must each be a declared table or Table Schema, and the pattern of those files.
-DECLARED_FOLDERS = {"tables": "*.csv", "schemas": "*.json"}
+# The folders whose every file, at any depth and of any name, is a declared table or Table Schema
+# (or the shared field definitions).
+DECLARED_FOLDERS = ("tables", "schemas")
 
 
 def symbolic_links(package: DataPackage) -> list[Problem]:
@@ -124,13 +127,15 @@ def undeclared_files(package: DataPackage) -> list[Problem]:
         schema_path = package.schema_path(name)
         if schema_path is not None:
             declared.add(schema_path)
+    try:
+        present = package_files(package.root, DECLARED_FOLDERS)
+    except DataError:
+        return []  # a link or special file: the symbolic-link rule names it
     problems = []
-    for folder, pattern in DECLARED_FOLDERS.items():
-        for path in sorted((package.root / folder).glob(pattern)):
-            if path.resolve() not in declared:
-                relative = path.relative_to(package.root).as_posix()
-                problems.append(UNDECLARED_FILE.problem(f"{relative} is not the path or schema of any resource "
-                                        f"in {DESCRIPTOR}; declare it, or remove it", value=relative))
+    for relative in present:
+        if relative != SHARED_FIELDS and (package.root / relative).resolve() not in declared:
+            problems.append(UNDECLARED_FILE.problem(f"{relative} is not the path or schema of any resource in {DESCRIPTOR}; "
+                                                    "declare it, or remove it", value=relative))
     return problems
 
 

@@ -27,6 +27,7 @@ import pandera.pandas as pa
 
 from painimmune.loader import row_key
 from painimmune.package import characters, csvio
+from painimmune.package.cells import FORMULA_START, printable_ascii
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reading import release_unused
 from painimmune.package.schemas import Field, Schema, constraints, foreign_keys, is_required, list_delimiter, primary_key, unique_keys
@@ -80,6 +81,9 @@ MOJIBAKE = _rule("mojibake", "No garbled characters",
                  "No UTF-8 text garbled by a Latin-1/Windows-1252 round trip ('TNF-Î±').")
 UNICODE_NFC = _rule("unicode-nfc", "Unicode normal form NFC",
                     "Text is in Unicode normal form NFC.")
+EMPTY_LIST_ITEM = _rule("empty-list-item", "No empty item in a list",
+                        "A list value has no empty item: no two delimiters side by side, none first or last (an empty list is an "
+                        "empty cell).")
 UNIQUE_KEY = _rule("unique-key", "No repeated assertion",
                    "The columns of each uniqueKeys entry together do not repeat another row's values.")
 EXACTLY_ONE_OF = _rule("exactly-one-of", "Exactly one target",
@@ -274,7 +278,12 @@ def _one_of(allowed: tuple[str, ...]) -> ItemTest:
 
 @functools.cache
 def _pattern(pattern: str) -> ItemTest:
-    return lambda v: v.str.count(pattern) > 0
+    """A test that each value matches *pattern* whole, as Frictionless reads it: by Python's own
+    engine (the one :mod:`painimmune.package.patterns` judged it with), so that the verdict does not
+    depend on whether Arrow's engine, with its own meaning of ``\\d`` and ``\\w``, is installed."""
+    compiled = re.compile(pattern)
+    return lambda v: pd.Series([not isinstance(value, str) or compiled.fullmatch(value) is not None for value in v.tolist()],
+                               index=v.index, dtype=bool)
 
 
 @functools.cache
@@ -313,8 +322,6 @@ def _not_mojibake(values: pd.Series) -> pd.Series:
     return ~_suspects(values, _is_mojibake)
 
 
-# A cell a spreadsheet would read as a formula (=, +, -, @) or that begins with a tab or carriage return.
-FORMULA_START = "[" + re.escape("".join(csvio.FORMULA_START)) + "]"
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept as surrogate escapes
 
 
@@ -367,20 +374,9 @@ PASSED_BY_PLAIN: set[ItemTest] = {_no_stray_whitespace, _no_formula, _no_invisib
 
 def _plain(values: pd.Series) -> np.ndarray:
     """Which of *values* are plain (see :data:`PASSED_BY_PLAIN`); a missing value is."""
-    other = (~_printable_ascii(values) | values.str.contains("  ", regex=False).fillna(False).to_numpy(dtype=bool)
+    other = (~printable_ascii(values) | values.str.contains("  ", regex=False).fillna(False).to_numpy(dtype=bool)
              | values.str[:1].isin([" ", *csvio.FORMULA_START]).to_numpy(dtype=bool) | values.str.endswith(" ").fillna(False).to_numpy(dtype=bool))
     return ~other | values.isna().to_numpy()
-
-
-def _printable_ascii(values: pd.Series) -> np.ndarray:
-    """Which of *values* are printable ASCII only (U+0020 to U+007E): Arrow's kernel where the strings
-    are Arrow's, a regular expression otherwise."""
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        return pc.fill_null(pc.ascii_is_printable(pa.array(values.array)), False).to_numpy(zero_copy_only=False)
-    return ~values.str.contains("[^\x20-\x7e]", regex=True).fillna(True).to_numpy(dtype=bool)
 
 
 def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dict[tuple[str, str], list[Problem]]:
@@ -388,7 +384,7 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
     those of a column in the order of its checks, then of its rows. Columns are taken together up
     to :data:`CELLS_AT_ONCE` cells (all the columns of small tables at once, a few of a large
     table): each test runs once over the cells of the columns it applies to (list values split
-    into their items once, an empty item failing every check), a slice at a time."""
+    into their items once, a value with an empty item failing empty-list-item), a slice at a time."""
     columns = [(name, field) for name, frame in frames.items() for field in package.schema(name)["fields"] if field["name"] in frame]
     failed: dict[tuple[str, str, str], np.ndarray] = {}
     order: dict[tuple[str, str, str], int] = {}  # (table, column, check name) -> position among the column's checks
@@ -437,9 +433,12 @@ def _failed_checks(frames: dict[str, pd.DataFrame], columns: list[tuple[str, Fie
     failed: dict[tuple[str, str, str], np.ndarray] = {}
     for (check, test), places in groups.items():
         for (name, column), rows in zip(places, _failing_cells(test, [cells[place] for place in places]), strict=False):
-            rows = np.union1d(rows, empty_items.get((name, column), rows))
             if len(rows):
                 failed[(name, column, check)] = rows
+    for (name, column), rows in empty_items.items():
+        if len(rows):
+            failed[(name, column, EMPTY_LIST_ITEM.id)] = rows
+            order[(name, column, EMPTY_LIST_ITEM.id)] = -1  # named before what its items fail
     return failed
 
 
@@ -657,6 +656,7 @@ _MESSAGES = {
     "exactly-one-of": "exactly one of these columns must be set",
     "synonyms-distinct-from-name": "a synonym repeats the name or another synonym (case-insensitively)",
     "header": "the columns differ from the schema's",
+    "empty-list-item": "a list value has an empty item (two delimiters side by side, or one first or last)",
     "spreadsheet-formula": f"text begins with {csvio.FORMULA_START_WORDS}, which a spreadsheet runs as a formula; reword it",
 }
 

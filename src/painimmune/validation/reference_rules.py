@@ -18,6 +18,7 @@ which cannot vouch for its own identifiers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -138,7 +139,7 @@ def _labels(table: str, frame: pd.DataFrame, column: str, terms: dict[str, Term]
         entity = frame.at[index, "id"]
         if not term.label:
             others = [frame.at[index, c] for c in columns if c != column and isinstance(frame.at[index, c], str)]
-            if not any(other in term.note for other in others):
+            if not any(re.search(rf"(?<![\w:]){re.escape(other)}(?![\w:])", term.note) for other in others):  # HGNC:1 is not HGNC:11892
                 yield XREF_LABEL.problem(f"{curie} has no verified label, and its note names no other identifier of "
                               "this row", table, entity, column, curie)
             continue
