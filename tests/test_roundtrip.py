@@ -118,3 +118,10 @@ def test_to_csv_that_fails_leaves_the_earlier_file_as_it_was_and_nothing_else(tm
     (tmp_path / "folder.csv").mkdir()
     with pytest.raises(pim.DataError, match="folder.csv: a folder stands where an output file goes; refused"):
         pim.to_csv("evidence_levels", pim.load("evidence_levels"), tmp_path / "folder.csv")
+
+
+def test_to_csv_refuses_an_integer_no_reader_reads_exactly():
+    frame = pim.load("sources")
+    frame.loc[frame["reference_number"].notna().idxmax(), "reference_number"] = 10**15
+    with pytest.raises(pim.DataError, match="more than 15 digits"):
+        pim.to_csv("sources", frame)

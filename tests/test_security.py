@@ -6,8 +6,8 @@ and checks what a user sees: one line naming the file, a non-zero exit, nothing 
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import sqlite3
 import subprocess

@@ -86,6 +86,8 @@ def _text(value: Any, kind: str, field: Field) -> str:
     if kind == "integer":
         if isinstance(value, bool) or int(value) != value:
             raise ValueError(f"value {value!r} is not an integer")
+        if csvio.integer(str(int(value))) is None:
+            raise ValueError(f"value {value!r} has more than 15 digits, more than every reader reads exactly")
         return str(int(value))
     if kind == "boolean":
         if not isinstance(value, (bool, np.bool_)):
