@@ -10,13 +10,16 @@ where it is made (``KeyError``), not later as a test that "did not raise".
         table.remove("il6")
 
 The file is written when the block ends (rows in the order they now have, CSV as the build writes
-it, so only the edit differs), and ``datapackage.json`` is left as it is, as after a hand edit.
+it, so only the edit differs), and ``datapackage.json`` is left as it is, as after a hand edit;
+:func:`refresh_hash` then records the table's new hash, as an attacker would.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -116,3 +119,14 @@ def edit_rows(package: Path, table: str) -> Iterator[Rows]:
         raise AssertionError(f"{table}: the edit changed nothing")
     rows.path.write_bytes(content)
 
+
+
+def refresh_hash(package: Path, table: str) -> None:
+    """Record table *table*'s new hash and size in ``datapackage.json``, as an attacker would (the
+    build refuses an invalid package), so that the integrity check alone cannot stop a fault."""
+    descriptor = package / "datapackage.json"
+    document = json.loads(descriptor.read_text(encoding="utf-8"))
+    data = DataPackage(package).table_path(table).read_bytes()
+    next(r for r in document["resources"] if r["name"] == table).update(hash="sha256:" + hashlib.sha256(data).hexdigest(),
+                                                                        bytes=len(data))
+    descriptor.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
+import bibtexparser
+import bibtexparser.middlewares
 import pytest
 
 import painimmune as pim
 from conftest import ROOT, run_cli, tool_venv
+from rows import edit_rows, refresh_hash
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 RELEASE_DATE = DESCRIPTOR["created"][:10]
@@ -73,6 +77,43 @@ def test_apa_and_bibtex_details():
     assert "Role of the immune system in chronic pain. (2005). Nature Reviews Neuroscience, 6(7), 521–532. https://doi.org/10.1038/nrn1700" in apa
     bib = pim.citation("bibtex")
     assert f"@misc{{painimmune_{pim.__version__.replace('.', '_')}," in bib and "pages = {521--532}" in bib
+
+
+# What the escaping writes for a backslash, a brace or a LaTeX special: no other backslash may appear.
+BIBTEX_ESCAPES = re.compile(r"\\(?:text(?:backslash|braceleft|braceright|asciitilde|asciicircum)\{\}|[#$%&_])")
+CRAFTED = {"title": "A}}, note = {\\input{/etc/passwd}}, x = {{y 50% ~ $_^&#", "volume": "6}, note={\\input{x}",
+           "pages": "521-532}\\def", "doi": "10.1038/nrn1700}\\{%#", "url": "https://example.org/a?b=1%20c#d{\\}"}
+
+
+def test_bibtex_escapes_every_field_so_a_crafted_source_adds_no_field_and_runs_no_command(package_copy):
+    """A source row crafted to close its field and inject fields and LaTeX is read back by a real
+    BibTeX parser as the same entries and fields, each value inert text; a URL still links."""
+    with edit_rows(package_copy, "sources") as rows:
+        rows.set("marchand2005", **CRAFTED)
+    refresh_hash(package_copy, "sources")
+    result = run_cli("cite", "--format", "bibtex", "--path", package_copy)
+    assert result.returncode == 0, result.stderr
+    assert "\\input" not in result.stdout and BIBTEX_ESCAPES.sub("", result.stdout).count("\\") == 0
+
+    library = bibtexparser.parse_string(result.stdout, append_middleware=[bibtexparser.middlewares.LatexDecodingMiddleware()])
+    real = bibtexparser.parse_string(pim.citation("bibtex"))
+    assert library.failed_blocks == [] and [entry.key for entry in library.entries] == [entry.key for entry in real.entries]
+    crafted = library.entries_dict["marchand2005"]
+    assert [field.key for field in crafted.fields] == [field.key for field in real.entries_dict["marchand2005"].fields]
+    assert crafted["url"] == "https://example.org/a?b=1%20c#d%7B%5C%7D"  # braces and backslash percent-encoded
+    assert crafted["doi"] == "10.1038/nrn1700%7D%5C%7B%#"
+
+
+def test_bibtex_refuses_an_id_that_is_no_citation_key(package_copy):
+    with edit_rows(package_copy, "sources") as rows:
+        rows.set("fmpm", id="fm},@misc{evil,")
+    refresh_hash(package_copy, "sources")
+    with pytest.raises(pim.DataError, match=r"sources: id 'fm},@misc\{evil,' cannot be a BibTeX citation key"):
+        pim.citation("bibtex", package_copy)
+    result = run_cli("cite", "--format", "bibtex", "--path", package_copy)
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "painimmune: sources: id 'fm},@misc{evil,' cannot be a BibTeX citation key (letters, digits, '_', '-', '.' and ':' only)"]
 
 
 def test_unknown_format_is_refused():

@@ -143,7 +143,12 @@ def test_apply_of_accepted_rows_passes_validation_with_the_next_ids(removed, wor
     (lambda line: line.update(relation=""), "relation", "required"),
     (lambda line: line.update(relation="causes"), "relation", "is not one of"),
     (lambda line: line.update(evidence_level_id="strong"), "evidence_level_id", "is no id of evidence_levels"),
-    (lambda line: line.update(note="=HYPERLINK(\"http://example.org\")"), "note", "formula"),
+    (lambda line: line.update(decision="Accept"), "decision",
+     "'Accept': a candidate line takes 'accept' or 'reject', exactly so (lower case, no space around it), or is left empty"),
+    (lambda line: line.update(decision=" accept"), "decision", "' accept': a candidate line takes 'accept' or 'reject', exactly so"),
+    (lambda line: line.update(note="=HYPERLINK(\"http://example.org\")"), "note",
+     "begins with '=': a spreadsheet may have run it as a formula; reword it so that it does not begin with =, +, -, @, |"),
+    (lambda line: line.update(note="'=HYPERLINK(\"http://example.org\")"), "note", "formula; reword it"),
     (lambda line: line.update(species_context_qualifier="martians"), "species_context_qualifier", "is no id of species_contexts"),
 ])
 def test_apply_of_a_malformed_worksheet_changes_nothing_and_says_why(removed, worksheet, tmp_path, change, where, says):

@@ -11,8 +11,8 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass

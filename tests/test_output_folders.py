@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from painimmune.destination import MARKER, STAGING_PREFIX, StagedOutput
+from painimmune.destination import MARKER, PREVIOUS_PREFIX, RUN_MARKER, STAGING_PREFIX, StagedOutput, run_folder
 
 EXPORTS = ["csv", "json", "parquet", "sqlite", "kgx", "sssom"]
 # Every command that writes an output folder, with its arguments before --out.
@@ -178,12 +178,43 @@ def test_an_empty_folder_is_written_into_and_kept(tmp_path):
     assert sorted(path.name for path in out.iterdir()) == [MARKER, "painimmune.sssom.tsv"] and out.stat().st_ino == inode
 
 
-def test_a_staging_folder_left_by_a_killed_run_is_removed(tmp_path):
+def test_the_folders_a_killed_run_left_are_removed(tmp_path):
     out = tmp_path / "out"
-    (out / f"{STAGING_PREFIX}killed" / "tables").mkdir(parents=True)
-    (out / f"{STAGING_PREFIX}killed" / "tables" / "half.csv").write_text("id\n", encoding="utf-8")
+    out.mkdir()
+    staging = run_folder(out, STAGING_PREFIX)  # as a run makes them, killed before it ended
+    (staging / "tables").mkdir()
+    (staging / "tables" / "half.csv").write_text("id\n", encoding="utf-8")
+    (run_folder(out, PREVIOUS_PREFIX) / "painimmune.json").write_text("{}", encoding="utf-8")
+    (out / f"{STAGING_PREFIX}{'0' * 16}").mkdir()  # killed between making the folder and marking it
     assert run_cli("export", "--format", "json", "--out", out).returncode == 0
     assert sorted(path.name for path in out.iterdir()) == [MARKER, "painimmune.json"]
+
+
+@pytest.mark.parametrize("name", [f"{PREVIOUS_PREFIX}mine", f"{STAGING_PREFIX}x", f"{PREVIOUS_PREFIX}{'a' * 16}"])
+@pytest.mark.parametrize("earlier", [False, True], ids=["new-folder", "earlier-output"])
+def test_a_users_folder_named_like_a_run_folder_is_never_removed(tmp_path, name, earlier):
+    """Only a folder painimmune made and marked is its leftover; one the user named alike, even
+    exactly as painimmune names them, is the user's: the export is refused and it is left alone."""
+    out = tmp_path / "out"
+    if earlier:
+        assert run_cli("export", "--format", "json", "--out", out).returncode == 0
+    (out / name).mkdir(parents=True)
+    (out / name / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(out)
+    reason = (f"it holds {name} (folder), which `painimmune export --format json` did not write" if earlier else
+              f"it is not empty and is not an earlier output of `painimmune export --format json` (it has no {MARKER})")
+    one_line_refusal(run_cli("export", "--format", "json", "--out", out), f"{out}: refused as an output folder: {reason}")
+    assert snapshot(out) == before and (out / name / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_run_marker_that_is_not_painimmunes_makes_no_leftover(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    folder = run_folder(out, STAGING_PREFIX)
+    (folder / RUN_MARKER).write_text("my own file of that name", encoding="utf-8")
+    before = snapshot(out)
+    one_line_refusal(run_cli("export", "--format", "json", "--out", out), "it is not empty and is not an earlier output")
+    assert snapshot(out) == before
 
 
 def test_a_failure_part_way_leaves_the_earlier_output_as_it_was(tmp_path, monkeypatch):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pandas as pd
 import pytest
 
 import painimmune as pim
+from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 
 
@@ -56,3 +60,68 @@ def test_the_normal_form_check_compares_every_chunk_of_a_table():
     for changed in (data.replace(b"cell 3\n", b"cell 3 \n"), data.replace(b"cell 24\n", b"cell 24"), data + b"r9,x\n",
                     data.replace(b"id,text", b"id,Text")):
         assert not csvio.is_formatted(header, rows, changed, chunk=10)
+
+
+@pytest.mark.parametrize("given, shown", [("notaframe", "str 'notaframe'"), (None, "NoneType None"),
+                                          ({"id": ["x"]}, "dict {'id': ['x']}")])
+def test_to_csv_refuses_what_is_not_a_frame_naming_it(tmp_path, given, shown):
+    out = tmp_path / "conditions.csv"
+    with pytest.raises(pim.DataError, match=f"^conditions: to_csv writes a pandas DataFrame, not {re.escape(shown)}$"):
+        pim.to_csv("conditions", given, out)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("cell", [f"{start}1+1" for start in csvio.FORMULA_START])
+def test_to_csv_refuses_a_formula_as_validation_does(cell):
+    frame = pim.load("conditions").astype({"note": object})
+    frame.at[0, "note"] = cell
+    with pytest.raises(pim.DataError, match=f"^conditions: row allodynia: column note: value {re.escape(repr(cell))} begins with "
+                                            r".*, which a spreadsheet runs as a formula; reword it \(spreadsheet-formula\)$"):
+        pim.to_csv("conditions", frame)
+
+
+@pytest.mark.parametrize("cell, described", [("IL\u200b6", "U+200B ZERO WIDTH SPACE"), ("TNF\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+                                             ("x\ud800", "U+D800 a lone surrogate")])
+def test_to_csv_refuses_an_invisible_character_in_a_value_or_list_item(cell, described):
+    frame = pim.load("mediators").astype({"note": object})
+    frame.at[0, "note"] = cell
+    with pytest.raises(pim.DataError, match=f"^mediators: row adrb2: column note: .*holds {re.escape(described)} .*\\(invisible-character\\)$"):
+        pim.to_csv("mediators", frame)
+    frame = pim.load("mediators")
+    frame.at[0, "synonyms"] = ["ADRB2", cell]
+    with pytest.raises(pim.DataError, match=f"^mediators: row adrb2: column synonyms: .*holds {re.escape(described)} "):
+        pim.to_csv("mediators", frame)
+
+
+def test_to_csv_replaces_a_link_at_out_and_never_writes_through_it(tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("my own file", encoding="utf-8")
+    out = tmp_path / "levels.csv"
+    out.symlink_to(mine)
+    content = pim.to_csv("evidence_levels", pim.load("evidence_levels"), out)
+    assert mine.read_text(encoding="utf-8") == "my own file"
+    assert not out.is_symlink() and out.read_bytes() == content
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["levels.csv", "mine.txt"]
+
+
+def test_to_csv_that_fails_leaves_the_earlier_file_as_it_was_and_nothing_else(tmp_path, monkeypatch):
+    out = tmp_path / "levels.csv"
+    out.write_bytes(b"an earlier file\n")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        pim.to_csv("evidence_levels", pim.load("evidence_levels"), out)
+    assert out.read_bytes() == b"an earlier file\n" and [path.name for path in tmp_path.iterdir()] == ["levels.csv"]
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(pim.DataError, match="folder.csv: a folder stands where an output file goes; refused"):
+        pim.to_csv("evidence_levels", pim.load("evidence_levels"), tmp_path / "folder.csv")
+
+
+def test_to_csv_refuses_an_integer_no_reader_reads_exactly():
+    frame = pim.load("sources")
+    frame.loc[frame["reference_number"].notna().idxmax(), "reference_number"] = 10**15
+    with pytest.raises(pim.DataError, match="more than 15 digits"):
+        pim.to_csv("sources", frame)

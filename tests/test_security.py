@@ -5,10 +5,9 @@ and checks what a user sees: one line naming the file, a non-zero exit, nothing 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 
 import painimmune as pim
 from conftest import ROOT, run_build, run_cli
-from rows import edit_rows
+from rows import edit_rows, refresh_hash
 
 
 def quick_first(cases: list, quick: int = 2) -> list:
@@ -223,6 +222,24 @@ def test_a_release_zip_diffs_like_its_folder(package_copy, tmp_path):
     assert result.returncode == 0 and "no differences in" in result.stdout
 
 
+@pytest.mark.parametrize("repeated_side", ["new", "old"])
+@pytest.mark.parametrize("changed", [{}, {"note": "a differing duplicate"}])
+def test_diff_refuses_a_table_that_repeats_a_primary_key(package_copy, tmp_path, repeated_side, changed):
+    """A repeated key would let one row hide the other, and an exact duplicate would read as no
+    difference at all: either side repeating a key is refused, naming the side, table and key."""
+    original = tmp_path / "original"
+    shutil.copytree(package_copy, original)
+    with edit_rows(package_copy, "withdrawn_rows") as rows:
+        key = rows.keys()[0]
+        rows.copy(key, **changed)
+    refresh_hash(package_copy, "withdrawn_rows")
+    sides = (original, package_copy) if repeated_side == "new" else (package_copy, original)
+    result = run_cli("diff", *sides, "--exit-code")
+    one_line_refusal(result, f"{package_copy}: withdrawn_rows: primary key '{key}' is repeated (lines 2 and ",
+                     "the diff is refused")
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("extra, needle", [
     ({"second/datapackage.json": b"{}"}, "holds 2 packages"),
     ({f"junk/{i}.txt": b"" for i in range(10_001)}, "more than the limit of 10,000"),
@@ -376,13 +393,6 @@ def test_crafted_content_is_named_not_a_traceback(package_copy, name):
         assert "Traceback" not in result.stderr and "internal error" not in result.stderr, (command, result.stderr)
     result = run_cli("validate", package_copy)
     assert result.returncode == 1 and needle in result.stderr, result.stderr
-
-
-def refresh_hash(package: Path, table: str) -> None:
-    """Record a table's new hash and size, as an attacker would (the build refuses an invalid package)."""
-    data = (package / "tables" / f"{table}.csv").read_bytes()
-    edit_json(package / "datapackage.json", lambda d: next(r for r in d["resources"] if r["name"] == table).update(
-        hash="sha256:" + hashlib.sha256(data).hexdigest(), bytes=len(data)))
 
 
 def test_a_dangling_key_stops_about_and_every_export_with_one_line(package_copy, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build, run_cli
+from painimmune.errors import UnknownChoiceError
 from painimmune.validation import validate
 from painimmune.validation.problems import Problem
 from painimmune.validation.rules import RULES, repaired_by_build
@@ -257,6 +258,18 @@ def test_rules_can_be_chosen_and_skipped(package_copy):
     skipped = run_cli("validate", package_copy, *[arg for rule in ("pattern", "xref-unverified", "hash-count", "byte-count")
                                                   for arg in ("--skip-rule", rule)])
     assert skipped.returncode == 0 and skipped.stdout.strip() == "valid"
+
+
+def test_one_rule_id_as_a_string_is_one_rule_and_no_skip_is_none(package_copy):
+    """validate(rules="pattern") checks that one rule (a string is never read as its characters),
+    skip=None skips nothing, and an unknown single id is still named whole."""
+    with edit_rows(package_copy, "cell_types") as cells:
+        cells.set("mast_cell", cl_id="CL:97")
+    assert {p.rule for p in validate(package_copy, rules="pattern").problems} == {"pattern"}
+    assert "pattern" not in {p.rule for p in validate(package_copy, skip="pattern").problems}
+    assert {p.rule for p in validate(package_copy, skip=None).problems} == {p.rule for p in validate(package_copy).problems}
+    with pytest.raises(UnknownChoiceError, match="^unknown validation rule 'quote-missing';"):
+        validate(package_copy, rules="quote-missing")
 
 
 def test_an_unknown_rule_is_a_usage_error(package_copy):

@@ -20,11 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from painimmune.errors import PainimmuneError, UnknownChoiceError
+from painimmune import escape
+from painimmune.errors import DataError, PainimmuneError, UnknownChoiceError
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 
 FORMATS = ("apa", "bibtex", "cff")
+BIBTEX_KEY = re.compile(r"[A-Za-z0-9_.:-]+")  # a citation key has no escape: anything else is refused
 CITED_REFERENCE = "cited reference"
 MESSAGE = ("If you use this dataset, cite this release and also the source documents its rows were "
            "curated from (listed under references).")
@@ -105,6 +107,7 @@ def citation(format: str = "apa", path: str | Path | None = None) -> str:  # noq
 
     Raises:
         UnknownChoiceError: *format* is not one of :data:`FORMATS`.
+        DataError: for ``bibtex``, a source document's id is not a citation key (see :data:`BIBTEX_KEY`).
     """
     if format not in FORMATS:
         raise UnknownChoiceError(f"unknown citation format {format!r}; choose one of {', '.join(FORMATS)}")
@@ -149,43 +152,52 @@ def _apa_document(doc: Document) -> str:
 # ---- BibTeX ----------------------------------------------------------------------------------------
 
 def bibtex(facts: Release) -> str:
-    """BibTeX entries: ``@misc`` for the dataset, ``@article`` or ``@misc`` for each source document."""
+    """BibTeX entries: ``@misc`` for the dataset, ``@article`` or ``@misc`` for each source document.
+
+    Every field value is escaped (:func:`painimmune.escape.bibtex`, a URL or DOI by
+    :func:`painimmune.escape.bibtex_url`), so a value prints as its text and cannot end its field.
+    """
     key = "painimmune_" + facts.version.replace(".", "_")
     entries = [_bib_entry("misc", key, [
-        ("author", "{" + " and ".join("{" + _bib_escape(c) + "}" for c in facts.creators) + "}"),
-        ("title", "{{" + _bib_escape(facts.title) + "}}"),
-        ("year", "{" + facts.year + "}"),
-        ("version", "{" + facts.version + "}"),
-        ("note", "{Data set, version " + facts.version + ", released " + facts.date + "}"),
+        ("author", "{" + " and ".join("{" + escape.bibtex(c) + "}" for c in facts.creators) + "}"),
+        ("title", "{{" + escape.bibtex(facts.title) + "}}"),
+        ("year", "{" + escape.bibtex(facts.year) + "}"),
+        ("version", "{" + escape.bibtex(facts.version) + "}"),
+        ("note", "{" + escape.bibtex(f"Data set, version {facts.version}, released {facts.date}") + "}"),
     ])]
     for doc in facts.documents:
         fields = []
         if doc.authors:
             fields.append(("author", "{" + " and ".join(_bib_person(a) for a in doc.authors) + "}"))
-        fields.append(("title", "{{" + _bib_escape(doc.title) + "}}"))
+        fields.append(("title", "{{" + escape.bibtex(doc.title) + "}}"))
         if doc.is_article:
-            fields.append(("journal", "{" + _bib_escape(doc.container) + "}"))
+            fields.append(("journal", "{" + escape.bibtex(doc.container) + "}"))
         else:
-            fields.append(("howpublished", "{" + _bib_escape(doc.container) + "}"))
-        fields += [(name, "{" + value + "}") for name, value in (
+            fields.append(("howpublished", "{" + escape.bibtex(doc.container) + "}"))
+        fields += [(name, "{" + escape.bibtex(value) + "}") for name, value in (
             ("year", str(doc.year) if doc.year else ""), ("volume", doc.volume), ("number", doc.issue),
-            ("pages", doc.pages.replace("-", "--")), ("doi", doc.doi), ("url", doc.url)) if value]
+            ("pages", doc.pages.replace("-", "--"))) if value]
+        fields += [(name, "{" + escape.bibtex_url(value) + "}") for name, value in (("doi", doc.doi), ("url", doc.url)) if value]
         entries.append(_bib_entry("article" if doc.is_article else "misc", doc.id, fields))
     return "\n\n".join(entries) + "\n"
 
 
 def _bib_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
+    """One BibTeX entry of *fields*, each value already escaped and in braces.
+
+    Raises:
+        DataError: *key* (a source document's id) is not a citation key BibTeX reads as one.
+    """
+    if BIBTEX_KEY.fullmatch(key) is None:
+        raise DataError(f"sources: id {key!r} cannot be a BibTeX citation key (letters, digits, '_', '-', '.' and ':' only)")
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
     return f"@{kind}{{{key},\n{body}\n}}"
 
 
 def _bib_person(name: str) -> str:
+    """A person of an author field, escaped: ``Bennett, D. L. H.``, or a name without initials in braces."""
     family, initials = _split_name(name)
-    return f"{_bib_escape(family)}, {'. '.join(initials)}." if initials else "{" + _bib_escape(family) + "}"
-
-
-def _bib_escape(text: str) -> str:
-    return re.sub(r"([&%$#_])", r"\\\1", text)
+    return escape.bibtex(f"{family}, {'. '.join(initials)}.") if initials else "{" + escape.bibtex(family) + "}"
 
 
 # ---- Citation File Format 1.2.0 ----------------------------------------------------------------------

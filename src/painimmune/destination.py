@@ -20,10 +20,18 @@ resolving symbolic links and ``..``):
   files the marker lists (and their folders). A symbolic link standing where a listed file was is
   removed, never followed. So painimmune never overwrites or removes a file it did not write.
 
+A run's own temporary folders inside the output folder (see below) are no part of the output. Such a
+folder is one painimmune made: a real folder named exactly :data:`STAGING_PREFIX` or
+:data:`PREVIOUS_PREFIX` and 16 lowercase hexadecimal digits, holding :data:`RUN_MARKER` with the
+text painimmune wrote into it when it made the folder (or empty: a run killed before it wrote the
+marker). Any other entry, ``.painimmune-previous-mine/`` say, is the user's: it makes the folder
+"not empty and not an earlier output", and is never removed.
+
 :class:`StagedOutput` writes the output into a hidden staging folder inside the output folder and,
 when every file is written, moves the earlier output aside, moves the new one into place and
 removes the earlier one (with the files the new output no longer has). A failure part-way removes
-the staging folder and leaves the earlier output as it was. The output folder itself is kept, not
+the staging folder and leaves the earlier output as it was. A run's temporary folders left by a run
+that was killed are removed by the next run into the folder. The output folder itself is kept, not
 replaced, so its permissions, ownership and anyone's working directory in it survive, and it may be
 a mount point or lie in a folder the user cannot write to. Two commands writing into one folder at
 once take turns: each holds an advisory lock (``flock``) on the folder from its check to its last
@@ -34,8 +42,8 @@ folder, not in the package, and an existing file there is replaced only when it 
 output of the same kind.
 
 The standard library has no all-or-nothing replacement of a folder's contents (``os.replace`` swaps
-one file or an empty folder), hence the moves below; the staging folder itself is made by
-:func:`tempfile.mkdtemp`.
+one file or an empty folder), hence the moves below; the temporary folders are made by
+:func:`run_folder`.
 """
 
 from __future__ import annotations
@@ -44,10 +52,11 @@ import contextlib
 import glob
 import json
 import os
+import re
+import secrets
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -59,10 +68,14 @@ if sys.platform != "win32":
     import fcntl
 
 MARKER = ".painimmune-output.json"
-# The hidden folders a run makes inside the output folder while it writes; one left by a run that
-# was killed is removed by the next run into the folder.
+# The hidden folders a run makes inside the output folder while it writes (a prefix and 16 hexadecimal
+# digits), each marked by RUN_MARKER holding RUN_MARKER_TEXT; one left by a run that was killed is
+# removed by the next run into the folder. A folder not named and marked so is never removed.
 STAGING_PREFIX = ".painimmune-staging-"
 PREVIOUS_PREFIX = ".painimmune-previous-"
+RUN_FOLDER_NAME = re.compile(rf"(?:{re.escape(STAGING_PREFIX)}|{re.escape(PREVIOUS_PREFIX)})[0-9a-f]{{16}}")
+RUN_MARKER = ".painimmune-run"
+RUN_MARKER_TEXT = b"painimmune: a temporary folder of a run writing this output folder; removed when the run ends\n"
 # Folders no output is written into, as absolute path patterns (``*`` stands for one name): each
 # is compared, and so is what each existing one resolves to (``/lib`` is ``/usr/lib`` on many
 # systems, ``/tmp`` is ``/private/tmp`` on macOS). ``/root`` and ``/home/*`` are home folders,
@@ -116,7 +129,7 @@ def check_contents(given: Path, folder: Path, command: str) -> None:
         return
     if not folder.is_dir():
         raise OutputRefused(f"{given}: refused as an output folder: it is not a folder")
-    entries = [name for name in _listing(given, folder) if not name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX))]
+    entries = [name for name in _listing(given, folder) if not is_run_folder(folder / name)]
     if not entries:
         return
     listed = {PurePosixPath(name).as_posix() for name in _marker_files(given, folder, command)}
@@ -229,7 +242,7 @@ class StagedOutput:
             if self._lock is not None:  # no other run is writing: a staging folder left here is a killed run's
                 _remove_leftovers(self.folder)
             check_contents(self.given, self.folder, self.command)
-            self._staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.folder))
+            self._staging = run_folder(self.folder, STAGING_PREFIX)
         except BaseException as exc:
             self._abandon()
             if isinstance(exc, OSError):
@@ -268,20 +281,20 @@ class StagedOutput:
     def _commit(self) -> None:
         assert self._staging is not None
         staging, folder = self._staging, self.folder
-        files = sorted(path.relative_to(staging).as_posix() for path in _files(staging))
+        files = sorted(path.relative_to(staging).as_posix() for path in _files(staging) if path != staging / RUN_MARKER)
         marker = {"command": self.command, "files": files,
                   "note": "written by painimmune: the files of this output, which a new run of the command replaces"}
         (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
         check_contents(self.given, folder, self.command)  # nothing new appeared while the output was written
-        previous = Path(tempfile.mkdtemp(prefix=PREVIOUS_PREFIX, dir=folder))
+        previous = run_folder(folder, PREVIOUS_PREFIX)
         moved_out: list[str] = []
         moved_in: list[str] = []
         try:
             for name in sorted(_listing(self.given, folder)):
-                if not name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX)):
+                if not is_run_folder(folder / name):
                     os.rename(folder / name, previous / name)
                     moved_out.append(name)
-            for name in [MARKER, *sorted(set(os.listdir(staging)) - {MARKER})]:  # the marker first: a run killed
+            for name in [MARKER, *sorted(set(os.listdir(staging)) - {MARKER, RUN_MARKER})]:  # the marker first: a run killed
                 os.rename(staging / name, folder / name)  # part-way leaves a folder the next run recognises
                 moved_in.append(name)
         except OSError as exc:
@@ -295,8 +308,8 @@ class StagedOutput:
             raise DataError(f"{self.given}: could not move the new output into place ({exc.strerror or exc}); "
                             "the earlier output is as it was") from exc
         try:
-            shutil.rmtree(previous)
-            os.rmdir(staging)
+            _remove_run_folder(previous)
+            _remove_run_folder(staging)
         except OSError as exc:
             raise DataError(f"{self.given}: the new output is in place, but the earlier one could not be removed from "
                             f"{previous.name} ({exc.strerror or exc}); the next run into the folder removes it") from exc
@@ -361,7 +374,7 @@ def _entries(given: Path, folder: Path) -> Iterator[tuple[str, str]]:
     for current, folders, names in os.walk(folder, onerror=fail):
         base = Path(current).relative_to(folder)
         if base == Path("."):
-            folders[:] = [name for name in folders if not name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX))]
+            folders[:] = [name for name in folders if not is_run_folder(folder / name)]
             names = [name for name in names if name != MARKER]
         for name in [*folders, *names]:
             mode = os.lstat(Path(current) / name).st_mode
@@ -414,9 +427,62 @@ def _lock(folder: Path) -> int | None:
     return descriptor
 
 
+def run_folder(folder: Path, prefix: str) -> Path:
+    """A new temporary folder of this run inside *folder*: named *prefix* (:data:`STAGING_PREFIX` or
+    :data:`PREVIOUS_PREFIX`) and 16 random hexadecimal digits, readable by its owner only, and
+    marked as painimmune's by :data:`RUN_MARKER`.
+
+    Raises:
+        OSError: the folder or its marker cannot be made.
+    """
+    path = folder / f"{prefix}{secrets.token_hex(8)}"
+    path.mkdir(mode=0o700)
+    (path / RUN_MARKER).write_bytes(RUN_MARKER_TEXT)
+    return path
+
+
+def is_run_folder(path: Path) -> bool:
+    """Whether *path* is a temporary folder a run of painimmune made (:func:`run_folder`): a real
+    folder (not a link) named as one, holding its marker as written, or empty (a run killed before
+    it wrote the marker). Anything else is not painimmune's to skip or remove.
+    """
+    if RUN_FOLDER_NAME.fullmatch(path.name) is None:
+        return False
+    marker = path / RUN_MARKER
+    try:
+        if not stat.S_ISDIR(path.lstat().st_mode):
+            return False
+        names = os.listdir(path)
+        if not names:
+            return True
+        info = marker.lstat() if RUN_MARKER in names else None
+        return (info is not None and stat.S_ISREG(info.st_mode) and info.st_size == len(RUN_MARKER_TEXT)
+                and marker.read_bytes() == RUN_MARKER_TEXT)
+    except OSError:
+        return False
+
+
+def _remove_run_folder(path: Path) -> None:
+    """Remove the run folder *path*, its marker last: a removal that fails part-way leaves a folder
+    the next run still recognises as a leftover (and removes).
+
+    Raises:
+        OSError: something in it cannot be removed.
+    """
+    for entry in os.scandir(path):
+        if entry.name != RUN_MARKER:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+    shutil.rmtree(path)
+
+
 def _remove_leftovers(folder: Path) -> None:
+    """Remove the temporary folders a killed run left in *folder* (:func:`is_run_folder`), and
+    nothing else."""
     for name in os.listdir(folder):
-        if name.startswith((STAGING_PREFIX, PREVIOUS_PREFIX)):
-            path = folder / name
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path, ignore_errors=True)
+        path = folder / name
+        if is_run_folder(path):
+            with contextlib.suppress(OSError):
+                _remove_run_folder(path)

@@ -91,6 +91,8 @@ def diff(old: str | Path, new: str | Path) -> PackageDiff:
         PackageNotFoundError: a side is neither a package nor a zip.
         DataError: a zip is unsafe or holds no single package, or a side does not match its hashes.
         DataError: a table of either side cannot be read; the message names it.
+        DataError: a table of either side repeats a primary key (rows could not be matched one to
+            one); the message names the table, the key, its lines and the side.
     """
     old_version, old_tables = _read_release(Path(old))
     new_version, new_tables = _read_release(Path(new))
@@ -107,12 +109,13 @@ def _read_release(path: Path) -> tuple[str, dict[str, Table]]:
     archive = release_zip(path)
     if archive is not None:  # judged, extracted, and removed once read
         with temporary_package(archive) as root:
-            return _read_package(DataPackage(root))
-    return _read_package(DataPackage(path))
+            return _read_package(DataPackage(root), path)
+    return _read_package(DataPackage(path), path)
 
 
-def _read_package(package: DataPackage) -> tuple[str, dict[str, Table]]:
-    """The version and the tables of *package*, each verified against the hashes the package records."""
+def _read_package(package: DataPackage, side: Path) -> tuple[str, dict[str, Table]]:
+    """The version and the tables of *package* (named *side* in a refusal), each verified against
+    the hashes the package records."""
     package.check_size()
     tables = {}
     for name in package.table_names:
@@ -124,8 +127,28 @@ def _read_package(package: DataPackage) -> tuple[str, dict[str, Table]]:
         positions = [header.index(column) for column in primary_key(table_schema)]
         if not positions:
             raise DataError(f"{name}: the table has no primary key, so its rows cannot be matched")
-        tables[name] = (header, {", ".join(row[i] for i in positions): dict(zip(header, row, strict=False)) for row in rows})
+        tables[name] = (header, _keyed_rows(name, header, rows, positions, side))
     return package.version, tables
+
+
+def _keyed_rows(name: str, header: list[str], rows: list[list[str]], positions: list[int],
+                side: Path) -> dict[str, dict[str, str]]:
+    """The *rows* of table *name* of package *side* as {key: {column: value}}, the key being the
+    cells at *positions* joined by ', '.
+
+    Raises:
+        DataError: two rows have the same key; one would hide the other, so the diff is refused.
+    """
+    keyed: dict[str, dict[str, str]] = {}
+    first_line: dict[str, int] = {}
+    for position, row in enumerate(rows):
+        key = ", ".join(row[i] for i in positions)
+        if key in keyed:
+            raise DataError(f"{side}: {name}: primary key {key!r} is repeated (lines {first_line[key]} and "
+                            f"{csvio.line_of(position)}), so its rows cannot be matched; the diff is refused")
+        keyed[key] = dict(zip(header, row, strict=False))
+        first_line[key] = csvio.line_of(position)
+    return keyed
 
 
 def _diff_table(old: Table | None, new: Table | None) -> TableDiff:

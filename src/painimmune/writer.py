@@ -7,6 +7,7 @@ True
 
 from __future__ import annotations
 
+import reprlib
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ import pandas as pd
 
 from painimmune.errors import DataError
 from painimmune.loader import refuse_header, row_key
-from painimmune.package import csvio, schemas
-from painimmune.package.characters import describe
+from painimmune.output import OutputFolder
+from painimmune.package import characters, csvio, schemas
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import Field, list_delimiter, primary_key
 
@@ -27,25 +28,34 @@ def to_csv(name: str, frame: pd.DataFrame, out: str | Path | None = None, *, pat
     Values are written in their one text form (integers without sign or leading zeros, booleans
     as ``true``/``false``, lists joined by the field's delimiter, missing values as empty cells),
     so a frame from :func:`painimmune.load` is written back byte for byte. Rows keep the frame's
-    order.
+    order. A text value or list item is refused as validation refuses it when it begins with a
+    character a spreadsheet runs as a formula (``spreadsheet-formula``) or holds a character that
+    does not show (``invisible-character``).
 
     Args:
         name: the table whose Table Schema gives the columns and their types.
         frame: columns exactly as in the schema, typed as :func:`painimmune.load` returns them.
-        out: a file to write the bytes to.
+        out: a file to write the bytes to, atomically: they are written to a temporary file beside
+            it, which is then renamed to *out* (its folder is created when missing). A symbolic link
+            at *out* is replaced by the file, never written through.
         path: the data package whose schema is used; the installed data by default.
 
     Raises:
-        DataError: a column is missing, extra or out of order, or a value cannot be written in its
-            column's text form (the message names row and column).
+        DataError: *frame* is not a pandas DataFrame; a column is missing, extra or out of order;
+            a value cannot be written in its column's text form, or is refused as above (the
+            message names row and column); or a folder stands at *out*.
+        OSError: *out* cannot be written; no temporary file is left, and a file at *out* is as it was.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{name}: to_csv writes a pandas DataFrame, not {type(frame).__name__} {reprlib.repr(frame)}")
     table_schema = DataPackage(path).schema(name)
     refuse_header(name, [str(c) for c in frame.columns], table_schema)
     keys = primary_key(table_schema)
     columns = [_texts(name, frame, field, keys) for field in table_schema["fields"]]
     content = csvio.format_rows(schemas.field_names(table_schema), [list(row) for row in zip(*columns, strict=True)])
     if out is not None:
-        Path(out).write_bytes(content)
+        target = Path(out)
+        OutputFolder(target.parent).write_bytes(target.name, content)
     return content
 
 
@@ -67,7 +77,7 @@ def _text(value: Any, kind: str, field: Field) -> str:
             delimiter = list_delimiter(field)
             if any(not isinstance(item, str) or item == "" or delimiter in item for item in value):
                 raise ValueError(f"list {value!r} needs non-empty text items without {delimiter!r}")
-            return delimiter.join(value)
+            return delimiter.join(_safe_text(item) for item in value)
         if value is None or pd.isna(value):
             return ""
         raise TypeError(f"value {value!r} is not a list")
@@ -76,6 +86,8 @@ def _text(value: Any, kind: str, field: Field) -> str:
     if kind == "integer":
         if isinstance(value, bool) or int(value) != value:
             raise ValueError(f"value {value!r} is not an integer")
+        if csvio.integer(str(int(value))) is None:
+            raise ValueError(f"value {value!r} has more than 15 digits, more than every reader reads exactly")
         return str(int(value))
     if kind == "boolean":
         if not isinstance(value, (bool, np.bool_)):
@@ -83,8 +95,22 @@ def _text(value: Any, kind: str, field: Field) -> str:
         return "true" if value else "false"
     if not isinstance(value, str):
         raise TypeError(f"value {value!r} is not text")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValueError(f"value {value!r} holds {describe(value[exc.start])}, which UTF-8 cannot write") from None
-    return value
+    return _safe_text(value)
+
+
+def _safe_text(text: str) -> str:
+    """*text*, a text value or list item, unless validation would refuse it: beginning with a
+    formula character (:data:`painimmune.package.csvio.FORMULA_START`), or holding a character
+    that does not show (:mod:`painimmune.package.characters`; a lone surrogate, which UTF-8 cannot
+    write, is one).
+
+    Raises:
+        ValueError: the words of the refusal, naming the rule.
+    """
+    if text.startswith(csvio.FORMULA_START):
+        raise ValueError(f"value {text!r} begins with {text[0]!r}, which a spreadsheet runs as a formula; reword it "
+                         "(spreadsheet-formula)")
+    invisible = characters.refusal(text)
+    if invisible:
+        raise ValueError(f"value {text!r} {invisible} (invisible-character)")
+    return text

@@ -7,8 +7,9 @@ module owns reading a worksheet back and writing what it accepts.
 
 A worksheet is untrusted input, and nothing is changed unless the result is valid:
 
-1. Every line is checked first: its ``kind`` and ``decision``; the table, which must be a
-   relationship table; every value against the Table Schema of the table it goes into (required
+1. Every line is checked first: its ``kind``, and its ``decision``, which must be one of the allowed
+   values exactly as written (``Accept``, or ``accept`` with a space before it, is refused, never
+   taken for ``accept``); the table, which must be a relationship table; every value against the Table Schema of the table it goes into (required
    cells, integers, allowed values, foreign keys such as entity ids, evidence levels, directions and
    cited references); the quote, which must lie in the source text at its ``start``; and no cell
    that a spreadsheet would run as a formula. Each problem names the worksheet's line and column.
@@ -200,12 +201,11 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
             found.append(f"line {number}, column {column}: {message}")
 
         cells = _cells(raw, fault)
-        kind, decision = cells["kind"], " ".join(cells["decision"].casefold().split())
+        kind, decision = cells["kind"], raw["decision"]  # the decision as written: 'Accept' or ' accept' is no decision
         if kind not in DECISIONS:
             fault("kind", f"{kind!r} is not a kind of worksheet line ({', '.join(DECISIONS)})")
         elif decision not in DECISIONS[kind]:
-            allowed = " or ".join(repr(value) for value in DECISIONS[kind] if value) or "no decision"
-            fault("decision", f"{cells['decision']!r}: a {kind} line takes {allowed} (or is left empty)")
+            fault("decision", f"{decision!r}: a {kind} line {_takes(kind)}")
         elif decision in (ACCEPT, NOT_ENCODED_DECISION):
             if cells["source_id"] not in texts:
                 fault("source_id", f"{cells['source_id']!r} is no document of tables/sources.csv with its text in sources/")
@@ -231,13 +231,22 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
     return rows, problems
 
 
+def _takes(kind: str) -> str:
+    """The decisions a line of *kind* takes, in words: each exactly as written, or none."""
+    values = [repr(value) for value in DECISIONS[kind] if value]
+    if not values:
+        return "takes no decision: leave it empty"
+    return f"takes {' or '.join(values)}, exactly so (lower case, no space around it), or is left empty"
+
+
 def _cells(raw: dict[str, str], fault: Callable[[str, str], None]) -> dict[str, str]:
     """The cells of one worksheet line, unescaped and stripped; a cell a spreadsheet may have run as
     a formula, or holding a character that does not show, is a fault."""
     cells = {}
     for column, cell in raw.items():
         if spreadsheet_cell(cell) != cell:
-            fault(column, f"begins with {cell[:1]!r}: a spreadsheet may have run it as a formula; begin it with an apostrophe")
+            fault(column, f"begins with {cell[:1]!r}: a spreadsheet may have run it as a formula; reword it so that it does not "
+                          f"begin with {csvio.FORMULA_START_WORDS}")
         invisible = characters.refusal(cell)
         if invisible:
             fault(column, invisible)

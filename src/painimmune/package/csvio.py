@@ -24,6 +24,7 @@ BOM = "\ufeff"
 # of them is refused by the invisible-character rule (painimmune.package.characters).
 FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\ufe62", "\ufe63",
                  "\ufe6b")
+FORMULA_START_WORDS = "=, +, -, @, |, a tab or a carriage return (or a full-width or small form of one)"  # in messages
 # The one text form of typed values: no sign on positives, no leading zeros, lower-case booleans.
 # Anything else would not survive a load and write-back unchanged.
 # An integer is ASCII digits without a leading zero or "-0", at most 15 of them: every such value is

@@ -44,24 +44,37 @@ from painimmune.validation.rules import RULES, layer_rules, rule  # noqa: E402
 __all__ = ["Problem", "Report", "selected_rules", "validate"]
 
 
-def selected_rules(only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> set[str]:
-    """The ids of the rules to check: *only* these (all when None), less those in *skip*.
+def selected_rules(only: str | Iterable[str] | None = None, skip: str | Iterable[str] | None = ()) -> set[str]:
+    """The ids of the rules to check: *only* these (all when None), less those in *skip* (none when
+    None). A single string is one rule id, not a sequence of characters.
+
+    >>> sorted(selected_rules("pattern")), "pattern" in selected_rules(skip="pattern")
+    (['pattern'], False)
 
     Raises:
         UnknownChoiceError: an id is not a rule of the catalogue.
     """
-    chosen = {rule(rule_id).id for rule_id in only} if only is not None else set(RULES)
-    return chosen - {rule(rule_id).id for rule_id in skip}
+    chosen = {rule(rule_id).id for rule_id in _rule_ids(only)} if only is not None else set(RULES)
+    return chosen - {rule(rule_id).id for rule_id in _rule_ids(skip)}
 
 
-def validate(path: str | Path | DataPackage | None = None, *, rules: Iterable[str] | None = None,
-             skip: Iterable[str] = ()) -> Report:
+def _rule_ids(given: str | Iterable[str] | None) -> list[str]:
+    """The rule ids *given*: one string is one id, None is none."""
+    if given is None:
+        return []
+    return [given] if isinstance(given, str) else list(given)
+
+
+def validate(path: str | Path | DataPackage | None = None, *, rules: str | Iterable[str] | None = None,
+             skip: str | Iterable[str] | None = ()) -> Report:
     """Validate the data package at *path* (a directory, ``datapackage.json`` or a
     :class:`DataPackage`; the installed data by default).
 
     Args:
-        rules: check only the rules with these ids (see :mod:`painimmune.validation.rules`).
-        skip: do not check the rules with these ids.
+        rules: check only the rules with these ids (see :mod:`painimmune.validation.rules`), or
+            with this one id when a string; every rule when None.
+        skip: do not check the rules with these ids, or with this one id when a string; None skips
+            none.
 
     Returns a :class:`Report`; ``report.valid`` is False when any rule checked found a problem. The
     package's own schema properties (``schema-extension-invalid``, ``biolink-unknown``) are checked

@@ -657,8 +657,7 @@ _MESSAGES = {
     "synonyms-distinct-from-name": "a synonym repeats the name or another synonym (case-insensitively)",
     "header": "the columns differ from the schema's",
     "empty-list-item": "a list value has an empty item (two delimiters side by side, or one first or last)",
-    "spreadsheet-formula": "text begins with =, +, -, @, |, a tab or a carriage return (or a full-width or small form of one), which a "
-                           "spreadsheet runs as a formula; reword it",
+    "spreadsheet-formula": f"text begins with {csvio.FORMULA_START_WORDS}, which a spreadsheet runs as a formula; reword it",
 }
 
 
