@@ -118,7 +118,7 @@ def _copy(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy no caller's change reaches: the Python lists of list columns are copied, and the other
     columns are shared only where pandas copies a column before writing to it (copy-on-write: always
     in pandas 3, when switched on in pandas 2)."""
-    shared = pd.options.mode.copy_on_write is True or int(pd.__version__.split(".", 1)[0]) >= 3
+    shared = int(pd.__version__.split(".", 1)[0]) >= 3 or pd.options.mode.copy_on_write is True
     return pd.DataFrame({column: pd.Series([list(cell) for cell in values.tolist()], index=frame.index, dtype=object)
                          if values.dtype == object else values if shared else values.copy()
                          for column, values in frame.items()}, index=frame.index)
