@@ -31,9 +31,9 @@ LIMITS = {
     "json": 8 * MIB,  # datapackage.json, Table Schemas, shared field definitions
     "text": 16 * MIB,  # source texts, CITATION.cff, CHANGELOG.md, reference tables
 }
-# Validation holds every table in memory at once (foreign keys join them), at about 4.3 bytes of
-# memory per byte of CSV (benchmarks/limits.md): all tables together are limited so that it stays
-# within about 2.3 GiB.
+# Validation holds every table in memory at once (foreign keys join them), at about 3.7 bytes of
+# memory per byte of CSV above a base of about 150 MB (benchmarks/results.md): all tables together
+# are limited so that it stays within about 2 GiB.
 TABLES_LIMIT = 512 * MIB
 
 
