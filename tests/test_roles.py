@@ -71,7 +71,8 @@ def add_cell_interactions(package: Path) -> None:
     writer.writerows(rows)
     (package / "tables" / "cell_interactions.csv").write_text(buffer.getvalue(), encoding="utf-8")
     with (package / "tables" / "relations.csv").open("a", encoding="utf-8") as relations:  # the new relation, mapped once
-        relations.write("recruits,One cell type attracts the other to a site.,,,,biolink:affects,skos:broadMatch,"
+        relations.write("recruits,One cell type attracts the other to a site.,{subject} recruit{s} {object},"
+                        "{subject} {does} not recruit {object},,,,biolink:affects,skos:broadMatch,"
                         "No verified RO relation for recruitment.\n")
     changelog = package / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
@@ -123,7 +124,7 @@ def test_the_views_show_the_new_assertions(extended):
     assert sorted(mine["subject_id"]) == ["macrophage", "neutrophil"] and set(mine["object_type"]) == {"cell_types"}
     about = pim.about("macrophage", extended)
     recruits = [group for group in about["sections"][0]["groups"] if group["relation"] == "recruits"]
-    assert recruits and recruits[0]["description"] == "macrophage —[recruits]→ cell type"
+    assert recruits and recruits[0]["description"] == "macrophages recruit immune cells"  # the new relation's phrase
     assert [a["row_id"] for a in recruits[0]["assertions"]] == ["ci0001"]
 
 

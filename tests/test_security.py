@@ -95,7 +95,7 @@ def test_remote_references_of_any_kind_are_refused(package_copy, offline, change
     ('=HYPERLINK("http://203.0.113.9","click")', "spreadsheet-formula"), ("+1 (555) 0100", "spreadsheet-formula"),
     ("-2+3", "spreadsheet-formula"), ("@SUM(A1:A9)", "spreadsheet-formula"), ("\tindented", "spreadsheet-formula"),
     ("\uff1dSUM(A1)", "spreadsheet-formula"), ("\uff0b1", "spreadsheet-formula"), ("\uff20SUM(A1)", "spreadsheet-formula"),
-    ("|calc", "spreadsheet-formula"), ("\u200b=HYPERLINK(1)", "invisible-character"),
+    ("\u200b=HYPERLINK(1)", "invisible-character"),
     ("nul\x00byte", "invisible-character"), ("escape \x1b[31mred", "invisible-character"),
     ("right\u202eto left", "invisible-character"), ("bell\x07", "invisible-character"),
 ]))
@@ -129,6 +129,15 @@ def test_an_integer_in_another_form_or_beyond_15_digits_is_refused_by_validate_a
     for command in (("show", "cell_mediators"), ("about", "TNF")):
         shown = run_cli(*command, "--path", package_copy)
         assert shown.returncode == 1 and "Traceback" not in shown.stderr and "internal error" not in shown.stderr, shown.stderr
+
+
+def test_a_text_cell_beginning_with_a_pipe_is_refused_as_a_formula(package_copy):
+    """(In a list whose delimiter is |, the same text is an empty item: rule empty-list-item.)"""
+    with edit_rows(package_copy, "mediators") as mediators:
+        mediators.change("tnf", "description", lambda v: "|calc " + v)
+    result = run_cli("validate", package_copy, "--format", "json")
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "spreadsheet-formula"]
+    assert [(p["table"], p["row"], p["column"]) for p in problems] == [("mediators", "tnf", "description")]
 
 
 def test_negative_numbers_in_numeric_columns_are_fine():

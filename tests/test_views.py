@@ -31,7 +31,7 @@ def test_unknown_names_suggest_the_closest():
 def test_about_crps_answers_which_treatments_how_strong_and_who_says_so():
     result = pim.about("crps")
     treatments = [a for s in result["sections"] if s["kind"] in ("direct", "context") for g in s["groups"]
-                  if g["description"].startswith("treatment") for a in g["assertions"]]
+                  for a in g["assertions"] if a["table"] == "treatment_conditions"]
     rows = pim.load("treatment_conditions")
     expected = rows[(rows["condition_id"] == "crps") | (rows["disease_context_qualifier"] == "crps")]
     assert sorted(a["row_id"] for a in treatments) == sorted(expected["id"])
@@ -39,6 +39,28 @@ def test_about_crps_answers_which_treatments_how_strong_and_who_says_so():
         row = expected.set_index("id").loc[item["row_id"]]
         assert item["quote"] == row["quote"] and item["source_id"] == row["source_id"] and item["direction"] == row["direction"]
         assert item["evidence_level"] == pim.load("evidence_levels").set_index("id").at[row["evidence_level_id"], "label"]
+
+
+def test_the_answer_to_how_sure_are_we_about_crps_is_in_the_first_line_and_never_stronger_than_its_rows():
+    result = pim.about("crps")
+    line = result["sections"][0]["profile_words"]
+    assert line.startswith("5 rows from one clinician's article; none of them peer-reviewed; strongest evidence: expert statement")
+    levels = pim.load("evidence_levels").set_index("id")
+    for group in result["sections"][0]["groups"]:
+        for sentence in group["summary"]:
+            shown = [a for a in group["assertions"] if a["row_id"] in sentence["rows"]]
+            assert shown and all(str(levels.at[a["evidence_level_id"], "reported_as"]).split("{s}")[-1].split("{object}")[0].strip()
+                                 in sentence["text"] for a in shown)  # said as its rows' level says it
+            assert (" not " in sentence["text"]) == any(a["direction"] == "refutes" for a in shown)
+
+
+def test_a_refuting_row_reads_as_a_refutation_in_its_heading_and_summary():
+    result = pim.about("cyclooxygenase inhibitors")  # 'NSAIDs ... have little effect in neuropathic pain'
+    refuting = [g for s in result["sections"] for g in s["groups"] if g["assertions"][0]["direction"] == "refutes"]
+    assert refuting
+    for group in refuting:
+        assert " not " in group["description"] and all(" not " in sentence["text"] for sentence in group["summary"])
+        assert all(" not " in a["statement"] for a in group["assertions"])
 
 
 def test_every_assertion_touching_the_entity_is_shown_once():

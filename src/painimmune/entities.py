@@ -37,11 +37,14 @@ from painimmune import escape
 from painimmune.errors import DataError, PainimmuneError, UnknownChoiceError
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
+from painimmune.language.phrases import is_plural, names_list, statement
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import entity_labels, foreign_keys
 from painimmune.profile import EvidenceProfile, evidence_profile
+from painimmune.summaries import Row as SummaryRow
+from painimmune.summaries import Sentence, profile_line, summary
 
 FORMATS = ("text", "markdown", "json")
 
@@ -86,6 +89,7 @@ class Assertion(TypedDict):
     table: str
     role: str  # the entity's role: subject, object, context (its disease context) or example
     relation: str
+    statement: str  # the row in words: its relation's phrase (negated when it refutes) with both ends' names
     subject: EntityRef
     object: EntityRef
     qualifiers: list[Qualifier]  # each qualifier column the row fills, in schema order
@@ -110,8 +114,9 @@ class Group(TypedDict):
     """Assertions of one relation in which the entity has one role."""
 
     relation: str
-    description: str
+    description: str  # the relation between the entity and the group's other ends, as a sentence
     profile: EvidenceProfile
+    summary: list[Sentence]  # the group in words, strongest evidence first (painimmune.summaries)
     assertions: list[Assertion]
 
 
@@ -123,6 +128,7 @@ class Section(TypedDict):
     heading: str
     about: EntityRef
     profile: EvidenceProfile | None
+    profile_words: str  # the profile in one line (painimmune.summaries.profile_line), or that no row says anything
     groups: list[Group]
 
 
@@ -198,13 +204,15 @@ class Knowledge:
     levels: pd.DataFrame
     sources: pd.DataFrame
     qualifiers: dict[str, tuple[str, dict[str, str]]]  # column -> (title, value -> words)
+    relations: pd.DataFrame  # the relations table, indexed by id (phrase templates)
 
     @classmethod
     def of(cls, package: DataPackage) -> Knowledge:
         """The knowledge of *package* (its tables loaded and verified)."""
         names = Names.of(package)
         return cls(assertion_rows(package), names, load("evidence_levels", package.root).set_index("id"),
-                   load("sources", package.root).set_index("id"), _qualifier_words(package, names))
+                   load("sources", package.root).set_index("id"), _qualifier_words(package, names),
+                   load("relations", package.root).set_index("id"))
 
     @cached_property
     def index(self) -> dict[tuple[str, tuple[str, str]], list[int]]:
@@ -310,17 +318,21 @@ def describe(found: Entity, knowledge: Knowledge) -> About:
 def _section(kind: str, heading: str, ref: EntityRef, rows: list[tuple[str, int]], knowledge: Knowledge) -> Section:
     items = [_assertion(role, knowledge.rows.iloc[position], knowledge) for role, position in rows]
     _refuse_dangling(items, knowledge)
-    groups: dict[tuple[str, str], list[Assertion]] = {}
+    groups: dict[tuple[str, bool, str], list[Assertion]] = {}
     for item in items:
-        groups.setdefault((item["relation"], _description(item, ref, knowledge)), []).append(item)
+        groups.setdefault((item["relation"], _is_subject(item, ref), item["direction"]), []).append(item)
     ordered = []
-    for (relation, description), members in groups.items():
+    for (relation, _, _), members in groups.items():
         members.sort(key=lambda item: (item["evidence_rank"], _other(item, ref)["name"].casefold(), item["row_id"]))
         profile = _profile(members, knowledge)
         assert profile is not None  # (a group holds at least one row)
-        ordered.append(Group(relation=relation, description=description, profile=profile, assertions=members))
+        words = [_summary_row(item, knowledge) for item in members]
+        ordered.append(Group(relation=relation, description=_description(members, knowledge), profile=profile,
+                             summary=summary(words, knowledge.levels), assertions=members))
     ordered.sort(key=lambda group: (group["assertions"][0]["evidence_rank"], group["description"]))
-    return Section(kind=kind, heading=heading, about=ref, profile=_profile(items, knowledge), groups=ordered)
+    profile = _profile(items, knowledge)
+    return Section(kind=kind, heading=heading, about=ref, profile=profile, groups=ordered,
+                   profile_words=profile_line(profile, knowledge.levels) if profile else "No source in this release states a relation here.")
 
 
 def _profile(items: list[Assertion], knowledge: Knowledge) -> EvidenceProfile | None:
@@ -338,15 +350,50 @@ def _other(item: Assertion, ref: EntityRef) -> EntityRef:
     return item["object"] if item["subject"]["id"] == ref["id"] and item["subject"]["table"] == ref["table"] else item["subject"]
 
 
-def _description(item: Assertion, ref: EntityRef, knowledge: Knowledge) -> str:
-    """How a group is named: the relation as an arrow, the entity asked about by name and the other end by its kind."""
-    kinds = {table: entity["kind"] for (table, _), entity in knowledge.names.entities.items()}
+def _is_subject(item: Assertion, ref: EntityRef) -> bool:
+    """Whether the entity *ref* is the subject of *item* (else its object, context or an example)."""
+    return (item["subject"]["table"], item["subject"]["id"]) == (ref["table"], ref["id"])
 
-    def end(role: str) -> str:
-        entity = item[role]  # type: ignore[literal-required]
-        return str(entity["name"]) if (entity["table"], entity["id"]) == (ref["table"], ref["id"]) else kinds.get(entity["table"], entity["table"])
 
-    return f"{end('subject')} —[{item['relation']}]→ {end('object')}"
+def _phrases(relation: str, knowledge: Knowledge) -> tuple[str, str]:
+    """The phrase and negated phrase of *relation* (plain words for a relation the table lacks)."""
+    if relation in knowledge.relations.index:
+        return str(knowledge.relations.at[relation, "phrase"]), str(knowledge.relations.at[relation, "negated_phrase"])
+    return f"{{subject}} {relation} {{object}}", f"it is not the case that {{subject}} {relation} {{object}}"
+
+
+def said(ref: EntityRef, knowledge: Knowledge) -> str:
+    """How a sentence names the entity *ref*: its name, or, for a singular count noun with its plural
+    among its synonyms (``mast cell``, ``mast cells``), the plural, as English states a general
+    fact about a kind (``mast cells store inflammatory mediators``)."""
+    found = knowledge.names.entities.get((ref["table"], ref["id"]))
+    name = ref["name"]
+    plural = f"{name}s"
+    if found is not None and not is_plural(name) and any(synonym == plural for synonym in found["synonyms"]):
+        return plural
+    return name
+
+
+def _statement(item: Assertion, knowledge: Knowledge) -> str:
+    phrase, negated = _phrases(item["relation"], knowledge)
+    return statement(phrase if item["direction"] != "refutes" else negated, said(item["subject"], knowledge), said(item["object"], knowledge))
+
+
+def _description(members: list[Assertion], knowledge: Knowledge) -> str:
+    """How a group is named: its relation as a sentence between the distinct subjects and the
+    distinct objects of its rows (at most three of each named), negated when the group refutes."""
+    phrase, negated = _phrases(members[0]["relation"], knowledge)
+    subjects = list(dict.fromkeys(said(item["subject"], knowledge) for item in members))
+    objects = list(dict.fromkeys(said(item["object"], knowledge) for item in members))
+    return statement(phrase if members[0]["direction"] != "refutes" else negated, names_list(subjects), names_list(objects),
+                     plural=True if len(subjects) > 1 else None)
+
+
+def _summary_row(item: Assertion, knowledge: Knowledge) -> SummaryRow:
+    phrase, negated = _phrases(item["relation"], knowledge)
+    return SummaryRow(row_id=item["row_id"], phrase=phrase, negated_phrase=negated, subject=said(item["subject"], knowledge),
+                      object=said(item["object"], knowledge), direction=item["direction"], evidence_level_id=item["evidence_level_id"],
+                      evidence_rank=item["evidence_rank"], source_id=item["source_id"], source_type=item["source_type"])
 
 
 def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
@@ -358,8 +405,8 @@ def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
         values = [str(item) for item in value] if isinstance(value, list) else ([] if pd.isna(value) else [str(value)])
         if values:
             qualifiers.append(Qualifier(column=column, title=title, values=[words.get(item, item) for item in values]))
-    return Assertion(
-        row_id=row["row_id"], table=row["table"], role=role, relation=row["relation"],
+    assertion = Assertion(
+        row_id=row["row_id"], table=row["table"], role=role, relation=row["relation"], statement="",
         subject=_ref(knowledge, row["subject_type"], row["subject_id"]), object=_ref(knowledge, row["object_type"], row["object_id"]),
         qualifiers=qualifiers,
         subject_examples=[_ref(knowledge, row["subject_type"], example) for example in row["subject_examples"]],
@@ -371,6 +418,8 @@ def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
         source_type=str(sources.at[row["source_id"], "type"]) if row["source_id"] in sources.index else "",
         cited_refs=list(row["cited_refs"]), quote=str(row["quote"]), subject_mention=str(row["subject_mention"]),
         object_mention=str(row["object_mention"]), antecedent=_antecedent(row), note="" if pd.isna(row["note"]) else str(row["note"]))
+    assertion["statement"] = _statement(assertion, knowledge)
+    return assertion
 
 
 def _antecedent(row: pd.Series) -> dict[str, str]:
@@ -415,23 +464,16 @@ def render(result: About, format: str = "text") -> str:  # noqa: A002 (the user-
              f"synonyms: {text(', '.join(entity['synonyms'])) or '(none)'}"]
     if entity["parents"]:
         lines.append(f"belongs to: {text(', '.join(parent['name'] for parent in entity['parents']))}")
-    lines.append(text(_profile_words(result["profile"], "its own assertions")))
     for section in result["sections"]:
         if section["kind"] != "direct":
             lines += ["", f"## {text(section['heading'])}" if markdown else f"=== {text(section['heading'])}"]
-            lines.append(text(_profile_words(section["profile"], "these rows")))
+        lines.append(text(section["profile_words"]))
         for group in section["groups"]:
             lines += ["", f"### {text(group['description'])}" if markdown else f"{text(group['description'])}:"]
+            lines += [text(f"{sentence['text']} ({'rows' if len(sentence['rows']) > 1 else 'row'} {', '.join(sentence['rows'])})")
+                      for sentence in group["summary"]]
             lines += _items(group["assertions"], markdown, text)
     return "\n".join(lines) + "\n"
-
-
-def _profile_words(profile: EvidenceProfile | None, what: str) -> str:
-    if profile is None:
-        return f"no source states {what}."
-    types = ", ".join(f"{count} {kind}" for kind, count in profile["source_types"].items())
-    refuting = f"; {profile['refuting_rows']} refuting" if profile["refuting_rows"] else ""
-    return f"{what}: {profile['rows']} row(s) from {profile['sources']} source(s) ({types}); strongest evidence: {profile['strongest_label']}{refuting}."
 
 
 def _items(items: list[Assertion], markdown: bool, text: Callable[[str], str]) -> list[str]:
@@ -443,7 +485,7 @@ def _items(items: list[Assertion], markdown: bool, text: Callable[[str], str]) -
                     for role in ("subject", "object") if item[f"{role}_examples"]]  # type: ignore[literal-required]
         named = f" ({'; '.join(examples)})" if examples else ""
         verdict = "" if item["direction"] == "supports" else " (REFUTES)"
-        statement = text(f"{item['subject']['name']} {item['relation']} {item['object']['name']}")
+        statement = text(item["statement"])
         about = text(f"{where}{named} — row {item['row_id']}")
         fields = text(f"evidence: {item['evidence_level']}{verdict} · source: {item['source_id']}, {item['source_type']}")
         if markdown:
