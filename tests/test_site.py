@@ -357,3 +357,47 @@ def test_markup_in_the_data_is_shown_as_text_and_only_web_addresses_become_links
     from painimmune.package.descriptor import DataPackage
 
     assert datasette_metadata(DataPackage(package_copy))["license_url"] == ""  # Datasette would make it a link too
+
+
+# --- entity pages answer first (issue 21) ----------------------------------------------------------
+
+def test_an_entity_page_opens_with_its_evidence_profile_and_summaries_linked_to_rows(site: Path):
+    html = (site / "conditions" / "crps.html").read_text(encoding="utf-8")
+    answer = html[html.index('<section class="answer"'):html.index("</section>", html.index('<section class="answer"'))]
+    assert "5 rows from one clinician&#39;s article; none of them peer-reviewed; strongest evidence: expert statement" in answer
+    assert "states, without citing a study, that plasma exchange can relieve complex regional pain syndrome." in answer
+    ids = _parse(site / "conditions" / "crps.html").ids
+    assert all(anchor in ids for anchor in re.findall(r'href="#([^"]+)"', answer))  # each sentence links to its rows
+    assert html.index('<section class="answer"') < html.index('class="assertion')
+
+
+def test_an_entity_page_offers_its_rows_as_csv_a_spreadsheet_reads_safely(site: Path):
+    import csv
+
+    rows = list(csv.DictReader((site / "conditions" / "crps-rows.csv").read_text(encoding="utf-8").splitlines()))
+    assert {row["row"] for row in rows} >= {"tc0004", "tc0013", "mc0035", "mi0005"}
+    plasma = next(row for row in rows if row["row"] == "tc0004")
+    assert plasma["statement"] == "plasma exchange can relieve complex regional pain syndrome" and plasma["source"] == "tannenbaum"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
+
+
+def test_an_entity_page_draws_its_neighbourhood_without_a_script(site: Path):
+    html = (site / "mediators" / "tnf.html").read_text(encoding="utf-8")
+    picture = html[html.index("<svg"):html.index("</svg>")]
+    assert "<script" not in picture and 'href="../conditions/central_sensitisation.html"' in picture
+    assert 'stroke-dasharray' in (site / "treatments" / "cox_inhibitor.html").read_text(encoding="utf-8")  # a refuted relation, dashed
+
+
+@browser
+@needs_chromium
+def test_the_crps_page_answers_how_sure_we_are_in_the_first_screen_and_filters_by_level(served: str, tab: object):
+    tab.goto(served + "conditions/crps.html")
+    assert _in_first_screen(tab, ".answer .profile")
+    assert "none of them peer-reviewed" in tab.locator(".answer .profile").first.inner_text()
+    tab.goto(served + "mediators/tnf.html")
+    rows = tab.locator(".row-wrap")
+    total = rows.count()
+    tab.select_option('[data-filter="source"]', "marchand2005")
+    shown = [row for row in range(total) if rows.nth(row).is_visible()]
+    assert 0 < len(shown) < total
+    assert tab.locator(".filter-status").inner_text() == f"{len(shown)} of {total} rows shown"

@@ -363,13 +363,13 @@ def _phrases(relation: str, knowledge: Knowledge) -> tuple[str, str]:
 
 
 def said(ref: EntityRef, knowledge: Knowledge) -> str:
-    """How a sentence names the entity *ref*: its name, or, for a singular count noun with its plural
-    among its synonyms (``mast cell``, ``mast cells``), the plural, as English states a general
-    fact about a kind (``mast cells store inflammatory mediators``)."""
+    """How a sentence names the entity *ref*: its name, or, for a cell type named in the singular with
+    its plural among its synonyms (``mast cell``, ``mast cells``), the plural, as English states a
+    general fact about a kind of cell (``mast cells store inflammatory mediators``)."""
     found = knowledge.names.entities.get((ref["table"], ref["id"]))
     name = ref["name"]
     plural = f"{name}s"
-    if found is not None and not is_plural(name) and any(synonym == plural for synonym in found["synonyms"]):
+    if found is not None and ref["table"] == "cell_types" and not is_plural(name) and plural in found["synonyms"]:
         return plural
     return name
 

@@ -9,7 +9,9 @@ the downloads (:mod:`~painimmune.site.downloads`) and the builder below;
 outside itself: it works opened from a folder (``file://``) and from any static host.
 
 Pages: ``index.html`` (the release, its citation, counts, downloads, search, the evidence ladder),
-one page per entity (``<table>/<id>.html``), per source document (``sources/<id>.html``), per
+one page per entity (``<table>/<id>.html``: the answer first, composed by :mod:`painimmune.summaries`,
+a picture of its neighbourhood drawn by :mod:`~painimmune.site.neighbourhood`, then its rows, also
+as ``<table>/<id>-rows.csv``), per source document (``sources/<id>.html``), per
 table (``tables/<name>.html``) and per evidence level (``evidence/<id>.html``), the rubric and the
 data dictionary (``about/``).
 """
@@ -20,9 +22,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from painimmune import escape
 from painimmune.destination import StagedOutput, check_output_place
 from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
+from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.site import content, search_index
 from painimmune.site.downloads import FOLDER as DOWNLOADS
@@ -69,6 +73,7 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
     for table in package.entity_tables:
         pages += [(content.entity_url(table, row["id"]), "entity.html", {"page": content.entity(data, table, row)})
                   for row in data.frames[table].to_dict("records")]
+    tables = {page["page"]["csv"]: _rows_csv(page["page"]) for _, template, page in pages if template == "entity.html"}
     pages += [(content.source_url(row["id"]), "source.html", {"page": content.source(data, row)})
               for row in data.documents.to_dict("records")]
     pages += [(content.table_url(name), "table.html", {"page": content.table(data, name)}) for name in package.table_names]
@@ -76,7 +81,7 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
               for row in data.frames["evidence_levels"].to_dict("records")]
     pages += [("about/rubric.html", "rubric.html", {"page": content.rubric(data)}),
               ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)})]
-    for relative in ["index.html", "search-data.js", f"{DOWNLOADS}/x.zip", *(page[0] for page in pages),
+    for relative in ["index.html", "search-data.js", f"{DOWNLOADS}/x.zip", *(page[0] for page in pages), *tables,
                      *(f"static/{name}" for name in STATIC_FILES)]:
         folder.check(relative)
 
@@ -89,11 +94,23 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
         html = environment.get_template(template).render(root="../" * relative.count("/"), here=relative, **shared, **values)
         written.append(folder.write_text(relative, html))
     written.append(folder.write_text("search-data.js", search_index.script(data)))
+    written += [folder.write_bytes(relative, table) for relative, table in tables.items()]
     for name in STATIC_FILES:
         with folder.writing(f"static/{name}") as temp:
             shutil.copyfile(HERE / "static" / name, temp)
         written.append(folder.target(f"static/{name}"))
     return written
+
+
+ROWS_CSV_HEADER = ["row", "statement", "direction", "evidence_level", "source", "quote", "part_of_the_page"]
+
+
+def _rows_csv(page: dict[str, Any]) -> bytes:
+    """The rows an entity page shows, as CSV for a spreadsheet (every cell escaped so that none runs
+    as a formula: :func:`painimmune.escape.spreadsheet_cell`)."""
+    rows = [[item["row_id"], item["statement"], item["direction"], item["evidence_level"], item["source_id"], item["quote"],
+             section["kind"]] for section in page["sections"] for group in section["groups"] for item in group["assertions"]]
+    return csvio.format_rows(ROWS_CSV_HEADER, [[escape.spreadsheet_cell(str(cell)) for cell in row] for row in rows])
 
 
 def _navigation(data: content.Data) -> list[dict[str, str]]:

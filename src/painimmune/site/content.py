@@ -24,6 +24,7 @@ from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
 from painimmune.package.schemas import entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
+from painimmune.site import neighbourhood
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
 
 # Every cross-reference is linked through Bioregistry's resolver, which knows every prefix the
@@ -185,7 +186,13 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
                 item.update(_assertion_view(data, item, section["kind"]))  # type: ignore[typeddict-item]
     direct = about["sections"][0]
     assertions = [item for group in direct["groups"] for item in group["assertions"]]
+    shown = [item for section in about["sections"] for group in section["groups"] for item in group["assertions"]]
     return {
+        "answer": _answer(about["sections"]),
+        "picture": neighbourhood.svg(found["name"], _neighbours(assertions, (table, row["id"])), "../"),
+        "levels_shown": sorted({(item["evidence_rank"], item["evidence_level_id"], item["evidence_level"]) for item in shown}),
+        "sources_shown": sorted({(item["source_id"], source_label(data, item["source_id"])) for item in shown}),
+        "csv": rows_csv_url(table, row["id"]),
         **found,
         "plural": data.plural(table),
         "description": _cell(row["description"]),
@@ -202,6 +209,35 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
         "refuting": [item for item in assertions if item["direction"] == "refutes"],
         "count": len(assertions),
     }
+
+
+def rows_csv_url(table: str, entity_id: str) -> str:
+    """The address of the CSV of the rows an entity's page shows."""
+    return f"{table}/{quote(entity_id)}-rows.csv"
+
+
+def _answer(sections: list[Any]) -> list[dict[str, Any]]:
+    """What an entity page opens with: for each part of its answer (its own rows, the rows placed in
+    it, ...), the profile line and the summary sentences of its groups, each linked to its rows."""
+    parts = []
+    for section in sections:
+        prefix = "" if section["kind"] == "direct" else f"{section['kind']}-"
+        sentences = [{"text": sentence["text"], "rows": [{"id": row, "anchor": prefix + row} for row in sentence["rows"]]}
+                     for group in section["groups"] for sentence in group["summary"]]
+        parts.append({"kind": section["kind"], "heading": section["heading"], "profile": section["profile_words"],
+                      "sentences": sentences})
+    return parts
+
+
+def _neighbours(assertions: list[Any], entity: tuple[str, str]) -> list[neighbourhood.Neighbour]:
+    """The entities the entity's own rows relate it to, strongest first, each once."""
+    found: dict[tuple[str, str], neighbourhood.Neighbour] = {}
+    for item in sorted(assertions, key=lambda item: item["evidence_rank"]):
+        other = item["object"] if (item["subject"]["table"], item["subject"]["id"]) == entity else item["subject"]
+        key = (other["table"], other["id"])
+        if key not in found:
+            found[key] = neighbourhood.Neighbour(other["name"], entity_url(*key), item["relation"], item["direction"] == "refutes")
+    return list(found.values())
 
 
 def _assertion_view(data: Data, item: Any, section: str) -> dict[str, Any]:
