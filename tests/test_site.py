@@ -365,7 +365,7 @@ def test_an_entity_page_opens_with_its_evidence_profile_and_summaries_linked_to_
     html = (site / "conditions" / "crps.html").read_text(encoding="utf-8")
     answer = html[html.index('<section class="answer"'):html.index("</section>", html.index('<section class="answer"'))]
     assert "5 rows from one clinician&#39;s article; none of them peer-reviewed; strongest evidence: expert statement" in answer
-    assert "states, without citing a study, that plasma exchange can relieve complex regional pain syndrome." in answer
+    assert "states as fact, without saying on what evidence, that plasma exchange can relieve complex regional pain syndrome." in answer
     ids = _parse(site / "conditions" / "crps.html").ids
     assert all(anchor in ids for anchor in re.findall(r'href="#([^"]+)"', answer))  # each sentence links to its rows
     assert html.index('<section class="answer"') < html.index('class="assertion')

@@ -5,7 +5,7 @@ Every sentence here is made from the rows it summarises, by the templates of the
 freely, so that it is never stronger than its rows:
 
 - one clause per evidence level the rows reach, strongest first, each saying how its sources state
-  the relation (``states, without citing a study, that``; ``presents as possible that``), so a
+  the relation (``states as fact, without saying on what evidence, that``; ``presents as possible that``), so a
   hedged row stays hedged and a clinician's web page is named as one;
 - a refuting row is said with the negated phrase (``mast cells do not contribute to fibromyalgia``);
 - each sentence carries the ids of its rows, so a reader can follow it to them.
