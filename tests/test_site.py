@@ -33,6 +33,8 @@ PAGE_TYPES = {
     "source": "sources/marchand2005.html",
     "table": "tables/treatment_conditions.html",
     "evidence level": "evidence/clinical_observation.html",
+    "row (refuting)": "rows/tc0002.html",
+    "row (citing references)": "rows/cm0018.html",
     "rubric": "about/rubric.html",
     "dictionary": "about/dictionary.html",
 }
@@ -119,7 +121,8 @@ def test_a_refuting_assertion_says_so_in_words_on_its_entity_page(site: Path):
     html = (site / "treatments" / "cox_inhibitor.html").read_text(encoding="utf-8")
     card = html[html.index('id="tc0002"'):]
     card = card[:card.index("</article>")]
-    assert "Refutes" in card and "does <strong>not</strong> hold" in card
+    assert "The source reports that this does <strong>not</strong> hold" in card
+    assert "cyclooxygenase inhibitors do not reduce neuropathic pain</h3>" in card  # the title is the statement, negated
     assert "neuropathic pain" in card and "lack of effect" in card
 
 
@@ -211,6 +214,122 @@ def test_pieces_cut_a_text_at_every_mark():
         ("ab", True, False), ("c", True, True), ("de", False, True), ("fg", False, False)]
 
 
+# --- a page per row, cards in words, plain words, the disclaimer (issue 21) ----------------------
+
+def _relationship_rows() -> list[dict[str, object]]:
+    import painimmune as pim
+    from painimmune.package.descriptor import DataPackage
+
+    return [row for name in DataPackage(ROOT).relationship_tables for row in pim.load(name).to_dict("records")]
+
+
+def _block(html: str, element_id: str) -> str:
+    """The unescaped text of the element with *element_id* (a ``<pre>``)."""
+    found = re.search(rf'<pre id="{element_id}"[^>]*>(.*?)</pre>', html, flags=re.DOTALL)
+    assert found, element_id
+    return unescape(found.group(1))
+
+
+def test_every_relationship_row_has_a_page_titled_with_its_statement(site: Path):
+    import painimmune as pim
+
+    rows = _relationship_rows()
+    assert len(rows) == len(list((site / "rows").glob("*.html")))
+    for row in rows:
+        html = (site / "rows" / f"{row['id']}.html").read_text(encoding="utf-8")
+        assert f"<code>{row['id']}</code>" in html
+    statement = next(item["statement"] for item in pim.about("cyclooxygenase inhibitors")["sections"][0]["groups"][0]["assertions"]
+                     if item["row_id"] == "tc0002")
+    html = (site / "rows" / "tc0002.html").read_text(encoding="utf-8")
+    assert f'<h1 id="statement">{statement}</h1>' in html and statement == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    assert "The source reports that this does <strong>not</strong> hold" in html
+
+
+def test_a_row_page_shows_only_its_quote_and_says_where_it_lies_in_the_source(site: Path):
+    html = unescape((site / "rows" / "cm0001.html").read_text(encoding="utf-8"))
+    text = (ROOT / "sources" / "calvo2012.txt").read_text(encoding="utf-8")
+    quote = "Mediators released by immune cells, such as cytokines, sensitise nociceptive signalling in the peripheral and central nervous systems"
+    assert text[858:858 + len(quote)] == quote
+    assert f"characters 859–{858 + len(quote)} of" in html
+    assert 'href="../sources/calvo2012.html#q-cm0001"' in html
+    assert "rush to the site of injury" not in html and text[:858].split(".")[-2].strip() not in html  # nothing around the quote
+    assert re.search(r'<mark class="subject"[^>]*>immune cells</mark>', html)
+
+
+def test_a_row_page_cites_the_release_and_the_row_and_its_bibtex_parses(site: Path):
+    import bibtexparser
+
+    import painimmune as pim
+    from painimmune.citations import release
+
+    facts = release(ROOT)
+    for row_id in ("cm0001", "tc0002"):
+        html = (site / "rows" / f"{row_id}.html").read_text(encoding="utf-8")
+        apa = _block(html, "apa")
+        assert f"(Version {pim.__version__})" in apa and row_id in apa and facts.date in apa
+        library = bibtexparser.parse_string(_block(html, "bibtex"))
+        assert library.failed_blocks == [] and len(library.entries) == 1
+        entry = library.entries[0]
+        assert row_id in entry.key and row_id in entry["title"] and entry["version"] == pim.__version__
+        assert facts.date in entry["note"] and row_id in entry["note"]
+        assert f"painimmune {pim.__version__} of {facts.date}" in html  # the release, in words
+
+
+def test_cited_references_link_to_pubmed_pmc_and_doi_on_row_pages_and_cards(site: Path):
+    import painimmune as pim
+
+    sources = pim.load("sources").set_index("id")
+    expected = {"pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/", "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
+                "doi": "https://doi.org/{}"}
+    seen = set()
+    for row in _relationship_rows():
+        row_page = (site / "rows" / f"{row['id']}.html").read_text(encoding="utf-8")
+        home = re.search(rf'<a href="\.\./([^"#]+)#{row["id"]}">the page of', row_page)  # the card on its subject's page
+        assert home, row["id"]
+        card_page = (site / home.group(1)).read_text(encoding="utf-8")
+        card = card_page[card_page.index(f'id="{row["id"]}"'):]
+        card = card[:card.index("</article>")]
+        for ref in row["cited_refs"]:
+            for column, address in expected.items():
+                value = sources.at[ref, column]
+                if isinstance(value, str) and value:
+                    link = f'href="{address.format(value)}"'
+                    assert link in row_page and link in card, (row["id"], ref, column)
+                    seen.add(column)
+    assert seen == set(expected)  # the data has each kind of identifier, so each kind was checked
+
+
+def test_no_endorsing_badge_remains_and_a_supporting_card_shows_the_quote_as_the_source_s(site: Path):
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "✓" not in html and "direction supports" not in html and ">Supports<" not in html, path
+    card = (site / "cell_types" / "immune_cell.html").read_text(encoding="utf-8")
+    card = card[card.index('id="cm0018"'):]
+    card = card[:card.index("</article>")]
+    assert "immune cells release cytokines</h3>" in card and "The source states:" in card and "does not hold" not in card
+    assert 'href="../rows/cm0018.html">Row cm0018 ›</a>' in card
+    assert "as the source states it; no study is cited" in card and 'href="../about/rubric.html"' in card
+
+
+def test_every_evidence_level_is_in_plain_words_wherever_it_is_listed(site: Path):
+    import painimmune as pim
+
+    levels = pim.load("evidence_levels")
+    home = unescape((site / "index.html").read_text(encoding="utf-8"))
+    rubric = unescape((site / "about" / "rubric.html").read_text(encoding="utf-8"))
+    for level in levels.itertuples():
+        page = unescape((site / "evidence" / f"{level.id}.html").read_text(encoding="utf-8"))
+        for where, html in (("home", home), ("rubric", rubric), ("level page", page)):
+            assert level.plain_words in html, (where, level.id)
+        assert 'href="../about/rubric.html"' in page
+
+
+def test_every_page_says_it_is_not_medical_advice(site: Path):
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert '<p class="disclaimer" role="note">A reference to what four sources say, not medical advice.</p>' in html, path
+
+
 # --- in a real browser --------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -282,7 +401,7 @@ def test_search_finds_an_assertion_by_a_word_of_its_quote(served: str, tab: obje
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/treatments/cox_inhibitor.html#tc0002")
     verdict = tab.locator("#tc0002 .direction")
-    assert verdict.inner_text().endswith("Refutes") and verdict.is_visible()
+    assert "The source reports that this does not hold" in verdict.inner_text() and verdict.is_visible()
     assert _in_first_screen(tab, "#tc0002 .direction")
 
 
@@ -296,7 +415,7 @@ def test_refuting_evidence_is_named_in_the_first_screen(served: str, tab: object
         assert "Refuting evidence" in tab.locator(".refuting-summary").inner_text()
         tab.goto(f"{served}{page}#{row}")
         assert _in_first_screen(tab, f"#{row} .direction"), (page, row)
-        assert "Refutes" in tab.locator(f"#{row} .verdict").inner_text()
+        assert "does not hold" in tab.locator(f"#{row} .verdict").inner_text()
 
 
 def _in_first_screen(tab: object, selector: str) -> bool:
@@ -314,6 +433,32 @@ def test_no_serious_or_critical_accessibility_violation(served: str, tab: object
     results = Axe().run(tab)
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
     assert not serious, serious
+
+
+@browser
+@needs_chromium
+@pytest.mark.parametrize("page", ["rows/tc0002.html", "conditions/crps.html", "index.html"])
+def test_a_printed_page_carries_its_address_the_release_the_date_and_the_disclaimer(served: str, tab: object, page: str,
+                                                                                    tmp_path: Path):
+    import datetime
+
+    import painimmune as pim
+    from painimmune.citations import release
+
+    tab.goto(served + page)
+    tab.emulate_media(media="print")
+    tab.screenshot(path=str(tmp_path / "printed.png"), full_page=True)
+    footer = tab.locator("footer.site").inner_text()
+    today = datetime.date.today().isoformat()
+    assert f"Page: {served}{page}" in footer
+    assert f"Release: painimmune {pim.__version__} of {release(ROOT).date}" in footer
+    assert f"Printed: {today}" in footer and "Source: " in footer
+    assert "· ·" not in footer and not re.search(r"^\s*·", footer, flags=re.MULTILINE)
+    assert tab.locator(".disclaimer").is_visible() and "not medical advice" in tab.locator(".disclaimer").inner_text()
+    for hidden in ("header.site nav", "form.search", "footer.site .links"):
+        assert not tab.locator(hidden).is_visible(), hidden
+    tab.emulate_media(media="screen")
+    assert not tab.locator("footer.site .printed").is_visible() and tab.locator(".disclaimer").is_visible()
 
 
 @browser

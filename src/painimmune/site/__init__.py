@@ -11,9 +11,9 @@ outside itself: it works opened from a folder (``file://``) and from any static 
 Pages: ``index.html`` (the release, its citation, counts, downloads, search, the evidence ladder),
 one page per entity (``<table>/<id>.html``: the answer first, composed by :mod:`painimmune.summaries`,
 a picture of its neighbourhood drawn by :mod:`~painimmune.site.neighbourhood`, then its rows, also
-as ``<table>/<id>-rows.csv``), per source document (``sources/<id>.html``), per
-table (``tables/<name>.html``) and per evidence level (``evidence/<id>.html``), the rubric and the
-data dictionary (``about/``).
+as ``<table>/<id>-rows.csv``), per relationship row (``rows/<id>.html``), per source document
+(``sources/<id>.html``), per table (``tables/<name>.html``) and per evidence level
+(``evidence/<id>.html``), the rubric and the data dictionary (``about/``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from painimmune.package.descriptor import DataPackage
 from painimmune.site import content, search_index
 from painimmune.site.downloads import FOLDER as DOWNLOADS
 from painimmune.site.downloads import Download, write_downloads
+from painimmune.summaries import number
 
 HERE = Path(__file__).resolve().parent
 STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
@@ -79,6 +80,7 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
     pages += [(content.table_url(name), "table.html", {"page": content.table(data, name)}) for name in package.table_names]
     pages += [(content.level_url(row["id"]), "level.html", {"page": content.level(data, row)})
               for row in data.frames["evidence_levels"].to_dict("records")]
+    pages += [(content.row_url(row_id), "row.html", {"page": content.row(data, item)}) for row_id, item in data.assertions.items()]
     pages += [("about/rubric.html", "rubric.html", {"page": content.rubric(data)}),
               ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)})]
     for relative in ["index.html", "search-data.js", f"{DOWNLOADS}/x.zip", *(page[0] for page in pages), *tables,
@@ -87,8 +89,9 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
 
     downloads = write_downloads(package, folder)
     written = [folder.target(item.path) for item in downloads]
-    shared = {"version": package.version, "licence": package.licence, "nav": _navigation(data)}
     home = content.home(data)
+    shared = {"version": package.version, "licence": package.licence, "nav": _navigation(data), "released": home["date"],
+              "dataset_title": home["title"], "documents": number(len(data.documents))}
     pages.insert(0, ("index.html", "index.html", {"page": home, "downloads": downloads, "jsonld": _dataset_jsonld(package, home, downloads)}))
     for relative, template, values in pages:
         html = environment.get_template(template).render(root="../" * relative.count("/"), here=relative, **shared, **values)

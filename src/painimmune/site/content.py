@@ -9,6 +9,7 @@ any page to another is ``../<folder>/<name>.html``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -17,8 +18,9 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from painimmune.citations import CITED_REFERENCE, citation
-from painimmune.entities import Knowledge, context_words, describe
+from painimmune import escape
+from painimmune.citations import CITED_REFERENCE, Release, apa, citation, release
+from painimmune.entities import Assertion, Knowledge, context_words, describe, said
 from painimmune.errors import IntegrityError
 from painimmune.language.text import span
 from painimmune.loader import load
@@ -26,6 +28,8 @@ from painimmune.package.descriptor import DataPackage, web_address
 from painimmune.package.schemas import entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
 from painimmune.site import neighbourhood
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
+from painimmune.summaries import Row as SummaryRow
+from painimmune.summaries import summary
 
 # Every cross-reference is linked through Bioregistry's resolver, which knows every prefix the
 # tables use (reference/ontologies/prefixes.tsv names each prefix's Bioregistry record) and
@@ -36,11 +40,23 @@ MAPPING_WORDS = {"skos:exactMatch": "exact match", "skos:closeMatch": "close mat
 # Columns an entity page shows in their own places rather than in its list of attributes.
 SHOWN_APART = {"id", "name", "synonyms", "mentions", "description", "note"}
 NOT_ENCODED = "not_encoded"
+# Where a cited reference's identifiers are looked up.
+PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
+PMC = "https://www.ncbi.nlm.nih.gov/pmc/articles/"
+DOI = "https://doi.org/"
+LADDER_URL = "about/rubric.html"  # the evidence ladder: every level, its rule and its plain words
+DIRECTION_WORDS = {"supports": "the source states that this holds",
+                   "refutes": "the source reports that this does not hold"}
 
 
 def entity_url(table: str, entity_id: str) -> str:
     """The page of one entity, relative to the site root."""
     return f"{table}/{entity_id}.html"
+
+
+def row_url(row_id: str) -> str:
+    """The page of one relationship row."""
+    return f"rows/{row_id}.html"
 
 
 def source_url(source_id: str) -> str:
@@ -106,6 +122,35 @@ class Data:
         sources = self.frames["sources"]
         return sources[sources["type"] != CITED_REFERENCE]
 
+    @cached_property
+    def plain_words(self) -> dict[str, str]:
+        """What each evidence level means, in one line of plain words, by level id."""
+        return {str(row.id): str(row.plain_words) for row in self.frames["evidence_levels"].itertuples()}
+
+    @cached_property
+    def release(self) -> Release:
+        """The citable facts of the release (:func:`painimmune.citations.release`)."""
+        return release(self.package.root)
+
+    @cached_property
+    def references(self) -> dict[str, dict[str, Any]]:
+        """Every cited reference (a row of ``sources`` of type cited reference), as a card lists
+        it, by id: see :func:`reference`."""
+        sources = self.frames["sources"]
+        return {row["id"]: reference(self, row) for row in sources[sources["type"] == CITED_REFERENCE].to_dict("records")}
+
+    @cached_property
+    def assertions(self) -> dict[str, Assertion]:
+        """Every relationship row as :func:`painimmune.entities.describe` gives it (seen from its
+        subject), by row id, in the order of the rows."""
+        rows = self.knowledge.rows
+        found: dict[str, Assertion] = {}
+        for key in dict.fromkeys(zip(rows["subject_type"], rows["subject_id"], strict=True)):
+            about = describe(self.knowledge.names.entities[key], self.knowledge)
+            for group in about["sections"][0]["groups"]:
+                found.update({item["row_id"]: item for item in group["assertions"] if item["role"] == "subject"})
+        return {row_id: found[row_id] for row_id in rows["row_id"]}
+
     def kind(self, table: str) -> str:
         """The singular noun of one entity table (``cell type``)."""
         return entity_labels(self.package.schema(table)).singular
@@ -163,7 +208,7 @@ def ladder(data: Data) -> list[dict[str, Any]]:
     """The evidence levels, strongest first, with the number of rows graded at each."""
     graded = pd.concat([data.frames[name]["evidence_level_id"].astype(str) for name in data.package.relationship_tables])
     return [{"id": row.id, "rank": int(row.rank), "label": row.label, "definition": row.definition,
-             "rows": int((graded == row.id).sum()), "url": level_url(row.id)}
+             "plain_words": row.plain_words, "rows": int((graded == row.id).sum()), "url": level_url(row.id)}
             for row in data.levels.itertuples()]
 
 
@@ -256,7 +301,11 @@ def _assertion_view(data: Data, item: Any, section: str) -> dict[str, Any]:
         "where": context_words(item["qualifiers"]),
         "quote_pieces": quote_pieces(item["quote"], item["subject_mention"], item["object_mention"], item["antecedent"]),
         "level_url": level_url(item["evidence_level_id"]),
+        "plain_words": data.plain_words.get(item["evidence_level_id"], ""),
+        "ladder_url": LADDER_URL,
         "levels": len(data.levels),
+        "url": row_url(item["row_id"]),
+        "refs": [data.references[ref] for ref in item["cited_refs"] if ref in data.references],
         "source_url": f"{source_url(item['source_id'])}#q-{item['row_id']}",
         "source_label": source_label(data, item["source_id"]),
     }
@@ -271,6 +320,91 @@ def quote_pieces(quote: str, subject_mention: str, object_mention: str, antecede
         if found:
             marks.append(Mark(found[0], found[1], role, role))
     return pieces(quote, marks)
+
+
+def row(data: Data, item: Assertion) -> dict[str, Any]:
+    """One relationship row's page: its statement, its quote (only the quote, never the text around
+    it: where it lies is said instead), its context, examples, cited references, evidence level in
+    plain words, direction, the release, and how to cite the row."""
+    view: dict[str, Any] = {**item, **_assertion_view(data, item, "direct")}
+    text = data.texts.get(item["source_id"])
+    row_id = item["row_id"]
+    start = int(data.knowledge.rows.set_index("row_id").at[row_id, "quote_start"])
+    start, end = _place(text, item["quote"], start)
+    sources = data.frames["sources"].set_index("id")
+    facts = data.release
+    return {
+        **view,
+        "title": item["statement"],
+        "direction_words": DIRECTION_WORDS.get(item["direction"], item["direction"]),
+        "in_words": _reported(data, item),
+        "source_title": _cell(sources.at[item["source_id"], "title"]) or item["source_id"],
+        "place": {"first": f"{start + 1:,}", "last": f"{end:,}",
+                  # whether the quote's paragraph (a line of the text) goes on before or after it
+                  "before": text is not None and start > 0 and text[start - 1] not in "\n",
+                  "after": text is not None and end < len(text) and text[end] not in "\n"},
+        "table_url": f"{table_url(item['table'])}#{row_id}",
+        "release": {"version": facts.version, "date": facts.date},
+        "apa": row_apa(facts, row_id),
+        "bibtex": row_bibtex(facts, row_id, item["table"]),
+    }
+
+
+def _reported(data: Data, item: Assertion) -> str:
+    """The row as :mod:`painimmune.summaries` says it: the kind of source, how its level says the
+    source states it, and the statement (``One peer-reviewed review states, without citing a study,
+    that ...``): never stronger than the quote."""
+    relations = data.knowledge.relations
+    if item["relation"] not in relations.index:
+        return ""
+    phrase, negated = str(relations.at[item["relation"], "phrase"]), str(relations.at[item["relation"], "negated_phrase"])
+    one = SummaryRow(row_id=item["row_id"], phrase=phrase, negated_phrase=negated, subject=said(item["subject"], data.knowledge),
+                     object=said(item["object"], data.knowledge), direction=item["direction"],
+                     evidence_level_id=item["evidence_level_id"], evidence_rank=item["evidence_rank"],
+                     source_id=item["source_id"], source_type=item["source_type"])
+    return summary([one], data.knowledge.levels)[0]["text"]
+
+
+def row_apa(facts: Release, row_id: str) -> str:
+    """The APA reference of one row: the release's (:func:`painimmune.citations.apa`), naming the row."""
+    dataset = apa(facts).splitlines()[0].removesuffix(".")
+    return f"{dataset}, relationship row {row_id} (release {facts.version} of {facts.date})."
+
+
+def row_bibtex(facts: Release, row_id: str, table: str) -> str:
+    """The BibTeX entry of one row: the release's ``@misc`` naming the row, every value escaped
+    (:func:`painimmune.escape.bibtex`)."""
+    key = re.sub(r"[^A-Za-z0-9_.:-]", "_", f"painimmune_{facts.version.replace('.', '_')}_{row_id}")  # citations.BIBTEX_KEY
+    fields = [
+        ("author", "{" + " and ".join("{" + escape.bibtex(creator) + "}" for creator in facts.creators) + "}"),
+        ("title", "{{" + escape.bibtex(f"{facts.title}, relationship row {row_id}") + "}}"),
+        ("year", "{" + escape.bibtex(facts.year) + "}"),
+        ("version", "{" + escape.bibtex(facts.version) + "}"),
+        ("note", "{" + escape.bibtex(f"Data set, version {facts.version}, released {facts.date}; "
+                                      f"row {row_id} of the table {table}") + "}"),
+    ]
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+def reference(data: Data, row: dict[str, Any]) -> dict[str, Any]:
+    """A cited reference as a card lists it: a label (its verified title, or its number in the
+    source's list), and a link for each identifier it has: PubMed, PubMed Central, DOI. Without
+    any, the web address the source cites, if recorded."""
+    number = _cell(row["reference_number"])
+    place = f"reference [{number}] in the source's list" if number else "a reference in the source's list"
+    title = _cell(row["title"])
+    year = "" if pd.isna(row["year"]) else f" ({int(row['year'])})"
+    links = []
+    if _cell(row["pmid"]):
+        links.append({"label": f"PubMed {row['pmid']}", "url": f"{PUBMED}{quote(str(row['pmid']))}/"})
+    if _cell(row["pmcid"]):
+        links.append({"label": f"PubMed Central {row['pmcid']}", "url": f"{PMC}{quote(str(row['pmcid']))}/"})
+    if _cell(row["doi"]):
+        links.append({"label": f"DOI {row['doi']}", "url": DOI + quote(str(row["doi"]), safe="/:;()[]")})
+    if not links and web_address(row["url"]):
+        links.append({"label": "web page as cited", "url": web_address(row["url"])})
+    return {"id": row["id"], "label": f"{title}{year}, {place}" if title else place.capitalize(), "links": links}
 
 
 def source_label(data: Data, source_id: str) -> str:
@@ -380,12 +514,14 @@ def level(data: Data, row: dict[str, Any]) -> dict[str, Any]:
     names = data.names
     return {
         "id": row["id"], "label": row["label"], "rank": int(row["rank"]), "levels": len(data.levels),
-        "definition": row["definition"], "decision_rule": row["decision_rule"], "cue_phrases": list(row["cue_phrases"]),
+        "definition": row["definition"], "plain_words": row["plain_words"], "ladder_url": LADDER_URL,
+        "decision_rule": row["decision_rule"], "cue_phrases": list(row["cue_phrases"]),
         "study_kinds": _cell(row["study_kinds"]), "examples": _cell(row["examples"]),
         "eco": {"id": row["eco_id"], "label": _cell(row["eco_label"]), "mapping": _cell(row["eco_mapping"]),
                 "url": resolver_url(row["eco_id"])} if _cell(row["eco_id"]) else None,
         "clinical_grading": _cell(row["clinical_grading"]),
         "rows": [{"id": item.row_id, "direction": item.direction, "quote": item.quote,
+                  "statement": data.assertions[item.row_id]["statement"], "row_url": row_url(item.row_id),
                   "subject": {"name": names[(item.subject_type, item.subject_id)], "url": entity_url(item.subject_type, item.subject_id)},
                   "relation": item.relation,
                   "object": {"name": names[(item.object_type, item.object_id)], "url": entity_url(item.object_type, item.object_id)},
@@ -399,7 +535,8 @@ def rubric(data: Data) -> dict[str, Any]:
     levels = data.frames["evidence_levels"].sort_values("decision_order")
     return {
         "levels": [{"id": row.id, "label": row.label, "rank": int(row.rank), "order": int(row.decision_order),
-                    "definition": row.definition, "decision_rule": row.decision_rule, "cue_phrases": list(row.cue_phrases),
+                    "definition": row.definition, "plain_words": row.plain_words, "decision_rule": row.decision_rule,
+                    "cue_phrases": list(row.cue_phrases),
                     "url": level_url(row.id)} for row in levels.itertuples()],
         "directions": [{"id": row.id, "label": row.label, "definition": row.definition, "decision_rule": row.decision_rule,
                         "cue_phrases": list(row.cue_phrases), "examples": _cell(row.examples)}
