@@ -114,7 +114,8 @@ def test_every_internal_link_and_anchor_resolves_and_nothing_points_to_a_script_
 def test_pages_stay_within_the_size_budget(site: Path):
     sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in site.rglob("*.html")}
     assert max(sizes.values()) < 100 * 1024, max(sizes.items(), key=lambda item: item[1])
-    assert sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) < 5 * 1024 * 1024
+    # the whole site, with a page per row and each entity's rows as CSV: under 8 MiB (README)
+    assert sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) < 8 * 1024 * 1024
 
 
 def test_a_refuting_assertion_says_so_in_words_on_its_entity_page(site: Path):
@@ -308,7 +309,7 @@ def test_no_endorsing_badge_remains_and_a_supporting_card_shows_the_quote_as_the
     card = card[:card.index("</article>")]
     assert "immune cells release cytokines</h3>" in card and "The source states:" in card and "does not hold" not in card
     assert 'href="../rows/cm0018.html">Row cm0018 ›</a>' in card
-    assert "as the source states it; no study is cited" in card and 'href="../about/rubric.html"' in card
+    assert "stated as fact, without saying what kind of evidence is behind it" in card and 'href="../about/rubric.html"' in card
 
 
 def test_every_evidence_level_is_in_plain_words_wherever_it_is_listed(site: Path):
