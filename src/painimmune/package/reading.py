@@ -301,12 +301,18 @@ def _writes_back(table: Any, handle: BinaryIO, digest: Any) -> bool:
     missing_empty = pc.JoinOptions(null_handling="replace", null_replacement="")
     for start in range(0, table.num_rows, BATCH_ROWS):
         batch = table.slice(start, BATCH_ROWS)
+        # Which cells need quotes, found for every column of the batch by one search (a search per
+        # column costs more than the search itself in a small table); only columns holding such a
+        # cell are quoted.
+        rows = batch.num_rows
+        everything = pa.chunked_array([chunk for values in batch.columns for chunk in values.chunks], pa.large_string())
+        special = pc.fill_null(pc.match_substring_regex(everything, '[,"\n]'), False)
+        quoting = special.to_numpy(zero_copy_only=False).reshape(len(batch.columns), rows).any(axis=1)
         cells = []
-        for values in batch.columns:
-            special = pc.match_substring_regex(values, '[,"\n]')
-            if pc.any(special).as_py():
+        for number, values in enumerate(batch.columns):
+            if quoting[number]:
                 quoted = pc.binary_join_element_wise(quote, pc.replace_substring(values, '"', '""'), quote, empty)
-                values = pc.if_else(special, quoted, values)
+                values = pc.if_else(special.slice(number * rows, rows), quoted, values)
             cells.append(values)
         joined = pc.binary_join_element_wise(*cells, comma, options=missing_empty)
         lines = pc.binary_join_element_wise(joined, line_feed, empty).combine_chunks()

@@ -103,7 +103,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
     problems: list[Problem] = []
     for name, frame in frames.items():
         table_schema = package.schema(name)
-        found = _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
+        found = [] if _passes(table_schema, frame) else _run(dataframe_schema(table_schema), frame, name, primary_key(table_schema))
         columns = set(frame.columns)
         unique = {field["name"] for field in table_schema["fields"] if constraints(field).get("unique")}
         for column in frame.columns:
@@ -171,6 +171,17 @@ def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
     """The pandera schema of a table's raw text, generated from its Table Schema."""
     key = primary_key(table_schema)
     columns = {field["name"]: _column(field, in_primary_key=field["name"] in key) for field in table_schema["fields"]}
+    checks = [pa.Check(test, name=check) for check, test in _frame_checks(table_schema)]
+    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=False)
+
+
+FrameTest = Callable[[pd.DataFrame], pd.Series]
+
+
+def _frame_checks(table_schema: Schema) -> list[tuple[str, FrameTest]]:
+    """The checks of rows as a whole that a table's pandera schema runs, as (check name, test): a
+    test of a frame, True for each row that passes."""
+    key = primary_key(table_schema)
     names = {field["name"] for field in table_schema["fields"]}
     checks = [_unique_key_check(unique) for unique in unique_keys(table_schema)]
     if key and not (len(key) == 1 and constraints(_field(table_schema, key[0])).get("unique")):
@@ -178,7 +189,26 @@ def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
     checks += [_exactly_one_check(group) for group in table_schema.get("exactlyOneOf", [])]
     if {"name", "synonyms"} <= names:
         checks.append(_synonyms_distinct_check(list_delimiter(_field(table_schema, "synonyms"))))
-    return pa.DataFrameSchema(columns, checks=checks, strict=True, ordered=True, coerce=False)
+    return checks
+
+
+def _passes(table_schema: Schema, frame: pd.DataFrame) -> bool:
+    """Whether *frame* certainly passes its pandera schema (:func:`dataframe_schema`), found without
+    pandera: its columns are the schema's, in order, no cell of a required or key column is
+    empty, and every check of rows as a whole passes every row. pandera then has nothing to report,
+    so it runs only on a table where this finds a fault, and names the faults: the first validation
+    by pandera in a process costs more than these checks of every table (it sets up its backends,
+    importing hypothesis where that is installed)."""
+    key = primary_key(table_schema)
+    if list(frame.columns) != [field["name"] for field in table_schema["fields"]]:
+        return False
+    for field in table_schema["fields"]:
+        if (is_required(field) or field["name"] in key) and frame[field["name"]].hasnans:
+            return False
+    try:
+        return all(bool(test(frame).all()) for _, test in _frame_checks(table_schema))
+    except Exception:  # a test that cannot run: pandera reports it, as it reports a failure
+        return False
 
 
 def _field(table_schema: Schema, name: str) -> Field:
@@ -411,134 +441,131 @@ def _cell_problems(package: DataPackage, frames: dict[str, pd.DataFrame]) -> dic
 def _failed_checks(frames: dict[str, pd.DataFrame], columns: list[tuple[str, Field]],
                    order: dict[tuple[str, str, str], int]) -> dict[tuple[str, str, str], np.ndarray]:
     """The rows failing each check of each of *columns* (table, field), by (table, column, check
-    name); the position of each check among its column's checks goes into *order*."""
-    groups: dict[tuple[str, ItemTest], list[tuple[str, str]]] = {}
-    cells: dict[tuple[str, str], list[_Segment]] = {}  # what each column's tests test
-    empty_items: dict[tuple[str, str], np.ndarray] = {}
-    lists: dict[str, list[tuple[str, str]]] = {}  # the list columns, by delimiter: split together
-    for name, field in columns:
+    name); the position of each check among its column's checks goes into *order*.
+
+    What the tests test (each column's values, or the items of its list values) is gathered in
+    pools of up to :data:`CELLS_AT_A_TIME` cells (:func:`_pools`): the columns of small tables share
+    one pool, a large column fills several. In each pool, which cells are plain is found once, and
+    each test runs once over the cells of the columns it applies to."""
+    cells: list[_Cells] = []  # what the columns' tests test
+    empty_items: dict[int, np.ndarray] = {}  # by column number: the positions of its values with an empty item
+    lists: dict[str, list[int]] = {}  # the list columns (their numbers), by delimiter: split together
+    tests: dict[tuple[str, ItemTest], list[int]] = {}  # each (check name, test): the columns it applies to
+    for number, (name, field) in enumerate(columns):
         column = field["name"]
         if field.get("type") == "list":
-            lists.setdefault(list_delimiter(field), []).append((name, column))
+            lists.setdefault(list_delimiter(field), []).append(number)
         else:
-            cells[(name, column)] = [_Segment(frames[name][column], None)]
-    for delimiter, places in lists.items():
-        cells.update(_list_segments(frames, places, delimiter, empty_items))
-    _find_plain([segment for segments in cells.values() for segment in segments])
-    for name, field in columns:
-        column = field["name"]
+            cells.append(_Cells(frames[name][column], number, None))
         for position, (check, test) in enumerate(cell_checks(field)):
-            groups.setdefault((check, test), []).append((name, column))
+            tests.setdefault((check, test), []).append(number)
             order[(name, column, check)] = position
+    for delimiter, numbers in lists.items():
+        cells += _list_items([frames[columns[number][0]][columns[number][1]["name"]] for number in numbers],
+                             np.array(numbers, dtype=np.int64), delimiter, empty_items)
+    failing: dict[tuple[int, str], list[np.ndarray]] = {}  # (column number, check name) -> positions failing it
+    for pool in _pools(cells):
+        for (check, test), numbers in tests.items():
+            for number, positions in pool.failing(test, numbers):
+                failing.setdefault((number, check), []).append(positions)
     failed: dict[tuple[str, str, str], np.ndarray] = {}
-    for (check, test), places in groups.items():
-        for (name, column), rows in zip(places, _failing_cells(test, [cells[place] for place in places]), strict=False):
-            if len(rows):
-                failed[(name, column, check)] = rows
-    for (name, column), rows in empty_items.items():
+    for (number, check), found in failing.items():
+        failed[(columns[number][0], columns[number][1]["name"], check)] = np.unique(np.concatenate(found))
+    for number, rows in empty_items.items():
         if len(rows):
+            name, column = columns[number][0], columns[number][1]["name"]
             failed[(name, column, EMPTY_LIST_ITEM.id)] = rows
             order[(name, column, EMPTY_LIST_ITEM.id)] = -1  # named before what its items fail
     return failed
 
 
-class _Segment:
-    """Values that tests test: a column's values (*positions* None), or the items of its list values
-    with the position of the value each is an item of; and which of them are not plain."""
+class _Cells:
+    """Values that tests test, each of one column (a number: its place in the list of columns
+    checked together): a column's own values (*positions* None; *column* the number), or the items
+    of list values (*column* the number of each item's column, *positions* the position in its
+    column of the value each is an item of)."""
 
-    def __init__(self, values: pd.Series, positions: np.ndarray | None) -> None:
+    def __init__(self, values: pd.Series, column: int | np.ndarray, positions: np.ndarray | None) -> None:
         self.values = values
+        self.column = column
         self.positions = positions
-        self.not_plain = np.empty(0, dtype=np.int64)  # set by _find_plain
 
-    def slices(self, test: ItemTest) -> Iterator[tuple[pd.Series, np.ndarray]]:
-        """The values *test* must test, a slice at a time, each with the position in the column of the
-        value each is (or is an item of)."""
-        which = self.not_plain if test in PASSED_BY_PLAIN and len(self.not_plain) < len(self.values) else None
-        for start in range(0, len(self.values) if which is None else len(which), CELLS_AT_A_TIME):
-            if which is None:
-                part, chosen = self.values.iloc[start:start + CELLS_AT_A_TIME], np.arange(start, min(start + CELLS_AT_A_TIME, len(self.values)))
-            else:
-                chosen = which[start:start + CELLS_AT_A_TIME]
-                part = self.values.iloc[chosen]
-            yield part, chosen if self.positions is None else self.positions[chosen]
+    def part(self, start: int, stop: int) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+        """The values from *start* to *stop*, with the column and the position in it of each."""
+        values = self.values if start == 0 and stop == len(self.values) else self.values.iloc[start:stop]
+        column = np.full(stop - start, self.column, dtype=np.int64) if isinstance(self.column, int) else self.column[start:stop]
+        positions = np.arange(start, stop, dtype=np.int64) if self.positions is None else self.positions[start:stop]
+        return values, column, positions
 
 
-def _find_plain(segments: list[_Segment]) -> None:
-    """Find which values of *segments* are not plain (:func:`_plain`), small segments together, up
-    to :data:`CELLS_AT_A_TIME` values at once."""
-    batch: list[tuple[_Segment, int, int]] = []  # (segment, first value, values)
+class _Pool:
+    """Cells of one or more columns copied together into one Series (:attr:`values`), with the
+    column (:attr:`column`) and the position in it (:attr:`positions`) of each, and which are plain
+    (:func:`_plain`): what one call of each test tests."""
+
+    def __init__(self, parts: list[tuple[pd.Series, np.ndarray, np.ndarray]]) -> None:
+        values = [values for values, _, _ in parts]
+        # One array of the values, not pd.concat's chunk per part: tests and takes over a pool of many
+        # small columns would pay for each chunk.
+        self.values = (pd.Series(np.concatenate([part.to_numpy() for part in values]), dtype=values[0].dtype) if len(values) > 1
+                       else values[0].reset_index(drop=True))
+        self.column = np.concatenate([column for _, column, _ in parts])
+        self.positions = np.concatenate([positions for _, _, positions in parts])
+        self.columns = set(np.unique(self.column).tolist())
+        self.plain = _plain(self.values)
+        self.missing = self.values.isna().to_numpy()
+
+    def failing(self, test: ItemTest, columns: list[int]) -> Iterator[tuple[int, np.ndarray]]:
+        """For each of *columns* with cells here failing *test*: its number and the positions in it of
+        the values failing (a value fails when an item of it does). A missing value passes, and a
+        plain one passes the tests of :data:`PASSED_BY_PLAIN` untested."""
+        present = [number for number in columns if number in self.columns]
+        if not present:
+            return
+        chosen = np.ones(len(self.values), dtype=bool) if len(present) == len(self.columns) else np.isin(self.column, present)
+        if test in PASSED_BY_PLAIN:
+            chosen &= ~self.plain
+        chosen &= ~self.missing
+        which = np.flatnonzero(chosen)
+        if not len(which):
+            return
+        values = self.values if len(which) == len(self.values) else self.values.take(which)
+        failed = which[~test(values).fillna(False).to_numpy(dtype=bool)]
+        owners = self.column[failed]
+        for number in np.unique(owners).tolist():
+            yield number, self.positions[failed[owners == number]]
+
+
+def _pools(cells: list[_Cells]) -> Iterator[_Pool]:
+    """*cells* in pools of up to :data:`CELLS_AT_A_TIME` cells: small ones together, large ones cut."""
+    parts: list[tuple[pd.Series, np.ndarray, np.ndarray]] = []
     size = 0
-
-    def run() -> None:
-        values = pd.concat([segment.values.iloc[start:start + count] for segment, start, count in batch], ignore_index=True)
-        plain = _plain(values)
-        offset = 0
-        for segment, start, count in batch:
-            other = np.flatnonzero(~plain[offset:offset + count]) + start
-            segment.not_plain = np.concatenate([segment.not_plain, other]) if len(segment.not_plain) else other
-            offset += count
-        batch.clear()
-
-    for segment in segments:
-        for start in range(0, len(segment.values), CELLS_AT_A_TIME):
-            count = min(CELLS_AT_A_TIME, len(segment.values) - start)
-            if batch and size + count > CELLS_AT_A_TIME:
-                run()
-                size = 0
-            batch.append((segment, start, count))
-            size += count
-    if batch:
-        run()
+    for values in cells:
+        for start in range(0, len(values.values), CELLS_AT_A_TIME):
+            stop = min(start + CELLS_AT_A_TIME, len(values.values))
+            if parts and size + stop - start > CELLS_AT_A_TIME:
+                yield _Pool(parts)
+                parts, size = [], 0
+            parts.append(values.part(start, stop))
+            size += stop - start
+    if parts:
+        yield _Pool(parts)
 
 
-def _failing_cells(test: ItemTest, columns: list[list[_Segment]]) -> list[np.ndarray]:
-    """For each column (the segments of what is tested), the positions of its values that fail *test*.
-    Small slices of values are tested together, up to :data:`CELLS_AT_A_TIME` at once."""
-    failing: list[list[np.ndarray]] = [[] for _ in columns]
-    batch: list[tuple[int, pd.Series, np.ndarray]] = []  # (column, values, the position in the column of each)
-
-    def run() -> None:
-        values = pd.concat([part for _, part, _ in batch], ignore_index=True) if len(batch) > 1 else batch[0][1]
-        ok = test(values).fillna(False).to_numpy(dtype=bool) | values.isna().to_numpy()
-        offset = 0
-        for number, part, owners in batch:
-            failing[number].append(owners[~ok[offset:offset + len(part)]])
-            offset += len(part)
-        batch.clear()
-
-    size = 0
-    for number, segments in enumerate(columns):
-        for segment in segments:
-            for part, owners in segment.slices(test):
-                if batch and size + len(part) > CELLS_AT_A_TIME:
-                    run()
-                    size = 0
-                batch.append((number, part, owners))
-                size += len(part)
-    if batch:
-        run()
-    return [np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64) for found in failing]
-
-
-def _list_segments(frames: dict[str, pd.DataFrame], places: list[tuple[str, str]], delimiter: str,
-                   empty_items: dict[tuple[str, str], np.ndarray]) -> dict[tuple[str, str], list[_Segment]]:
-    """The items of the list columns *places* (table, column), all of *delimiter*, split at once:
-    the segments of each column's items, and (into *empty_items*) the positions of its values with
-    an empty item."""
-    values = pd.concat([frames[name][column] for name, column in places], ignore_index=True)
-    bounds = np.cumsum([0, *(len(frames[name][column]) for name, column in places)])
-    segments: dict[tuple[str, str], list[_Segment]] = {place: [] for place in places}
-    for items, positions in _items(values, delimiter):
+def _list_items(values: list[pd.Series], columns: np.ndarray, delimiter: str, empty_items: dict[int, np.ndarray]) -> list[_Cells]:
+    """The items of the list columns *values* (numbered *columns*), all of *delimiter*, split at once;
+    and (into *empty_items*, by column number) the positions of their values with an empty item."""
+    joined = pd.concat(values, ignore_index=True)
+    bounds = np.cumsum([0, *(len(column) for column in values)])
+    cells = []
+    for items, positions in _items(joined, delimiter):
         owner = np.searchsorted(bounds, positions, side="right") - 1
-        for number in np.unique(owner):
-            chosen = np.flatnonzero(owner == number)
-            segments[places[number]].append(_Segment(items.iloc[chosen].reset_index(drop=True), positions[chosen] - bounds[number]))
-    empty = _with_empty_item(values, delimiter)
+        cells.append(_Cells(items, columns[owner], positions - bounds[owner]))
+    empty = _with_empty_item(joined, delimiter)
     owner = np.searchsorted(bounds, empty, side="right") - 1
-    for number, place in enumerate(places):
-        empty_items[place] = empty[owner == number] - bounds[number]
-    return segments
+    for number, column in enumerate(columns.tolist()):
+        empty_items[column] = empty[owner == number] - bounds[number]
+    return cells
 
 
 def _items(values: pd.Series, delimiter: str) -> Iterator[tuple[pd.Series, np.ndarray]]:
@@ -562,19 +589,19 @@ def _with_empty_item(values: pd.Series, delimiter: str) -> np.ndarray:
     return np.flatnonzero(empty.fillna(False).to_numpy(dtype=bool))
 
 
-def _unique_key_check(key: list[str]) -> pa.Check:
+def _unique_key_check(key: list[str]) -> tuple[str, FrameTest]:
     def unique(frame: pd.DataFrame) -> pd.Series:
         considered = frame[key].notna().any(axis=1)  # rows with every key column empty are not keyed
         return ~(frame[key].duplicated(keep=False) & considered)
 
-    return pa.Check(unique, name=f"unique-key:{'+'.join(key)}")
+    return f"unique-key:{'+'.join(key)}", unique
 
 
-def _exactly_one_check(group: list[str]) -> pa.Check:
-    return pa.Check(lambda frame: frame[group].notna().sum(axis=1) == 1, name=f"exactly-one-of:{'+'.join(group)}")
+def _exactly_one_check(group: list[str]) -> tuple[str, FrameTest]:
+    return f"exactly-one-of:{'+'.join(group)}", lambda frame: frame[group].notna().sum(axis=1) == 1
 
 
-def _synonyms_distinct_check(delimiter: str) -> pa.Check:
+def _synonyms_distinct_check(delimiter: str) -> tuple[str, FrameTest]:
     def distinct(frame: pd.DataFrame) -> pd.Series:
         def ok(name: Any, synonyms: Any) -> bool:
             if pd.isna(synonyms):
@@ -584,7 +611,7 @@ def _synonyms_distinct_check(delimiter: str) -> pa.Check:
 
         return pd.Series([ok(n, s) for n, s in zip(frame["name"], frame["synonyms"], strict=True)], index=frame.index)
 
-    return pa.Check(distinct, name="synonyms-distinct-from-name")
+    return "synonyms-distinct-from-name", distinct
 
 
 _FRAME_CHECKS = {"unique-key": None, "exactly-one-of": None, "synonyms-distinct-from-name": "name+synonyms"}
