@@ -5,11 +5,11 @@ A release never republishes the source texts. A passage that no row encodes (a r
 characters), the sha256 of its UTF-8 text, so that whoever holds the text can check it, and its
 opening: at most its first :data:`OPENING_WORDS` words, ending in "…" when cut.
 
->>> text = "Intro. Chronic pain is a major health problem worldwide. Next."
->>> passage = Passage.of(text, 7, 56)
+>>> text = "Intro. A passage of seven words stands here. Next."
+>>> passage = Passage.of(text, 7, 44)
 >>> passage.length, passage.opening
-(49, 'Chronic pain is a major…')
->>> passage.holds(text), passage.holds(text.replace("major", "minor"))
+(37, 'A passage of seven words…')
+>>> passage.holds(text), passage.holds(text.replace("seven", "eight"))
 (True, False)
 >>> find(text, passage)
 [7]
