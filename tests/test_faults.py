@@ -416,11 +416,14 @@ FAULTS: dict[str, Fault] = {
         set_cell("not_encoded", "ne0011", "quote_start", "1540"),
         "not_encoded: row ne0011: column quote_start: value '1540': quote-offset: the passage begins at 1541", "quote-offset"),
     "opening that is not the passage's first words": Fault(
-        set_cell("not_encoded", "ne0011", "opening", "Another route could be the…"),
-        "not_encoded: row ne0011: column opening: value 'Another route could be the…': passage-opening", "passage-opening"),
+        set_cell("not_encoded", "ne0011", "opening", "Another route…"),
+        "not_encoded: row ne0011: column opening: value 'Another route…': passage-opening", "passage-opening"),
     "opening cut without its ellipsis": Fault(
-        set_cell("not_encoded", "ne0011", "opening", "Another mechanism could be the"),
-        "not_encoded: row ne0011: column opening: value 'Another mechanism could be the': passage-opening", "passage-opening"),
+        set_cell("not_encoded", "ne0011", "opening", "Another"),
+        "not_encoded: row ne0011: column opening: value 'Another': passage-opening", "passage-opening"),
+    "opening of more words than the passage's opening is": Fault(
+        set_cell("not_encoded", "ne0011", "opening", "Another mechanism could…"),
+        "not_encoded: row ne0011: column opening: value 'Another mechanism could…': passage-opening", "passage-opening"),
     "opening that republishes more than five words": Fault(
         set_cell("not_encoded", "ne0011", "opening", "Another mechanism could be the retrograde transport…"),
         "not_encoded: row ne0011: column opening: value 'Another mechanism could be the retrograde transport…': pattern", "pattern"),
@@ -518,7 +521,7 @@ FAULTS: dict[str, Fault] = {
         "quote-unverified"),
     "passage both quoted and listed as not encoded": Fault(
         copy_row("not_encoded", "ne0010", id="ne9999", source_id="calvo2012", quote_start="993", length="47",
-                 sha256=hashlib.sha256(b"Preclinical data suggest an immune pathogenesis").hexdigest(), opening="Preclinical data suggest an immune…"),
+                 sha256=hashlib.sha256(b"Preclinical data suggest an immune pathogenesis").hexdigest(), opening="Preclinical…"),
         "not_encoded: row ne9999: column quote_start: value '993': not-encoded-quoted",
         "not-encoded-quoted"),
     "quote cut before the negation of its sentence": Fault(

@@ -295,9 +295,9 @@ def _quoted_spans(data: Data, source_id: str) -> list[Mark]:
 
 
 def _skipped_spans(data: Data, source_id: str) -> list[Mark]:
-    """One mark per span of ``not_encoded`` in a source, with its kind and reason."""
+    """One mark per passage of ``not_encoded`` in a source (its recorded place and length), with its
+    kind, reason and opening."""
     frame = data.frames[NOT_ENCODED]
-    text = data.texts.get(source_id)
     marks = []
     for row in frame[frame["source_id"] == source_id].itertuples(index=False):
         start = int(row.quote_start)

@@ -73,8 +73,9 @@ PASSAGE_FINGERPRINT = _rule("passage-fingerprint", "Passages not encoded are whe
                             "The passage of each not_encoded row, sources/<source_id>.txt[quote_start:quote_start + length], has the "
                             "recorded sha256 (of its UTF-8 text). A copy without sources/ cannot check it (a note says so).")
 PASSAGE_OPENING = _rule("passage-opening", "A passage's opening is its first words",
-                        "The opening of each not_encoded row is the first words of its passage (at most five, one space apart, "
-                        "ending in '…' when the passage has more): never more of the passage, never other words.")
+                        "The opening of each not_encoded row is the first words of its passage as painimmune.language.passages.opening "
+                        "gives them (at most five words and twelve characters, its first word always whole, ending in '…' when the "
+                        "passage has more): never more of the passage, never other words.")
 
 
 @dataclass(frozen=True)
