@@ -322,3 +322,15 @@ def test_the_data_licence_keeps_every_verbatim_column_out_of_cc0():
     for table in DataPackage(ROOT).relationship_tables:
         assert table in licence, table
     assert "the `quote` column of every relationship table" in licence and "the `opening` column of not_encoded" in licence
+
+
+def test_the_tables_let_a_reader_rebuild_little_more_of_a_source_than_the_rows_quote():
+    """The rows' quotes and the openings of the passages not encoded, at their offsets, cover at most
+    5 percentage points more of each source text than the quotes alone (benchmarks/rights.md)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import rights
+
+    shares = rights.data_exactly(ROOT)
+    assert set(shares) == {"calvo2012", "fmpm", "marchand2005", "tannenbaum"}
+    for source, (rows, data) in shares.items():
+        assert rows <= data <= rows + rights.MARGIN, (source, rows, data)
