@@ -4,6 +4,7 @@
 
 Writes to DIR: the wheel, the sdist, the data zip ``painimmune-<version>-data.zip``
 (datapackage.json, tables, schemas, CITATION.cff, README, CHANGELOG, licences) and ``SHA256SUMS``.
+None of them holds the source texts (``sources/``): they are third-party works (LICENSE-DATA).
 Every timestamp is the release date in datapackage.json (``created``) and every archive lists its
 entries in sorted order, so two runs on the same commit give byte-identical files.
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))  # release this checkout's code, never an 
 
 from painimmune.destination import StagedOutput  # noqa: E402
 from painimmune.errors import MissingDependencyError, PainimmuneError  # noqa: E402
-from painimmune.export.archive import ZIP_EPOCH_FLOOR, data_members, write_zip  # noqa: E402
+from painimmune.export.archive import ZIP_EPOCH_FLOOR, write_data_zip  # noqa: E402
 from painimmune.output import OutputFolder  # noqa: E402
 from painimmune.package.copying import package_files  # noqa: E402
 from painimmune.package.descriptor import DataPackage  # noqa: E402
@@ -46,8 +47,9 @@ except MissingDependencyError as exc:  # a light install: one line saying what t
 
 COMMAND = "scripts/release.py"  # the command its output marker names
 ARTEFACTS_FOLDER = "dist"  # the one folder inside the checkout that a release may be written into
-# What the sdist and the data zip ship from the checkout (pyproject.toml's sdist include).
-SHIPPED = ("src", "tables", "schemas", "sources", "scripts", "tests", "docs", "curation", "reference", "datapackage.json",
+# What the sdist and the data zip ship from the checkout (pyproject.toml's sdist include): never the
+# source texts in sources/, which the checkout keeps for curators (LICENSE-DATA).
+SHIPPED = ("src", "tables", "schemas", "scripts", "tests", "docs", "curation", "reference", "datapackage.json", "croissant.json",
            "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE", "LICENSE-DATA")
 
 
@@ -91,9 +93,10 @@ def build_python_artefacts(root: Path, out: Path, moment: datetime) -> list[Path
     return sorted(out.glob("*.whl")) + sorted(out.glob("*.tar.gz"))
 
 
-def build_data_zip(root: Path, target: Path, version: str, moment: datetime) -> Path:
-    """The data zip: one top folder ``painimmune-<version>/``, entries sorted, fixed times and modes."""
-    return write_zip(target, f"painimmune-{version}", data_members(DataPackage(root)), moment)
+def build_data_zip(root: Path, target: Path) -> Path:
+    """The data zip: one top folder ``painimmune-<version>/``, entries sorted, fixed times and modes;
+    the same bytes as the website's download of this release (one writer: ``write_data_zip``)."""
+    return write_data_zip(DataPackage(root), target)
 
 
 def write_checksums(files: list[Path], out: OutputFolder) -> Path:
@@ -114,7 +117,7 @@ def release(root: Path, out: Path) -> list[Path]:
     moment = release_time(package)
     with staged as folder, tempfile.TemporaryDirectory() as scratch:
         built = build_python_artefacts(root, Path(scratch), moment)
-        built.append(build_data_zip(root, Path(scratch) / f"painimmune-{package.version}-data.zip", package.version, moment))
+        built.append(build_data_zip(root, Path(scratch) / f"painimmune-{package.version}-data.zip"))
         artefacts = [_copy_into(folder, path) for path in built]
         written = [*artefacts, write_checksums(artefacts, folder)]
     return staged.placed(written)

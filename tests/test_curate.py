@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from painimmune.curate.apply import apply, id_format
 from painimmune.curate.worksheet import Finder, columns
 from painimmune.graph import qualifier_names
@@ -26,7 +26,8 @@ SOURCE = "marchand2005"
 # cc0009 quotes this whole sentence of marchand2005; ne0011 lists the other sentence as not encoded.
 SENTENCE = "The immune system might also have a role in the pain that is associated with CNS damage."
 SENTENCE_START = 257
-NOT_ENCODED_SENTENCE = "Another mechanism could be the retrograde transport of these mediators to the CNS."
+# (read from the checkout's text: a passage no row quotes is never written into a file a release ships)
+NOT_ENCODED_SENTENCE = (ROOT / "sources" / f"{SOURCE}.txt").read_text(encoding="utf-8")[1541:1541 + 82]
 
 
 def hashes(root: Path) -> dict[str, str]:
@@ -79,7 +80,7 @@ def reviewed(worksheet: Path, row: dict[str, str], span: dict[str, str]) -> list
     for line in lines:
         if line["kind"] == "candidate" and (line["subject"], line["object"]) == (row["cell_type_id"], row["condition_id"]):
             line.update(decision="accept", relation=row["relation"], note=row["note"], **{column: row[column] for column in qualifier_names()})
-        if line["kind"] == "sentence" and line["text"] == span["quote"]:
+        if line["kind"] == "sentence" and line["start"] == span["quote_start"]:
             line.update(decision="not encoded", not_encoded_kind=span["kind"], reason=span["reason"])
     return lines
 
@@ -129,8 +130,9 @@ def test_apply_of_accepted_rows_passes_validation_with_the_next_ids(removed, wor
     assert result.stdout.strip().endswith("valid")
     assert validate(package).valid
     assert {**Rows(package, "cell_conditions").row("cc0100"), "id": "cc0009"} == row
-    [added] = Rows(package, "not_encoded").where(quote=NOT_ENCODED_SENTENCE)
-    assert {**added, "id": "ne0011"} == span
+    [added] = Rows(package, "not_encoded").where(opening="Another…")
+    assert {**added, "id": "ne0011"} == span  # its place, length, sha256 and opening computed from the text, the same as curated
+    assert added["length"] == str(len(NOT_ENCODED_SENTENCE)) and NOT_ENCODED_SENTENCE not in (package / "tables" / "not_encoded.csv").read_text()
     again = Finder(package).worksheet(SOURCE)
     assert again.sentences == []  # every sentence is accounted for now
 
@@ -162,6 +164,22 @@ def test_apply_of_a_malformed_worksheet_changes_nothing_and_says_why(removed, wo
     assert any(problem.startswith(f"line {number}, column {where}: ") and says in problem for problem in outcome.problems), outcome.problems
     assert outcome.problems[-1] == "refused: nothing was changed"
     assert hashes(package) == before
+
+
+@pytest.mark.parametrize(("change", "where", "says"), [
+    (lambda line: line.update(start=str(int(line["start"]) + 1)), "start", "the quote begins at 1541"),
+    (lambda line: line.update(text=line["text"].replace("mechanism", "route")), "text", "the quote occurs nowhere"),
+    (lambda line: line.update(text=""), "text", "required; fill it in"),
+])
+def test_a_passage_marked_not_encoded_must_lie_in_the_text_where_the_line_says(removed, worksheet, tmp_path, change, where, says):
+    package, row, span = removed
+    lines = reviewed(worksheet, row, span)
+    number, marked = next((number, line) for number, line in enumerate(lines, start=2) if line["decision"] == "not encoded")
+    change(marked)
+    before = hashes(package)
+    outcome = apply(write(tmp_path / "bad.csv", lines), package)
+    assert not outcome.valid and hashes(package) == before
+    assert any(problem.startswith(f"line {number}, column {where}: ") and says in problem for problem in outcome.problems), outcome.problems
 
 
 def test_a_problem_found_by_validation_names_the_worksheet_line_and_changes_nothing(removed, worksheet, tmp_path):

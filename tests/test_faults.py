@@ -404,9 +404,29 @@ FAULTS: dict[str, Fault] = {
                                                    "mediators: row tnf: column synonyms: ascii-synonym", "ascii-synonym"),
     "cited reference that names no citing document": Fault(set_cell("sources", "tannenbaum_ref2", "cited_by", ""),
                                                            "sources: row tannenbaum_ref2: column cited_by: source-kind", "source-kind"),
-    "span not encoded that its source does not hold": Fault(
-        map_cell("not_encoded", "ne0011", "quote", lambda v: v.replace("Another mechanism", "A further mechanism")),
-        "not_encoded: row ne0011: column quote: value 'A further mechanism", "quote-not-found"),
+    "passage not encoded whose length is wrong": Fault(
+        set_cell("not_encoded", "ne0011", "length", "81"),
+        "not_encoded: row ne0011: column sha256: value '0027b14960f3ac8805b9780d0f266244ea8a559526fa001049c52b6323d01967': "
+        "passage-fingerprint", "passage-fingerprint"),
+    "passage not encoded whose sha256 is another passage's": Fault(
+        set_cell("not_encoded", "ne0011", "sha256", "e91e59450d593839af2d61e608e0bb79316ace7cc3a04a11171f80bf07f0a1ca"),
+        "not_encoded: row ne0011: column sha256: value 'e91e59450d593839af2d61e608e0bb79316ace7cc3a04a11171f80bf07f0a1ca': "
+        "passage-fingerprint", "passage-fingerprint"),
+    "passage not encoded pinned at the wrong offset": Fault(
+        set_cell("not_encoded", "ne0011", "quote_start", "1540"),
+        "not_encoded: row ne0011: column quote_start: value '1540': quote-offset: the passage begins at 1541", "quote-offset"),
+    "opening that is not the passage's first words": Fault(
+        set_cell("not_encoded", "ne0011", "opening", "Another route…"),
+        "not_encoded: row ne0011: column opening: value 'Another route…': passage-opening", "passage-opening"),
+    "opening cut without its ellipsis": Fault(
+        set_cell("not_encoded", "ne0011", "opening", "Another"),
+        "not_encoded: row ne0011: column opening: value 'Another': passage-opening", "passage-opening"),
+    "opening of more words than the passage's opening is": Fault(
+        set_cell("not_encoded", "ne0011", "opening", "Another mechanism could…"),
+        "not_encoded: row ne0011: column opening: value 'Another mechanism could…': passage-opening", "passage-opening"),
+    "opening that republishes more than five words": Fault(
+        set_cell("not_encoded", "ne0011", "opening", "Another mechanism could be the retrograde transport…"),
+        "not_encoded: row ne0011: column opening: value 'Another mechanism could be the retrograde transport…': pattern", "pattern"),
     # grounding, pinning and accounting
     "quote moved onto a row about other entities": Fault(move_quote("cell_conditions", "cc0017", "cell_mediators", "cm0006"),
                                                         "cell_conditions: row cc0017: column object_mention: value 'neuropathic pain': "
@@ -500,9 +520,9 @@ FAULTS: dict[str, Fault] = {
         "cell_mediators: row cm0001: column quote: value 'Mediators released by immune cells, such as cytokines, desensitise",
         "quote-unverified"),
     "passage both quoted and listed as not encoded": Fault(
-        copy_row("not_encoded", "ne0010", id="ne9999", source_id="calvo2012", quote="Preclinical data suggest an immune pathogenesis",
-                 quote_start="993"),
-        "not_encoded: row ne9999: column quote: value 'Preclinical data suggest an immune pathogenesis': not-encoded-quoted",
+        copy_row("not_encoded", "ne0010", id="ne9999", source_id="calvo2012", quote_start="993", length="47",
+                 sha256=hashlib.sha256(b"Preclinical data suggest an immune pathogenesis").hexdigest(), opening="Preclinical…"),
+        "not_encoded: row ne9999: column quote_start: value '993': not-encoded-quoted",
         "not-encoded-quoted"),
     "quote cut before the negation of its sentence": Fault(
         set_cells("cell_conditions", "cc0010", quote="an active role in acute responses to painful stimuli (nociception)",

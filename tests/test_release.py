@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import io
 import json
 import os
 import posixpath
@@ -139,7 +141,7 @@ def test_wheel_installed_outside_the_repository_serves_every_table(releases, tmp
     built = subprocess.run([str(cli), "site", "--out", str(tmp_path / "www")], capture_output=True, text=True, cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "www" / "conditions" / "crps.html").is_file()
-    assert "does not ship the source texts" in (tmp_path / "www" / "sources" / "marchand2005.html").read_text(encoding="utf-8")
+    assert "are not republished" in (tmp_path / "www" / "sources" / "marchand2005.html").read_text(encoding="utf-8")
 
 
 def test_release_refuses_uncommitted_changes(tmp_path):
@@ -226,3 +228,109 @@ def test_diff_of_something_that_is_not_a_package_is_one_clear_line(tmp_path):
         archive.writestr("notes.txt", "not a data package")
     result = run_cli("diff", tmp_path / "x.zip", ROOT)
     assert result.returncode == 1 and "x.zip: holds no package" in result.stderr and "Traceback" not in result.stderr
+
+
+def _release_script():
+    """scripts/release.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("release_script", ROOT / "scripts" / "release.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _pyproject() -> dict:
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _installed_copy(target: Path) -> Path:
+    """The package as the wheel installs it (``painimmune/_data``), laid out from pyproject.toml's force-include."""
+    for source, destination in _pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"].items():
+        placed = target / destination.removeprefix("painimmune/_data/")
+        placed.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / source).is_dir() else shutil.copyfile)(ROOT / source, placed)
+    return target
+
+
+def test_the_site_and_the_release_offer_the_same_data_zip_from_a_checkout_or_an_installed_copy(tmp_path):
+    from painimmune.export.archive import write_data_zip
+    from painimmune.output import OutputFolder
+    from painimmune.site.downloads import write_downloads
+
+    released = _release_script().build_data_zip(ROOT, tmp_path / "release.zip").read_bytes()
+    [download, *_] = write_downloads(DataPackage(ROOT), OutputFolder(tmp_path / "site"))
+    assert (tmp_path / "site" / download.path).read_bytes() == released
+    installed = write_data_zip(DataPackage(_installed_copy(tmp_path / "installed")), tmp_path / "installed.zip")
+    assert installed.read_bytes() == released
+    with zipfile.ZipFile(io.BytesIO(released)) as archive:
+        names = archive.namelist()
+        stamps = {info.date_time for info in archive.infolist()}
+    assert names == sorted(names) and stamps == {_zip_time(DataPackage(ROOT).descriptor["created"])}  # the release date
+
+
+def _zip_time(created: str) -> tuple[int, ...]:
+    from datetime import datetime
+
+    return datetime.fromisoformat(created.replace("Z", "+00:00")).timetuple()[:6]
+
+
+def _passages_not_encoded() -> list[str]:
+    """The passages of the source texts that no row quotes and that are longer than their opening, whitespace squashed
+    (a document's title, which its bibliographic record names, aside)."""
+    texts = {path.stem: path.read_text(encoding="utf-8") for path in (ROOT / "sources").glob("*.txt")}
+    frame = pim.load("not_encoded")
+    titles = " ".join(pim.load("sources")["title"].dropna())  # a title is the document's bibliographic record, not an excerpt
+    passages = [" ".join(texts[row.source_id][row.quote_start:row.quote_start + row.length].split()) for row in frame.itertuples()]
+    return [passage for passage in passages if len(passage.split()) > 5 and passage not in titles]
+
+
+def _files(root: Path, includes: list[str]) -> dict[str, bytes]:
+    found = {}
+    for include in includes:
+        path = root / include.lstrip("/")
+        for file in ([path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []):
+            if file.is_file() and "__pycache__" not in file.parts:
+                found[file.relative_to(root).as_posix()] = file.read_bytes()
+    return found
+
+
+def test_no_release_artefact_holds_a_source_text(tmp_path):
+    """The sdist (pyproject's include), the wheel (its package and data) and the data zip hold no
+    source text and no passage that no row quotes: only the rows' quotes and the passages' openings."""
+    targets = _pyproject()["tool"]["hatch"]["build"]["targets"]
+    assert not any(include.strip("/").startswith("sources") for include in targets["sdist"]["include"])
+    shipped = {
+        "sdist": _files(ROOT, targets["sdist"]["include"]),
+        "wheel": {**_files(ROOT, ["src/painimmune"]), **_files(_installed_copy(tmp_path / "installed"), ["."])},
+        "data zip": data_members(DataPackage(ROOT)),
+    }
+    passages = _passages_not_encoded()
+    assert len(passages) > 40
+    problems = []
+    for artefact, files in shipped.items():
+        assert not [name for name in files if name.startswith("sources/") or "/sources/" in name], artefact
+        for name, data in files.items():
+            text = " ".join(data.decode("utf-8", errors="replace").split())
+            held = [passage[:60] for passage in passages if passage in text]
+            problems.extend((artefact, name, passage) for passage in held)
+    assert not problems
+
+
+def test_the_data_licence_keeps_every_verbatim_column_out_of_cc0():
+    licence = " ".join((ROOT / "LICENSE-DATA").read_text(encoding="utf-8").split())
+    assert "NOT under CC0" in licence and "The source texts themselves are not distributed" in licence
+    for table in DataPackage(ROOT).relationship_tables:
+        assert table in licence, table
+    assert "the `quote` column of every relationship table" in licence and "the `opening` column of not_encoded" in licence
+
+
+def test_the_tables_let_a_reader_rebuild_little_more_of_a_source_than_the_rows_quote():
+    """The rows' quotes and the openings of the passages not encoded, at their offsets, cover at most
+    5 percentage points more of each source text than the quotes alone (benchmarks/rights.md)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import rights
+
+    shares = rights.data_exactly(ROOT)
+    assert set(shares) == {"calvo2012", "fmpm", "marchand2005", "tannenbaum"}
+    for source, (rows, data) in shares.items():
+        assert rows <= data <= rows + rights.MARGIN, (source, rows, data)

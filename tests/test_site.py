@@ -42,7 +42,7 @@ PAGE_TYPES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The website of the repository's package (with its source texts)."""
+    """The website of the repository's package, built from the checkout as a release's is (without its source texts)."""
     out = tmp_path_factory.mktemp("site")
     build_site(out, ROOT)
     return out
@@ -183,12 +183,41 @@ def test_the_downloads_hold_the_data(site: Path):
             assert any(name.endswith(member) for name in archive.namelist()), (fmt, archive.namelist())
 
 
-def test_without_source_texts_a_source_page_lists_the_quotes_in_text_order(package_copy: Path, tmp_path: Path):
+def test_a_source_page_shows_what_the_rows_quote_and_never_the_text(site: Path):
+    html = unescape((site / "sources" / "marchand2005.html").read_text(encoding="utf-8"))
+    text = (ROOT / "sources" / "marchand2005.txt").read_text(encoding="utf-8")
+    assert "are not republished" in html and 'class="fulltext"' not in html
+    passage = text[59:59 + 49]  # ne0012, a sentence no row encodes (never written into a file a release ships)
+    assert passage.startswith("Chronic pain is a major ")
+    assert passage not in html and passage[:30] not in html and "Chronic pain…" in html  # its opening only
+    gaps = [int(n) for n in re.findall(r"\[… (\d+) characters not quoted", html)]
+    assert gaps and all(n > 0 for n in gaps)
+    assert "[… 49 characters not quoted: Chronic pain…" in re.sub(r"<[^>]+>", "", html)  # by its length and opening
+
+
+def test_a_checkout_and_a_copy_without_texts_give_the_same_source_pages(site: Path, package_copy: Path, tmp_path: Path):
     shutil.rmtree(package_copy / "sources")
     build_site(tmp_path / "site", package_copy)
-    html = (tmp_path / "site" / "sources" / "calvo2012.html").read_text(encoding="utf-8")
-    assert "does not ship the source texts" in html
-    assert 'class="excerpts"' in html and "not encoded (" in html
+    for page in sorted((site / "sources").glob("*.html")):
+        assert (tmp_path / "site" / "sources" / page.name).read_bytes() == page.read_bytes(), page.name
+
+
+def test_the_source_texts_are_shown_only_when_asked_for_with_a_warning(tmp_path: Path):
+    result = run_cli("site", "--out", tmp_path / "www", "--path", ROOT, "--include-source-texts")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["warning: this site includes the full source texts, third-party works whose licence is "
+                                          "not verified; it is for checking quotes and must not be published"]
+    html = unescape((tmp_path / "www" / "sources" / "marchand2005.html").read_text(encoding="utf-8"))
+    assert 'class="fulltext"' in html and "must not be published" in html
+    assert (ROOT / "sources" / "marchand2005.txt").read_text(encoding="utf-8")[59:59 + 49] in html
+
+
+def test_the_source_texts_cannot_be_included_from_a_copy_without_them(package_copy: Path, tmp_path: Path):
+    shutil.rmtree(package_copy / "sources")
+    result = run_cli("site", "--out", tmp_path / "www", "--path", package_copy, "--include-source-texts")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].endswith("build the site without --include-source-texts")
+    assert not (tmp_path / "www").exists() or not any((tmp_path / "www").iterdir())
 
 
 def test_an_invalid_package_gets_no_site(package_copy: Path, tmp_path: Path):

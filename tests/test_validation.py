@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from painimmune.errors import UnknownChoiceError
 from painimmune.validation import validate
 from painimmune.validation.problems import Problem
 from painimmune.validation.rules import RULES, repaired_by_build
-from rows import edit_rows
+from rows import edit_rows, refresh_hash
 
 
 def problems(path: Path, layer: str | None = None) -> list:
@@ -150,6 +151,30 @@ def test_quote_attributed_to_the_wrong_source_is_reported(package_copy):
         rows.set(PRECLINICAL_ROW, source_id="marchand2005")
     found = problems_by_rule(package_copy, "package", "quote-not-found")
     assert [p.row for p in found] == [PRECLINICAL_ROW]
+
+
+def test_a_passage_not_encoded_is_checked_by_its_sha256_and_no_longer_accounts_for_its_sentence(package_copy):
+    with edit_rows(package_copy, "not_encoded") as rows:
+        rows.set("ne0011", length="81")  # one character short of "Another mechanism could be ... to the CNS."
+    report = validate(package_copy)
+    found = {(p.rule, p.table, p.row, p.column) for p in report.problems}
+    assert ("passage-fingerprint", "not_encoded", "ne0011", "sha256") in found
+    [unaccounted] = [p for p in report.problems if p.rule == "sentence-unaccounted"]
+    assert unaccounted.value.startswith("Another mechanism could be the retrograde transport")
+
+
+def test_a_copy_without_the_texts_says_that_its_passages_were_not_checked(package_copy):
+    shutil.rmtree(package_copy / "sources")
+    with edit_rows(package_copy, "sources") as rows:
+        rows.set("calvo2012", sha256="0" * 64)  # not the installed text: nothing to check the passages against
+    with edit_rows(package_copy, "not_encoded") as rows:
+        rows.set("ne0011", sha256="f" * 64)
+    refresh_hash(package_copy, "sources")
+    refresh_hash(package_copy, "not_encoded")
+    report = validate(package_copy)
+    assert {p.rule for p in report.problems} == {"croissant-stale"}, str(report)  # (croissant.json records the tables' hashes)
+    assert any("the passages of not_encoded (place, length, sha256 and opening) and the accounting of every sentence were not "
+               "checked: they need the source texts" in note for note in report.notes), report.notes
 
 
 def test_edited_source_text_is_reported(package_copy):

@@ -221,11 +221,15 @@ def export_data(fmt: str, out: Path, path: Path | None) -> None:
 @main.command("site")
 @click.option("--out", type=_PathArgument(path_type=Path, file_okay=False), required=True, help="directory to write the website into")
 @click.option("--path", type=_PathArgument(path_type=Path), help=PATH_HELP)
-def site(out: Path, path: Path | None) -> None:
+@click.option("--include-source-texts", is_flag=True,
+              help="show the full source texts (third-party works: only from a checkout, for checking; never publish the site)")
+def site(out: Path, path: Path | None, include_source_texts: bool) -> None:
     """Write a static website of the data (open OUT/index.html in a browser; needs painimmune[site])."""
-    from painimmune.site import build_site
+    from painimmune.site import SOURCE_TEXTS_WARNING, build_site
 
-    written = build_site(out, path)
+    if include_source_texts:
+        click.echo(SOURCE_TEXTS_WARNING, err=True)
+    written = build_site(out, path, include_source_texts=include_source_texts)
     _echo(f"wrote {len(written)} files; open {out / 'index.html'}")
 
 

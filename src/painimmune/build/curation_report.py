@@ -2,7 +2,7 @@
 
 Sections: entities and their verified cross-references; assertions per table, source, level,
 direction and evidence source; how rows are grounded (mentions inside the quote, antecedents,
-accepted mentions); every sentence of every source accounted for; the spans not encoded; the
+accepted mentions); every sentence of every source accounted for; the passages not encoded; the
 independent check of the rows (a second reader's triples) and the blind review of a sample; the
 reliability of the grading (a second, independent grading and Cohen's κ, from
 ``curation/second-grading.csv``); and the rows withdrawn.
@@ -64,7 +64,7 @@ def render(package: DataPackage) -> str:
         "## Context, examples and classes", *_context(package, frames, assertions),
         "## How rows are grounded", *_grounding(package, frames, assertions),
         "## Every sentence accounted for", *_sentences(package, frames, texts),
-        "## Spans not encoded", *_not_encoded(frames["not_encoded"]),
+        "## Passages not encoded", *_not_encoded(frames["not_encoded"]),
         "## An independent check of the rows", *triple_check.section(package, texts),
         "## A blind review of sampled rows", *blind_review.section(package.root, set(assertions["id"])),
         "## Reliability of the grading", *reliability_section(package.root, assertions, frames["evidence_levels"]),
@@ -143,14 +143,14 @@ def _sentences(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dic
                      "not encoded, with a reason": counts[LISTED], "unaccounted": counts[UNACCOUNTED]})
     return ["Sentences are those of `painimmune.language.sentences` (a sentence never crosses a line end; see "
             "`docs/curation.md`). A sentence is quoted when a row's quote covers it or part of it, and not encoded when a "
-            "span of `tables/not_encoded.csv` holds it whole.", markdown.table(pd.DataFrame(rows))]
+            "passage of `tables/not_encoded.csv` holds it whole.", markdown.table(pd.DataFrame(rows))]
 
 
 def _not_encoded(frame: pd.DataFrame) -> list[str]:
     kinds = pd.crosstab(frame["kind"].astype(str), frame["source_id"], margins=True, margins_name="all").reset_index()
-    shown = frame.assign(span=[quote if len(quote) <= 120 else quote[:117] + "..." for quote in frame["quote"]])
-    return ["Each span is in `tables/not_encoded.csv` with its offset and reason; the website marks each in its source's text.",
-            markdown.table(kinds), markdown.table(shown[["id", "source_id", "kind", "span", "reason"]])]
+    return ["Each passage is in `tables/not_encoded.csv` with where it lies, its length, its sha256 and its opening words (the "
+            "passage itself is not republished), its kind and its reason.",
+            markdown.table(kinds), markdown.table(frame[["id", "source_id", "quote_start", "length", "opening", "kind", "reason"]])]
 
 
 def _withdrawn(frame: pd.DataFrame) -> list[str]:

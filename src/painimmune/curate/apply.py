@@ -2,7 +2,9 @@
 
 ``painimmune curate apply FILE.csv`` takes the ``candidate`` lines a curator marked ``accept`` and
 the ``sentence`` lines marked ``not encoded`` (with ``not_encoded_kind`` and ``reason``), gives each
-the next id of its table, writes them into the tables, builds the package and validates it. This
+the next id of its table, writes them into the tables, builds the package and validates it. A
+passage not encoded goes into ``not_encoded`` by place, length, sha256 and opening words, computed
+from the source text; its words stay in the worksheet (:mod:`painimmune.language.passages`). This
 module owns reading a worksheet back and writing what it accepts.
 
 A worksheet is untrusted input, and nothing is changed unless the result is valid:
@@ -46,6 +48,7 @@ from painimmune.curate.worksheet import columns as worksheet_columns
 from painimmune.errors import DataError
 from painimmune.escape import spreadsheet_cell, spreadsheet_unescape
 from painimmune.graph import entity_type, relationship_tables
+from painimmune.language.passages import Passage
 from painimmune.language.text import span, starts
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
@@ -68,6 +71,8 @@ DECISIONS = {SENTENCE: ("", NOT_ENCODED_DECISION), MENTION: ("",), CANDIDATE: ("
 PACKAGE_PARTS = (*PARTS_READ, "docs", ".zenodo.json")
 SKIPPED = ("__pycache__",)  # folders of the package parts that are not copied
 NOT_ENCODED_RENAMED = {"kind": "not_encoded_kind"}
+# The columns of not_encoded that apply computes from the passage's words and the source text.
+PASSAGE_RECORD = ("length", "sha256", "opening")
 _INTEGER = re.compile(csvio.TEXT_SYNTAX["integer"])
 _ID_PATTERN = re.compile(r"^\^([A-Za-z_]+)\[0-9\]\{(\d+),?\d*\}\$$")  # ^ne[0-9]{4,}$: prefix ne, width 4
 
@@ -214,12 +219,13 @@ def _rows(package: DataPackage, frames: dict[str, pd.DataFrame], lines: list[tup
                 if row:
                     rows.append(row)
             else:
-                columns = {name: NOT_ENCODED_RENAMED.get(name, RENAMED.get(name, name)) for name in field_names(package.schema(NOT_ENCODED))}
-                rows.append(_Row(number, NOT_ENCODED, {name: cells.get(column, "") for name, column in columns.items()}, columns))
+                rows.append(_passage_row(package, number, cells, fault))
         problems += found
     for row in rows:
         problems += _values(package, frames, row)
         problems += _pinned(row, texts)
+        if row.table == NOT_ENCODED:
+            _record_passage(row, texts)
     seen: dict[tuple[str, ...], int] = {}
     for row in rows:
         key = (row.table, *(value for column, value in sorted(row.cells.items()) if column != "id"))
@@ -286,6 +292,29 @@ def _candidate(package: DataPackage, frames: dict[str, pd.DataFrame], joins: dic
             columns[name] = RENAMED.get(name, name)
             values[name] = cells.get(columns[name], "")
     return _Row(number, table, values, columns)
+
+
+def _passage_row(package: DataPackage, number: int, cells: dict[str, str], fault: Callable[[str, str], None]) -> _Row:
+    """The not_encoded row of a sentence line marked 'not encoded'. Its passage's words (``text`` at
+    ``start``, which the curator may widen) are held as ``quote`` only to be pinned and recorded
+    (:func:`_record_passage`): the table keeps their place, length, sha256 and opening, not the words."""
+    columns = {name: NOT_ENCODED_RENAMED.get(name, RENAMED.get(name, name)) for name in field_names(package.schema(NOT_ENCODED))
+               if name not in PASSAGE_RECORD}
+    if not cells.get(RENAMED["quote"]):
+        fault(RENAMED["quote"], "required; fill it in")
+    row = _Row(number, NOT_ENCODED, {name: cells.get(column, "") for name, column in columns.items()}, columns)
+    row.cells["quote"], row.columns["quote"] = cells.get(RENAMED["quote"], ""), RENAMED["quote"]
+    return row
+
+
+def _record_passage(row: _Row, texts: dict[str, str]) -> None:
+    """Fill in the length, sha256 and opening of a not_encoded *row* from the passage its words
+    occupy in the source text (nothing when they do not lie there: :func:`_pinned` says so)."""
+    source, quote, start = row.cells["source_id"], row.cells["quote"], row.cells["quote_start"]
+    found = span(quote, texts[source], int(start)) if source in texts and quote and _INTEGER.fullmatch(start or "x") else None
+    if found:
+        passage = Passage.of(texts[source], *found)
+        row.cells.update(length=str(passage.length), sha256=passage.sha256, opening=passage.opening)
 
 
 def _values(package: DataPackage, frames: dict[str, pd.DataFrame], row: _Row) -> list[str]:

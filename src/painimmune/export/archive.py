@@ -1,4 +1,4 @@
-"""Reproducible zip archives: the release's data zip and the website's downloads.
+"""Reproducible zip archives: the release's data zip (:func:`write_data_zip`) and the website's downloads.
 
 Every entry lies under one top folder, entries are sorted, and every timestamp and mode is fixed,
 so the same files give a byte-identical archive on any machine.
@@ -69,6 +69,14 @@ def write_zip(target: Path, top: str, members: dict[str, bytes], moment: datetim
             info.create_system = 3  # Unix, whatever the building machine
             archive.writestr(info, members[name], compresslevel=9)
     return target
+
+
+def write_data_zip(package: DataPackage, target: Path) -> Path:
+    """Write the data zip of *package* into *target*: :func:`data_members` under the folder
+    ``painimmune-<version>``, at the release's moment (:func:`release_moment`). The one writer of the
+    data zip: the release (``scripts/release.py``) and the website's download are the same bytes,
+    from a checkout or from the installed package (whose wheel carries the same files)."""
+    return write_zip(target, f"painimmune-{package.version}", data_members(package), release_moment(package))
 
 
 def release_moment(package: DataPackage) -> datetime:

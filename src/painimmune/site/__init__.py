@@ -37,8 +37,19 @@ HERE = Path(__file__).resolve().parent
 STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
 
 
-def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
+# What `painimmune site --include-source-texts` says on stderr (one line).
+SOURCE_TEXTS_WARNING = ("warning: this site includes the full source texts, third-party works whose licence is not verified; "
+                        "it is for checking quotes and must not be published")
+
+
+def build_site(out: str | Path, path: str | Path | None = None, include_source_texts: bool = False) -> list[Path]:
     """Write the website of the package at *path* (the installed data by default) into *out*.
+
+    A source page shows what the rows quote, in the order of the text, and how many characters lie
+    between the quotes; never the text itself. *include_source_texts* shows the full text of each
+    source, every quote and passage not encoded marked: the texts are third-party works whose
+    licence is not verified, so such a site is for curators and must not be published
+    (:data:`SOURCE_TEXTS_WARNING`). Only a checkout holds the texts.
 
     Returns the files written. *out* must be a new or empty folder, or an earlier website
     (:mod:`painimmune.destination`: never a system folder, the home folder or the package); the
@@ -48,7 +59,8 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
 
     Raises:
         OutputRefused: *out* is refused (nothing is written; the message says why).
-        DataError: the package does not validate (nothing is written).
+        DataError: the package does not validate, or *include_source_texts* is asked of a copy
+            without the source texts (nothing is written).
         MissingDependencyError: Jinja2 or pyarrow is missing (``pip install 'painimmune[site]'``).
     """
     jinja2: Any = require("jinja2", "site", "the website")
@@ -59,13 +71,13 @@ def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:
     staged = StagedOutput(out, "painimmune site", package.root)
     refuse_invalid(package)
     with staged as folder:
-        written = _write(package, folder, jinja2)
+        written = _write(package, folder, jinja2, include_source_texts)
     return staged.placed(written)
 
 
-def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path]:
+def _write(package: DataPackage, folder: OutputFolder, jinja2: Any, include_source_texts: bool) -> list[Path]:
     """Write every page, the search data, the downloads and the static files into *folder*."""
-    data = content.Data.of(package)
+    data = content.Data.of(package, include_source_texts)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     # Every page as (address, template, values), so that every place a file goes is checked (a path

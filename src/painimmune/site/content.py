@@ -21,7 +21,7 @@ import pandas as pd
 from painimmune import escape
 from painimmune.citations import CITED_REFERENCE, Release, apa, citation, release
 from painimmune.entities import Assertion, Knowledge, context_words, describe, said
-from painimmune.errors import IntegrityError
+from painimmune.errors import DataError, IntegrityError
 from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
@@ -89,10 +89,16 @@ class Data:
     texts: dict[str, str]
 
     @classmethod
-    def of(cls, package: DataPackage) -> Data:
-        """Load every table of *package*, and the text of each source document it ships."""
+    def of(cls, package: DataPackage, include_source_texts: bool = False) -> Data:
+        """Load every table of *package*; with *include_source_texts*, also the text of each source
+        document (third-party works: only for a site that is never published).
+
+        Raises:
+            DataError: *include_source_texts* is asked of a copy without the texts (only a checkout has them).
+        """
         frames = {name: load(name, package.root) for name in package.table_names}
-        return cls(package, frames, Knowledge.of(package), _texts(package, frames["sources"]))
+        texts = _texts(package, frames["sources"]) if include_source_texts else {}
+        return cls(package, frames, Knowledge.of(package), texts)
 
     @cached_property
     def names(self) -> dict[tuple[str, str], str]:
@@ -161,13 +167,16 @@ class Data:
 
 
 def _texts(package: DataPackage, sources: pd.DataFrame) -> dict[str, str]:
-    """The text of every source document shipped with the package (a checkout has them; an
-    installed package does not), each checked against the sha256 its row records."""
+    """The text of every source document of the package (a checkout has them; a release does not),
+    each checked against the sha256 its row records."""
     texts = {}
     for row in sources.itertuples(index=False):
         relative = f"sources/{row.id}.txt"
-        if pd.isna(row.sha256) or not (package.root / relative).exists():
-            continue
+        if pd.isna(row.sha256):
+            continue  # a cited reference: no text of its own
+        if not (package.root / relative).exists():
+            raise DataError(f"{relative}: no such file: the source texts are only in a checkout of the repository "
+                            "(a release does not republish them); build the site without --include-source-texts")
         data = package.file(relative)
         if hashlib.sha256(data).hexdigest() != row.sha256:
             raise IntegrityError(f"{relative}: the text differs from the sha256 recorded in the sources table")
@@ -413,8 +422,10 @@ def source_label(data: Data, source_id: str) -> str:
 
 
 def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
-    """One source document's page: its bibliographic record, the references it cites, and its text
-    with every quoted span and every span not encoded marked."""
+    """One source document's page: its bibliographic record, the references it cites, and what the
+    rows quote, in the order of the text, with the gaps between the quotes stated as a number of
+    characters and each passage not encoded as its opening, kind and reason (``excerpts``); or, when
+    the site includes the source texts, the text with every quote and passage marked (``pieces``)."""
     schema = data.package.schema("sources")
     record = [{"label": field.get("title", field["name"]), "value": _cell(row[field["name"]]), "name": field["name"],
                "url": web_address(row[field["name"]]) if field["name"] == "url" else ""}
@@ -431,7 +442,7 @@ def source(data: Data, row: dict[str, Any]) -> dict[str, Any]:
                    "pmid": _cell(ref["pmid"]), "note": _cell(ref["note"])} for ref in cited.to_dict("records")],
         "has_text": text is not None,
         "pieces": pieces(text, quotes + skipped) if text is not None else [],
-        "excerpts": [] if text is not None else sorted(quotes + skipped, key=lambda mark: (mark.start, mark.kind)),
+        "excerpts": [] if text is not None else excerpts(quotes + skipped),
         "quoted_rows": len({row["id"] for mark in quotes for row in mark.data["rows"]}),
         "skipped": len(skipped),
     }
@@ -454,14 +465,33 @@ def _quoted_spans(data: Data, source_id: str) -> list[Mark]:
 
 
 def _skipped_spans(data: Data, source_id: str) -> list[Mark]:
-    """One mark per span of ``not_encoded`` in a source, with its kind and reason."""
+    """One mark per passage of ``not_encoded`` in a source (its recorded place and length), with its
+    kind, reason and opening."""
     frame = data.frames[NOT_ENCODED]
-    text = data.texts.get(source_id)
     marks = []
     for row in frame[frame["source_id"] == source_id].itertuples(index=False):
-        start, end = _place(text, row.quote, int(row.quote_start))
-        marks.append(Mark(start, end, "skipped", row.id, {"id": row.id, "kind": row.kind, "reason": row.reason, "quote": row.quote}))
+        start = int(row.quote_start)
+        marks.append(Mark(start, start + int(row.length), "skipped", row.id,
+                          {"id": row.id, "kind": row.kind, "reason": row.reason, "opening": row.opening, "length": int(row.length)}))
     return marks
+
+
+def excerpts(marks: list[Mark]) -> list[Mark]:
+    """*marks* (quoted spans and passages not encoded) in the order of the text, with a ``gap`` mark
+    (its ``length`` in its data) wherever characters lie before a mark that no earlier mark covers:
+    what a page shows instead of the text.
+
+    >>> [(m.kind, m.data.get("length")) for m in excerpts([Mark(10, 20, "quoted", "a"), Mark(15, 30, "quoted", "b")])]
+    [('gap', 10), ('quoted', None), ('quoted', None)]
+    """
+    result = []
+    reach = 0
+    for mark in sorted(marks, key=lambda mark: (mark.start, mark.kind)):
+        if mark.start > reach:
+            result.append(Mark(reach, mark.start, "gap", f"gap{reach}", {"length": mark.start - reach}))
+        result.append(mark)
+        reach = max(reach, mark.end)
+    return result
 
 
 def _place(text: str | None, quote: str, start: int) -> tuple[int, int]:

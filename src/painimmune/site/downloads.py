@@ -1,15 +1,18 @@
-"""The website's downloads: the data zip and the data in the formats other tools read, each a
-reproducible zip (:mod:`painimmune.export.archive`) written by the exporters themselves."""
+"""The website's downloads: the data zip (the release's own, byte for byte:
+:func:`painimmune.export.archive.write_data_zip`) and the data in the formats other tools read,
+each a reproducible zip (:mod:`painimmune.export.archive`) written by the exporters themselves."""
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from functools import partial
+from pathlib import Path
 
 from painimmune.export import write_format
-from painimmune.export.archive import data_members, release_moment, write_zip
+from painimmune.export.archive import release_moment, write_data_zip, write_zip
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
 
@@ -40,20 +43,21 @@ def write_downloads(package: DataPackage, out: OutputFolder) -> list[Download]:
     """
     moment = release_moment(package)
     stem = f"painimmune-{package.version}"
-    written = [_zip(out, f"{stem}-data.zip", stem, data_members(package), moment,
+    written = [_zip(out, f"{stem}-data.zip", partial(write_data_zip, package),
                     "Data package (CSV)", "the tables as CSV, their Table Schemas and datapackage.json: the release itself")]
     for fmt, label, description in FORMATS:
         with tempfile.TemporaryDirectory() as scratch:
             files = write_format(fmt, package, OutputFolder(scratch))
             members = {path.relative_to(scratch).as_posix(): path.read_bytes() for path in files}
-        written.append(_zip(out, f"{stem}-{fmt}.zip", f"{stem}-{fmt}", members, moment, label, description))
+        written.append(_zip(out, f"{stem}-{fmt}.zip", partial(write_zip, top=f"{stem}-{fmt}", members=members, moment=moment),
+                            label, description))
     return written
 
 
-def _zip(out: OutputFolder, name: str, top: str, members: dict[str, bytes], moment: datetime, label: str,
-         description: str) -> Download:
+def _zip(out: OutputFolder, name: str, write: Callable[[Path], Path], label: str, description: str) -> Download:
+    """The download *name* of ``downloads/``, written by *write* (given the file to write)."""
     relative = f"{FOLDER}/{name}"
     with out.writing(relative) as temp:
-        write_zip(temp, top, members, moment)
+        write(temp)
         data = temp.read_bytes()
     return Download(relative, label, description, len(data), hashlib.sha256(data).hexdigest())

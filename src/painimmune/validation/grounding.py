@@ -1,8 +1,10 @@
 """Layer 3: every row grounded in the words of its source, and every sentence accounted for.
 
-- **Pinned quotes.** A relationship row's quote, and every span of ``not_encoded``, begins at its
-  ``quote_start`` in ``sources/<source_id>.txt`` (whitespace may differ, as in
-  :func:`painimmune.language.text.span`).
+- **Pinned quotes.** A relationship row's quote begins at its ``quote_start`` in
+  ``sources/<source_id>.txt`` (whitespace may differ, as in :func:`painimmune.language.text.span`).
+- **Passages not encoded.** Each row of ``not_encoded`` records a passage by place and fingerprint
+  (:mod:`painimmune.language.passages`): ``text[quote_start:quote_start + length]`` has its
+  ``sha256``, and its ``opening`` is the passage's first words.
 - **Mentions.** A relationship row names the words of the source that name its subject and its
   object (``subject_mention``, ``object_mention``). A mention lies inside the quote, or, when its
   ``*_mention_start`` is given, at that place: inside the quote, or earlier in the quote's paragraph
@@ -13,7 +15,7 @@
 - **Names are unambiguous.** No two entities share a name, synonym or accepted mention (folded).
 - **Sentence accounting.** Every sentence of every source text
   (:func:`painimmune.language.sentences.sentences`) is quoted, wholly or in part, by a row, or lies
-  wholly inside a span of ``not_encoded``.
+  wholly inside a passage of ``not_encoded``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from painimmune.language.folding import fold
+from painimmune.language.passages import Passage, find, opening
 from painimmune.language.sentences import Sentence, paragraphs, sentences
 from painimmune.language.text import span, starts
 from painimmune.package import csvio
@@ -37,11 +40,10 @@ from painimmune.validation.statement_rules import ends
 
 _rule = declare("package", __name__)
 QUOTE_NOT_FOUND = _rule("quote-not-found", "Quotes are verbatim",
-                        "Every quote (and every span of not_encoded) occurs in sources/<source_id>.txt; only line breaks and runs of "
-                        "spaces may differ.")
+                        "Every quote occurs in sources/<source_id>.txt; only line breaks and runs of spaces may differ.")
 QUOTE_OFFSET = _rule("quote-offset", "Quotes are pinned",
-                     "Every quote (and every span of not_encoded) begins at its quote_start: an offset in Unicode characters of "
-                     "sources/<source_id>.txt.")
+                     "Every quote (and every passage of not_encoded) begins at its quote_start: an offset in Unicode characters "
+                     "of sources/<source_id>.txt.")
 MENTION_NOT_FOUND = _rule("mention-not-found", "Mentions are where they are said to be",
                           "A row's subject_mention and object_mention occur inside its quote, or begin at their *_mention_start.")
 MENTION_OUTSIDE_QUOTE = _rule("mention-outside-quote", "Mentions outside the quote are antecedents",
@@ -57,7 +59,7 @@ NAME_AMBIGUOUS = _rule("name-ambiguous", "Names are unambiguous",
                        "entity.")
 SENTENCE_UNACCOUNTED = _rule("sentence-unaccounted", "Every sentence is accounted for",
                              "Every sentence of every source text (painimmune.language.sentences) is quoted, wholly or in part, by a row, "
-                             "or lies wholly in a span of not_encoded with its reason.")
+                             "or lies wholly in a passage of not_encoded with its reason.")
 NOT_ENCODED = "not_encoded"
 ROLES = ("subject", "object")
 EXAMPLE_MENTION = _rule("example-mention", "Examples are named in the quote",
@@ -65,8 +67,15 @@ EXAMPLE_MENTION = _rule("example-mention", "Examples are named in the quote",
                         "order): words inside the quote that are the example's name, a synonym or an accepted mention, compared as "
                         "painimmune.language.folding.fold compares them.")
 NOT_ENCODED_QUOTED = _rule("not-encoded-quoted", "A passage is encoded or not, never both",
-                           "No span of not_encoded overlaps the quote of a relationship row: a passage a row quotes is encoded, and "
-                           "one listed as not encoded says why no row quotes it.")
+                           "No passage of not_encoded overlaps the quote of a relationship row: a passage a row quotes is encoded, "
+                           "and one listed as not encoded says why no row quotes it.")
+PASSAGE_FINGERPRINT = _rule("passage-fingerprint", "Passages not encoded are where they are said to be",
+                            "The passage of each not_encoded row, sources/<source_id>.txt[quote_start:quote_start + length], has the "
+                            "recorded sha256 (of its UTF-8 text). A copy without sources/ cannot check it (a note says so).")
+PASSAGE_OPENING = _rule("passage-opening", "A passage's opening is its first words",
+                        "The opening of each not_encoded row is the first words of its passage as painimmune.language.passages.opening "
+                        "gives them (at most five words and twelve characters, its first word always whole, ending in '…' when the "
+                        "passage has more): never more of the passage, never other words.")
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
     for table in package.relationship_tables:
         problems += _rows(package, table, frames[table], texts, pin, accepted, used)
     quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
-    problems += _not_encoded(frames, texts, pin, quoted)
+    problems += _not_encoded(frames, texts, quoted)
     sources = {source for table in package.relationship_tables for source in frames[table]["source_id"].dropna().unique()}
     if sources <= set(texts):  # every row could be checked, so an accepted mention no row used is unused
         problems += _unused_mentions(package, frames, used)
@@ -98,31 +107,63 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str
         for sentence, status in found:
             if status == UNACCOUNTED:
                 problems.append(SENTENCE_UNACCOUNTED.problem(f"the sentence at {sentence.start} of sources/{source}.txt "
-                                                             "is quoted by no row and lies in no span of not_encoded", "sources",
+                                                             "is quoted by no row and lies in no passage of not_encoded", "sources",
                                                              source, "text", sentence.text))
     return problems
 
 
-def _not_encoded(frames: dict[str, pd.DataFrame], texts: dict[str, str], pin: _Pinner,
+def _not_encoded(frames: dict[str, pd.DataFrame], texts: dict[str, str],
                  quotes: dict[str, set[tuple[int, int]]]) -> list[Problem]:
-    """Each span of not_encoded pinned where it says, and quoted by no row (*quotes*: the spans the
-    relationship rows quote, by source; a passage cannot be both encoded and not)."""
+    """Each passage of not_encoded where its fingerprint says, opening with its recorded words, and
+    quoted by no row (*quotes*: the spans the relationship rows quote, by source; a passage cannot be
+    both encoded and not)."""
     if NOT_ENCODED not in frames:
         return []
     quoted = {source: _Spans(quotes.get(source, set())) for source in texts}
     problems = []
-    frame = frames[NOT_ENCODED]
-    for key, source, quote, start in rows(frame, ["id", "source_id", "quote", "quote_start"]):
-        pinned = pin.find(source, quote, start)
-        if pinned is None:
-            continue
-        if pinned.problem:
-            problems.append(_unpinned(pinned, NOT_ENCODED, key, quote, start))
-        elif quoted[str(source)].overlap(pinned.start, pinned.end):
-            problems.append(NOT_ENCODED_QUOTED.problem(f"a row quotes part of this span of sources/{source}.txt; a passage is "
+    for key, source, passage in _passages(frames[NOT_ENCODED], texts):
+        text = texts[source]
+        if not passage.holds(text):
+            problems.append(_misplaced(key, source, passage, find(text, passage)))
+        elif not passage.opens(text):
+            problems.append(PASSAGE_OPENING.problem(f"the passage at {passage.start} of sources/{source}.txt opens "
+                                                    f"{opening(text[passage.start:passage.end])!r}", NOT_ENCODED, key, "opening",
+                                                    passage.opening))
+        elif quoted[source].overlap(passage.start, passage.end):
+            problems.append(NOT_ENCODED_QUOTED.problem(f"a row quotes part of this passage of sources/{source}.txt; a passage is "
                                                        "either encoded or listed as not encoded, never both", NOT_ENCODED, key,
-                                                       "quote", quote))
+                                                       "quote_start", str(passage.start)))
     return problems
+
+
+def _passages(frame: pd.DataFrame, texts: dict[str, str]) -> Iterator[tuple[str, str, Passage]]:
+    """Each row of not_encoded whose source text is at hand, as (id, source, passage); rows with a
+    cell missing or malformed are left to the rules of their columns."""
+    for key, source, start, length, sha256, words in rows(frame, ["id", "source_id", "quote_start", "length", "sha256", "opening"]):
+        offset, count = _integer(start), _integer(length)
+        if source in texts and offset is not None and count is not None and isinstance(sha256, str) and isinstance(words, str):
+            yield str(key), str(source), Passage(offset, count, sha256, words)
+
+
+def _misplaced(key: str, source: str, passage: Passage, elsewhere: list[int]) -> Problem:
+    """The problem of a passage whose fingerprint does not match at its place: named on quote_start
+    when the same passage begins elsewhere, on sha256 otherwise."""
+    if elsewhere:
+        return QUOTE_OFFSET.problem(f"the passage begins at {', '.join(map(str, elsewhere[:3]))} in sources/{source}.txt, not at "
+                                    f"{passage.start}", NOT_ENCODED, key, "quote_start", str(passage.start))
+    return PASSAGE_FINGERPRINT.problem(f"the {passage.length} characters at {passage.start} of sources/{source}.txt do not have this "
+                                       "sha256: the passage is not there, or its length or sha256 is wrong", NOT_ENCODED, key,
+                                       "sha256", passage.sha256)
+
+
+def _listed(frames: dict[str, pd.DataFrame], texts: dict[str, str]) -> dict[str, set[tuple[int, int]]]:
+    """The spans of the passages of not_encoded that lie where their fingerprints say, by source."""
+    spans: dict[str, set[tuple[int, int]]] = {}
+    if NOT_ENCODED in frames:
+        for _, source, passage in _passages(frames[NOT_ENCODED], texts):
+            if passage.holds(texts[source]):
+                spans.setdefault(source, set()).add((passage.start, passage.end))
+    return spans
 
 
 QUOTED, LISTED, UNACCOUNTED = "quoted", "not encoded", "unaccounted"
@@ -131,13 +172,13 @@ QUOTED, LISTED, UNACCOUNTED = "quoted", "not encoded", "unaccounted"
 def accounting(package: DataPackage, frames: dict[str, pd.DataFrame], texts: dict[str, str],
                pin: _Pinner | None = None, quoted: dict[str, set[tuple[int, int]]] | None = None) -> dict[str, list[tuple[Sentence, str]]]:
     """Every sentence of every source text with how it is accounted for: ``quoted`` (a row quotes
-    it, wholly or in part), ``not encoded`` (it lies wholly in a span of ``not_encoded``) or
-    ``unaccounted``. Rows whose quote cannot be found at its offset account for nothing. (*quoted*:
+    it, wholly or in part), ``not encoded`` (it lies wholly in a passage of ``not_encoded``) or
+    ``unaccounted``. Rows whose quote (or passage) is not at its offset account for nothing. (*quoted*:
     the spans the relationship rows quote, when they are known already.)"""
     pin = pin or _Pinner(texts)
     if quoted is None:
         quoted = _pinned_quotes(package, frames, pin, package.relationship_tables)
-    listed = _pinned_quotes(package, frames, pin, [NOT_ENCODED] if NOT_ENCODED in frames else [])
+    listed = _listed(frames, texts)
     result = {}
     for source, text in texts.items():
         overlaps, within = _Spans(quoted.get(source, set())), _Spans(listed.get(source, set()))

@@ -8,7 +8,9 @@ not republish them. A copy without its ``sources/`` folder is checked in one of 
   the copy's sources table records (a checkout validating a release zip of its own data);
 - otherwise, each quote of the copy must be one that the installed painimmune's own rows make
   (same source, same offset, same words): those were checked against the texts when that release
-  was built. Any other quote is a ``quote-unverified`` problem, never a silent pass.
+  was built. Any other quote is a ``quote-unverified`` problem, never a silent pass. The passages of
+  ``not_encoded`` (recorded by place and sha256) and the sentence accounting cannot be checked
+  without the texts at all: a note says so.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ QUOTE_UNVERIFIED = _rule("quote-unverified", "A quote without its text is one th
                          "whose quotes were checked against the texts when it was built. Any other quote cannot be checked and is "
                          "refused: validate the copy with its sources/ folder, or with the painimmune release that built it.")
 
+# What a copy without the texts cannot check at all: not_encoded records its passages by place and
+# sha256 only (painimmune.language.passages), and those need the text.
+PASSAGES_UNCHECKED = ("the passages of not_encoded (place, length, sha256 and opening) and the accounting of every sentence "
+                      "were not checked: they need the source texts")
 CITED_REFERENCE = "cited reference"
 FOLDER = "sources"
 
@@ -56,12 +62,13 @@ def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) 
     installed = _installed_package(package)
     if installed is None or not (installed.root / FOLDER).is_dir():
         notes.append("this copy has no sources/ folder (a release does not republish the source texts): each quote was compared "
-                     "with the installed painimmune's rows instead (rule quote-unverified)")
+                     f"with the installed painimmune's rows instead (rule quote-unverified); {PASSAGES_UNCHECKED}")
         return {}, []
     texts, problems = _read_texts(installed, documents)
     if problems:
         notes.append("this copy has no sources/ folder and the installed painimmune's texts are not the ones its sources table "
-                     "records: each quote was compared with the installed painimmune's rows instead (rule quote-unverified)")
+                     f"records: each quote was compared with the installed painimmune's rows instead (rule quote-unverified); "
+                     f"{PASSAGES_UNCHECKED}")
         return {}, []
     notes.append(f"this copy has no sources/ folder: its quotes were checked against the installed texts ({installed.root / FOLDER}), "
                  "whose sha256 are the ones its sources table records")
