@@ -357,3 +357,39 @@ def test_markup_in_the_data_is_shown_as_text_and_only_web_addresses_become_links
     from painimmune.package.descriptor import DataPackage
 
     assert datasette_metadata(DataPackage(package_copy))["license_url"] == ""  # Datasette would make it a link too
+
+
+# --- the search, the table pages, phones and budgets (issue 21) ---------------------------------
+
+def test_the_site_extra_brings_what_the_site_needs_including_the_validators():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert "painimmune[validate]" in extras["site"]
+    assert any(item.startswith("jinja2") for item in extras["site"]) and any(item.startswith("pyarrow") for item in extras["site"])
+
+
+@pytest.mark.tools
+def test_the_readme_site_commands_build_the_site_in_a_fresh_environment(tmp_path: Path):
+    """The README's two commands, verbatim, with the package name read as this checkout."""
+    import subprocess
+    import venv
+
+    from conftest import require_registry
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## A website for readers who don't write Python"):]
+    block = section[section.index("```"):]
+    block = block[block.index("\n") + 1:block.index("```", 3)]
+    install, build = (line.split("#")[0].strip() for line in block.splitlines()[:2])
+    assert install == 'pip install "painimmune[site]"' and build == "painimmune site --out site"
+    require_registry()
+    env = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    pip = [str(env / "bin" / "python"), "-m", *install.replace('"painimmune[site]"', f"{ROOT}[site]").split()]
+    installed = subprocess.run([*pip, "--quiet", "--disable-pip-version-check"], capture_output=True, text=True, cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    command = build.split()
+    built = subprocess.run([str(env / "bin" / command[0]), *command[1:]], capture_output=True, text=True, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "search.html").is_file()
