@@ -82,9 +82,9 @@ class Data:
         """The name of every entity, by (table, id)."""
         return {key: entity["name"] for key, entity in self.knowledge.names.entities.items()}
 
-    @property
+    @cached_property
     def levels(self) -> pd.DataFrame:
-        """The evidence levels, strongest first."""
+        """The evidence levels, strongest first (sorted once: every assertion card asks for it)."""
         return self.frames["evidence_levels"].sort_values("rank")
 
     @cached_property
