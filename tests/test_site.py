@@ -35,6 +35,7 @@ PAGE_TYPES = {
     "evidence level": "evidence/clinical_observation.html",
     "rubric": "about/rubric.html",
     "dictionary": "about/dictionary.html",
+    "search results": "search.html?q=crps",
 }
 
 
@@ -279,6 +280,7 @@ def test_search_finds_an_assertion_by_a_word_of_its_quote(served: str, tab: obje
     tab.keyboard.type("lack of effect")
     tab.wait_for_selector("#search-results a")
     assert "cyclooxygenase inhibitors" in tab.locator("#search-results li").first.inner_text()
+    tab.keyboard.press("ArrowDown")
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/treatments/cox_inhibitor.html#tc0002")
     verdict = tab.locator("#tc0002 .direction")
@@ -361,6 +363,38 @@ def test_markup_in_the_data_is_shown_as_text_and_only_web_addresses_become_links
 
 # --- the search, the table pages, phones and budgets (issue 21) ---------------------------------
 
+def _search_documents() -> dict[str, dict]:
+    from painimmune.package.descriptor import DataPackage
+    from painimmune.site import content, search_index
+
+    return {doc["id"]: doc for doc in search_index.documents(content.Data.of(DataPackage(ROOT)))}
+
+
+def test_a_refuting_row_is_searched_and_shown_by_its_negated_statement_with_its_level():
+    documents = _search_documents()
+    refuting = documents["tc0002"]
+    assert refuting["title"] == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    assert (refuting["direction"], refuting["level"], refuting["rank"]) == ("refutes", "clinical observation", 3)
+    assertions = [doc for doc in documents.values() if doc["type"] == "assertion"]
+    assert assertions and all(doc["direction"] in {"supports", "refutes"} and doc["level"] and doc["rank"] for doc in assertions)
+    # a row is found by the names of both its ends, synonyms included ("crps" names complex regional pain syndrome)
+    assert "CRPS" in documents["cm0057"]["names"]
+
+
+def test_an_entity_document_carries_every_name_it_goes_by_folded():
+    crps = _search_documents()["conditions/crps"]
+    assert crps["exact"] == ["complex regional pain syndrome", "crps"]
+    assert crps["url"] == "conditions/crps.html"
+
+
+def test_no_page_loads_the_search_index_until_the_reader_searches(site: Path):
+    for path in site.rglob("*.html"):
+        scripts = _parse(path).sources
+        assert not any(script.endswith(("search-data.js", "minisearch.js")) for script in scripts), path
+    assert (site / "search-data.js").is_file() and (site / "static" / "vendor" / "minisearch.js").is_file()
+    assert (site / "search.html").is_file()
+
+
 def test_the_site_extra_brings_what_the_site_needs_including_the_validators():
     import tomllib
 
@@ -393,3 +427,103 @@ def test_the_readme_site_commands_build_the_site_in_a_fresh_environment(tmp_path
     built = subprocess.run([str(env / "bin" / command[0]), *command[1:]], capture_output=True, text=True, cwd=tmp_path)
     assert built.returncode == 0, built.stderr[-3000:]
     assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "search.html").is_file()
+
+
+def _type_search(tab: object, words: str) -> None:
+    tab.focus("#search-box")
+    tab.keyboard.type(words)
+    tab.wait_for_function("document.getElementById('search-status').textContent && "
+                          "!document.getElementById('search-status').textContent.startsWith('Loading')")
+
+
+@browser
+@needs_chromium
+def test_the_search_index_is_loaded_only_when_the_reader_starts_searching(served: str, tab: object):
+    asked: list[str] = []
+    tab.on("request", lambda request: asked.append(request.url))
+    tab.goto(served + "conditions/crps.html")
+    tab.wait_for_load_state("load")
+    assert not any(url.endswith(("search-data.js", "minisearch.js")) for url in asked)
+    assert tab.evaluate("typeof window.PAINIMMUNE_SEARCH") == "undefined"
+    _type_search(tab, "microglia")
+    assert any(url.endswith("search-data.js") for url in asked) and any(url.endswith("minisearch.js") for url in asked)
+    assert tab.locator("#search-results li.hit").count() > 0
+
+
+@browser
+@needs_chromium
+@pytest.mark.parametrize("query", ["complex regional pain syndrome", "CRPS", "Complex regional"])
+def test_a_name_or_synonym_the_query_equals_or_begins_comes_first(served: str, tab: object, query: str):
+    tab.goto(served + "index.html")
+    _type_search(tab, query)
+    first = tab.locator("#search-results li.hit").first
+    assert first.locator(".hit-title").inner_text() == "complex regional pain syndrome"
+    if query != "Complex regional":
+        tab.keyboard.press("Enter")
+        tab.wait_for_url("**/conditions/crps.html")
+
+
+@browser
+@needs_chromium
+def test_a_refuting_result_is_titled_by_its_statement_and_says_refutes_in_words(served: str, tab: object):
+    tab.goto(served + "index.html")
+    _type_search(tab, "cyclooxygenase neuropathic")
+    hit = tab.locator("#search-results li.hit.refutes").first
+    assert hit.locator(".hit-title").inner_text() == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    facts = hit.locator(".hit-facts").inner_text()
+    assert "Refutes" in facts and "does not hold" in facts and "evidence level 3 of" in facts and "clinical observation" in facts
+    assert hit.locator(".direction.refutes").is_visible()
+    for item in tab.locator("#search-results li.hit.assertion").all():  # direction and level on every assertion
+        text = item.locator(".hit-facts").inner_text()
+        assert ("Supports" in text or "Refutes" in text) and "evidence level" in text
+
+
+@browser
+@needs_chromium
+def test_several_words_must_all_match_and_when_no_row_names_both_the_results_say_so(served: str, tab: object):
+    tab.goto(served + "index.html")
+    _type_search(tab, "crps tnf")
+    assert tab.locator("#search-status").inner_text() == "No row names both crps and tnf."
+    assert tab.locator("#search-results li.hit").count() == 0
+    assert "crps (" in tab.locator("#search-results li.alone").inner_text()
+    tab.goto(served + "search.html?q=tnf%20neuropathic")
+    tab.wait_for_selector("#search-page-results li.hit")
+    found = tab.evaluate("""Array.from(document.querySelectorAll('#search-page-results li.hit a'))
+                            .map(a => a.getAttribute('href'))""")
+    documents = _search_documents()
+    by_url = {doc["url"]: doc for doc in documents.values()}
+    assert found
+    for url in found:
+        doc = by_url[url]
+        words = " ".join([doc["title"], doc["names"], doc["text"]]).casefold()
+        assert "tnf" in words and "neuropathic" in words, doc["id"]
+
+
+@browser
+@needs_chromium
+def test_the_results_page_lists_every_match_and_the_box_links_to_it(served: str, tab: object):
+    tab.goto(served + "index.html")
+    _type_search(tab, "pain")
+    more = tab.locator("#search-results li.all a")
+    label = more.inner_text()
+    assert re.fullmatch(r"See all \d+ results", label), label
+    count = int(label.split()[2])
+    more.click()
+    tab.wait_for_url(lambda url: url.endswith("/search.html?q=pain"))
+    tab.wait_for_selector("#search-page-results li.hit")
+    assert tab.locator("#search-page-results li.hit").count() == count
+    assert tab.input_value("#search-page-box") == "pain"
+    tab.goto(served + "index.html")  # Enter with no selection, no exact name and several results: the results page
+    _type_search(tab, "microglia pain")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(lambda url: url.endswith("/search.html?q=microglia%20pain"))
+    tab.wait_for_selector("#search-page-results li.hit")
+    assert tab.locator("#search-page-results li.hit").count() > 1
+
+
+@browser
+@needs_chromium
+def test_the_results_page_works_opened_from_a_folder(site: Path, tab: object):
+    tab.goto((site / "search.html").as_uri() + "?q=microglia+tnf")
+    tab.wait_for_selector("#search-page-results li.hit")
+    assert "result" in tab.locator("#search-page-status").inner_text()

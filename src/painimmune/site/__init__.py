@@ -11,7 +11,7 @@ outside itself: it works opened from a folder (``file://``) and from any static 
 Pages: ``index.html`` (the release, its citation, counts, downloads, search, the evidence ladder),
 one page per entity (``<table>/<id>.html``), per source document (``sources/<id>.html``), per
 table (``tables/<name>.html``) and per evidence level (``evidence/<id>.html``), the rubric and the
-data dictionary (``about/``).
+data dictionary (``about/``), and the search results (``search.html?q=...``).
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
     pages += [(content.level_url(row["id"]), "level.html", {"page": content.level(data, row)})
               for row in data.frames["evidence_levels"].to_dict("records")]
     pages += [("about/rubric.html", "rubric.html", {"page": content.rubric(data)}),
-              ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)})]
+              ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)}),
+              ("search.html", "search.html", {})]
     for relative in ["index.html", "search-data.js", f"{DOWNLOADS}/x.zip", *(page[0] for page in pages),
                      *(f"static/{name}" for name in STATIC_FILES)]:
         folder.check(relative)

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from painimmune.citations import CITED_REFERENCE, citation
-from painimmune.entities import Knowledge, context_words, describe
+from painimmune.entities import EntityRef, Knowledge, context_words, describe, said
 from painimmune.errors import IntegrityError
+from painimmune.language.phrases import statement
 from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
@@ -104,6 +105,11 @@ class Data:
         """The source documents: the rows of ``sources`` that are not references they cite."""
         sources = self.frames["sources"]
         return sources[sources["type"] != CITED_REFERENCE]
+
+    @cached_property
+    def statements(self) -> dict[str, dict[str, str]]:
+        """Every relationship row in words, by row id (:func:`row_statements`), worked out once."""
+        return row_statements(self)
 
     def kind(self, table: str) -> str:
         """The singular noun of one entity table (``cell type``)."""
@@ -299,6 +305,29 @@ def _place(text: str | None, quote: str, start: int) -> tuple[int, int]:
     recorded start and its own length, which order the excerpts the same way."""
     found = span(quote, text, start) if text is not None else None
     return found or (start, start + len(quote))
+
+
+def row_statements(data: Data) -> dict[str, dict[str, str]]:
+    """Every relationship row in words, by row id: its ``statement`` (the relation's phrase, or its
+    negated phrase when the row refutes, with both ends named as a sentence names them) and
+    ``relation_words``, the statement between the subject's and the object's names (``do not
+    reduce``), which a table row reads as a sentence across its subject, relation and object."""
+    knowledge = data.knowledge
+    result = {}
+    for row in knowledge.rows.itertuples(index=False):
+        ends = []
+        for table, entity in ((row.subject_type, row.subject_id), (row.object_type, row.object_id)):
+            ends.append(said(EntityRef(table=table, id=entity, name=data.names.get((table, entity), entity)), knowledge))
+        if row.relation in knowledge.relations.index:
+            phrase = str(knowledge.relations.at[row.relation, "negated_phrase" if row.direction == "refutes" else "phrase"])
+        else:
+            phrase = "{subject} " + ("does not " if row.direction == "refutes" else "") + f"{row.relation} {{object}}"
+        words = statement(phrase, ends[0], ends[1])
+        middle = words
+        if words.startswith(ends[0]) and words.endswith(ends[1]) and len(words) > len(ends[0]) + len(ends[1]):
+            middle = words[len(ends[0]):len(words) - len(ends[1])].strip()
+        result[row.row_id] = {"statement": words, "relation_words": middle}
+    return result
 
 
 def table(data: Data, name: str) -> dict[str, Any]:
