@@ -395,6 +395,23 @@ def test_no_page_loads_the_search_index_until_the_reader_searches(site: Path):
     assert (site / "search.html").is_file()
 
 
+def test_a_relationship_table_leads_with_the_row_as_a_sentence_then_quote_and_level(site: Path):
+    html = (site / "tables" / "treatment_conditions.html").read_text(encoding="utf-8")
+    headers = re.findall(r'<th scope="col" title="([^"]+)"', html)
+    assert headers[:6] == ["treatment_id", "effect", "condition_id", "quote", "evidence_level_id", "direction"]
+    row = re.search(r'<tr id="tc0002"[^>]*>(.*?)</tr>', html).group(1)
+    cells = [unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert " ".join(cells[:3]) == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    assert cells[4] == "clinical observation" and 'data-sort="3"' in row and "✕ refutes" in cells[5]
+    assert '<caption id="caption-treatment_conditions">' in html and 'id="level-filter"' in html
+
+
+def test_an_entity_table_leads_with_the_name_then_the_id(site: Path):
+    html = (site / "tables" / "conditions.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="col" title="([^"]+)"', html)[:2] == ["name", "id"]
+    assert '<a href="../conditions/crps.html">complex regional pain syndrome</a>' in html
+
+
 def test_the_site_extra_brings_what_the_site_needs_including_the_validators():
     import tomllib
 
@@ -527,3 +544,28 @@ def test_the_results_page_works_opened_from_a_folder(site: Path, tab: object):
     tab.goto((site / "search.html").as_uri() + "?q=microglia+tnf")
     tab.wait_for_selector("#search-page-results li.hit")
     assert "result" in tab.locator("#search-page-status").inner_text()
+
+
+@browser
+@needs_chromium
+def test_a_table_sorts_and_filters_with_the_keyboard_and_announces_its_sort(served: str, tab: object):
+    tab.goto(served + "tables/treatment_conditions.html")
+    level = tab.locator("th.c-evidence_level_id")
+    assert level.get_attribute("aria-sort") is None
+    tab.focus("th.c-evidence_level_id button")
+    tab.keyboard.press("Enter")
+    assert level.get_attribute("aria-sort") == "ascending"
+    ranks = tab.evaluate("Array.from(document.querySelectorAll('tbody td.c-evidence_level_id')).map(td => +td.dataset.sort)")
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]
+    tab.keyboard.press("Space")
+    assert level.get_attribute("aria-sort") == "descending"
+    assert "sorted by Evidence level, descending" in tab.locator("#table-status").inner_text()
+    tab.focus("#row-filter")
+    tab.keyboard.type("lack of effect")
+    visible = tab.evaluate("Array.from(document.querySelectorAll('tbody tr')).filter(tr => !tr.hidden).map(tr => tr.id)")
+    assert visible == ["tc0002"]
+    assert tab.locator("#table-status").inner_text().startswith("1 of ")
+    tab.fill("#row-filter", "")
+    tab.select_option("#level-filter", "clinical_observation")
+    levels = tab.evaluate("Array.from(document.querySelectorAll('tbody tr')).filter(tr => !tr.hidden).map(tr => tr.dataset.level)")
+    assert levels and set(levels) == {"clinical_observation"}

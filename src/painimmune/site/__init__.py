@@ -10,8 +10,9 @@ outside itself: it works opened from a folder (``file://``) and from any static 
 
 Pages: ``index.html`` (the release, its citation, counts, downloads, search, the evidence ladder),
 one page per entity (``<table>/<id>.html``), per source document (``sources/<id>.html``), per
-table (``tables/<name>.html``) and per evidence level (``evidence/<id>.html``), the rubric and the
-data dictionary (``about/``), and the search results (``search.html?q=...``).
+table (``tables/<name>.html``, sorted and filtered by ``static/table.js``) and per evidence level
+(``evidence/<id>.html``), the rubric and the data dictionary (``about/``), and the search results
+(``search.html?q=...``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from painimmune.site.downloads import FOLDER as DOWNLOADS
 from painimmune.site.downloads import Download, write_downloads
 
 HERE = Path(__file__).resolve().parent
-STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
+STATIC_FILES = ("style.css", "search.js", "table.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
 
 
 def build_site(out: str | Path, path: str | Path | None = None) -> list[Path]:

@@ -24,7 +24,7 @@ from painimmune.language.phrases import statement
 from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
-from painimmune.package.schemas import entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
+from painimmune.package.schemas import assertion_columns, entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
 
 # Every cross-reference is linked through Bioregistry's resolver, which knows every prefix the
@@ -331,40 +331,70 @@ def row_statements(data: Data) -> dict[str, dict[str, str]]:
 
 
 def table(data: Data, name: str) -> dict[str, Any]:
-    """A table's page: every row, every column, with entity ids linked to their pages."""
+    """A table's page: every row, every column, with entity ids linked to their pages.
+
+    A relationship table leads with the row as a sentence (subject, relation in the words of its
+    statement, object), its quote and its evidence level, then the other columns; an entity table
+    with the name, then the id. Each cell may carry ``sort``, the key a column sorts by when its
+    words do not (an evidence level sorts by rank); the page's script sorts and filters the rows.
+    """
     schema = data.package.schema(name)
     links = {column: resource for column, resource, _ in foreign_keys(schema) if resource in data.package.entity_tables}
     names = data.names
-    levels = data.frames["evidence_levels"].set_index("id")["label"].to_dict()
+    levels = data.frames["evidence_levels"].set_index("id")
     role = data.package.role(name)
     frame = data.frames[name]
-    fields = reading_order(schema)
+    fields = _table_order(schema, role)
+    statements = data.statements if role == "relationship" else {}
+    predicate = assertion_columns(schema).predicate if role == "relationship" else ""
     rows = []
     for row in frame.to_dict("records"):
         cells = []
         for field in fields:
             column = field["name"]
             value = _cell(row[column])
-            url = ""
+            url = sort = ""
             if column in links and value:
                 url = entity_url(links[column], value)
                 value = names.get((links[column], value), value)
-            elif column == "id" and role == "entity":
-                url = entity_url(name, value)
+            elif column in {"id", "name"} and role == "entity":
+                url = entity_url(name, row["id"])
             elif column == "id" and name == "sources" and row["type"] != CITED_REFERENCE:
                 url = source_url(value)
             elif column == "source_id" and value:
                 url = source_url(value)
             elif column == "evidence_level_id" and value:
-                url, value = level_url(value), levels.get(value, value)
-            cells.append({"value": value, "url": url, "column": column})
+                url = level_url(value)
+                sort = str(int(levels.at[value, "rank"])) if value in levels.index else ""
+                value = str(levels.at[value, "label"]) if value in levels.index else value
+            elif column == predicate and row.get("id") in statements:
+                value = statements[row["id"]]["relation_words"]
+            cells.append({"value": value, "url": url, "column": column, "sort": sort})
         rows.append({"key": "-".join(str(row[column]) for column in primary_key(schema)), "cells": cells,
-                     "refutes": role == "relationship" and row.get("direction") == "refutes"})
+                     "refutes": role == "relationship" and row.get("direction") == "refutes",
+                     "level": _cell(row.get("evidence_level_id")) if role == "relationship" else ""})
+    graded = {row["level"] for row in rows if row["level"]}
     return {"name": name, "title": data.package.resource(name).get("title", name),
             "description": data.package.resource(name).get("description", ""), "role": role,
-            "columns": [{"name": field["name"], "title": field.get("title", field["name"])} for field in fields],
+            "columns": [{"name": field["name"], "title": "Relation (in words)" if field["name"] == predicate
+                         else field.get("title", field["name"])} for field in fields],
+            "levels": [{"id": level.id, "label": level.label, "rank": int(level.rank)}
+                       for level in data.levels.itertuples() if level.id in graded],
             "rows": rows}
 
+
+def _table_order(schema: Any, role: str) -> list[Any]:
+    """The columns of a table's page in the order it shows them (see :func:`table`)."""
+    fields = reading_order(schema)
+    if role == "entity":
+        first = ["name", "id"]
+    elif role == "relationship":
+        roles = assertion_columns(schema)
+        first = [roles.subject, roles.predicate, *roles.objects, "quote", "evidence_level_id", "direction"]
+    else:
+        return fields
+    by_name = {field["name"]: field for field in fields}
+    return [by_name[column] for column in first if column in by_name] + [field for field in fields if field["name"] not in first]
 
 
 def level(data: Data, row: dict[str, Any]) -> dict[str, Any]:
