@@ -412,6 +412,19 @@ def test_an_entity_table_leads_with_the_name_then_the_id(site: Path):
     assert '<a href="../conditions/crps.html">complex regional pain syndrome</a>' in html
 
 
+def test_the_stylesheet_is_minified_once_at_build_and_keeps_its_strings(site: Path):
+    from painimmune.site import minify
+
+    source = (ROOT / "src" / "painimmune" / "site" / "static" / "style.css").read_text(encoding="utf-8")
+    built = (site / "static" / "style.css").read_text(encoding="utf-8")
+    assert "/*" not in built
+    assert built.count("\n") == 1
+    assert len(built) < 0.85 * len(source)
+    assert 'content:"⚑ "' in built  # a string keeps its spaces
+    assert minify.css("a :hover { x: calc(1rem + 2px) } /* c */ b > c, d { content: '  a  ;  ' }") == \
+        "a :hover{x:calc(1rem + 2px)}b>c,d{content:'  a  ;  '}\n"
+
+
 def test_the_site_extra_brings_what_the_site_needs_including_the_validators():
     import tomllib
 
@@ -569,3 +582,28 @@ def test_a_table_sorts_and_filters_with_the_keyboard_and_announces_its_sort(serv
     tab.select_option("#level-filter", "clinical_observation")
     levels = tab.evaluate("Array.from(document.querySelectorAll('tbody tr')).filter(tr => !tr.hidden).map(tr => tr.dataset.level)")
     assert levels and set(levels) == {"clinical_observation"}
+
+
+def _phone_pages(site: Path) -> dict[str, str]:
+    pages = dict(PAGE_TYPES)
+    pages["wide relationship table"] = "tables/cell_conditions.html"
+    rows = sorted((site / "rows").glob("*.html")) if (site / "rows").is_dir() else []
+    if rows:  # row pages (rows/<id>.html), when the site has them
+        pages["row"] = rows[0].relative_to(site).as_posix()
+    return pages
+
+
+@browser
+@needs_chromium
+def test_no_page_type_is_wider_than_a_phone(site: Path, served: str, chromium: object):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    phone = context.new_page()
+    wide = {}
+    for kind, address in _phone_pages(site).items():
+        phone.goto(served + address)
+        phone.wait_for_load_state("load")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[kind] = width
+    context.close()
+    assert not wide, wide

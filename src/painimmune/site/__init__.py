@@ -25,7 +25,7 @@ from painimmune.destination import StagedOutput, check_output_place
 from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
-from painimmune.site import content, search_index
+from painimmune.site import content, minify, search_index
 from painimmune.site.downloads import FOLDER as DOWNLOADS
 from painimmune.site.downloads import Download, write_downloads
 
@@ -92,6 +92,9 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any) -> list[Path
         written.append(folder.write_text(relative, html))
     written.append(folder.write_text("search-data.js", search_index.script(data)))
     for name in STATIC_FILES:
+        if name.endswith(".css"):  # made smaller once, here (see painimmune.site.minify)
+            written.append(folder.write_text(f"static/{name}", minify.css((HERE / "static" / name).read_text(encoding="utf-8"))))
+            continue
         with folder.writing(f"static/{name}") as temp:
             shutil.copyfile(HERE / "static" / name, temp)
         written.append(folder.target(f"static/{name}"))
