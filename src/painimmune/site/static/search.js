@@ -118,7 +118,9 @@
       if (full) { facts.appendChild(document.createTextNode(" · " + doc.source)); }
     } else {
       facts.appendChild(span("kind", doc.kind));
-      if (doc.type === "entity" && doc.names) { facts.appendChild(document.createTextNode(" · also " + snippet(doc.names, 80))); }
+      var title = fold(doc.title);
+      var also = (doc.exact || []).filter(function (name) { return name !== title; });
+      if (also.length) { facts.appendChild(document.createTextNode(" · also " + snippet(also.join(", "), 90))); }
     }
     link.appendChild(facts);
     if (doc.text) { link.appendChild(span("snippet", doc.type === "assertion" ? "“" + snippet(doc.text, full ? 320 : 140) + "”" : snippet(doc.text, 160))); }
