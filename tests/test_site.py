@@ -37,6 +37,7 @@ PAGE_TYPES = {
     "row (citing references)": "rows/cm0018.html",
     "rubric": "about/rubric.html",
     "dictionary": "about/dictionary.html",
+    "search results": "search.html?q=crps",
 }
 
 
@@ -428,6 +429,7 @@ def test_search_finds_an_assertion_by_a_word_of_its_quote(served: str, tab: obje
     tab.keyboard.type("lack of effect")
     tab.wait_for_selector("#search-results a")
     assert "cyclooxygenase inhibitors" in tab.locator("#search-results li").first.inner_text()
+    tab.keyboard.press("ArrowDown")
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/treatments/cox_inhibitor.html#tc0002")
     verdict = tab.locator("#tc0002 .direction")
@@ -563,6 +565,111 @@ def test_an_entity_page_draws_its_neighbourhood_without_a_script(site: Path):
     assert 'stroke-dasharray' in (site / "treatments" / "cox_inhibitor.html").read_text(encoding="utf-8")  # a refuted relation, dashed
 
 
+# --- the search, the table pages, phones and budgets (issue 21) ---------------------------------
+
+def _search_documents() -> dict[str, dict]:
+    from painimmune.package.descriptor import DataPackage
+    from painimmune.site import content, search_index
+
+    return {doc["id"]: doc for doc in search_index.documents(content.Data.of(DataPackage(ROOT)))}
+
+
+def test_a_refuting_row_is_searched_and_shown_by_its_negated_statement_with_its_level():
+    documents = _search_documents()
+    refuting = documents["tc0002"]
+    assert refuting["title"] == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    assert (refuting["direction"], refuting["level"], refuting["rank"]) == ("refutes", "clinical observation", 3)
+    assertions = [doc for doc in documents.values() if doc["type"] == "assertion"]
+    assert assertions and all(doc["direction"] in {"supports", "refutes"} and doc["level"] and doc["rank"] for doc in assertions)
+    # a row is found by the names of both its ends, synonyms included ("crps" names complex regional pain syndrome)
+    assert "CRPS" in documents["cm0057"]["names"]
+
+
+def test_an_entity_document_carries_every_name_it_goes_by_folded():
+    crps = _search_documents()["conditions/crps"]
+    assert crps["exact"] == ["complex regional pain syndrome", "crps"]
+    assert crps["url"] == "conditions/crps.html"
+
+
+def test_no_page_loads_the_search_index_until_the_reader_searches(site: Path):
+    for path in site.rglob("*.html"):
+        scripts = _parse(path).sources
+        assert not any(script.endswith(("search-data.js", "minisearch.js")) for script in scripts), path
+    assert (site / "search-data.js").is_file() and (site / "static" / "vendor" / "minisearch.js").is_file()
+    assert (site / "search.html").is_file()
+
+
+def test_a_relationship_table_leads_with_the_row_as_a_sentence_then_quote_and_level(site: Path):
+    html = (site / "tables" / "treatment_conditions.html").read_text(encoding="utf-8")
+    headers = re.findall(r'<th scope="col" title="([^"]+)"', html)
+    assert headers[:6] == ["treatment_id", "effect", "condition_id", "quote", "evidence_level_id", "direction"]
+    row = re.search(r'<tr id="tc0002"[^>]*>(.*?)</tr>', html).group(1)
+    cells = [unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert " ".join(cells[:3]) == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    assert cells[4] == "clinical observation" and 'data-sort="3"' in row and "✕ refutes" in cells[5]
+    assert '<caption id="caption-treatment_conditions">' in html and 'id="level-filter"' in html
+
+
+def test_an_entity_table_leads_with_the_name_then_the_id(site: Path):
+    html = (site / "tables" / "conditions.html").read_text(encoding="utf-8")
+    assert re.findall(r'<th scope="col" title="([^"]+)"', html)[:2] == ["name", "id"]
+    assert '<a href="../conditions/crps.html">complex regional pain syndrome</a>' in html
+
+
+def test_the_stylesheet_is_minified_once_at_build_and_keeps_its_strings(site: Path):
+    from painimmune.site import minify
+
+    source = (ROOT / "src" / "painimmune" / "site" / "static" / "style.css").read_text(encoding="utf-8")
+    built = (site / "static" / "style.css").read_text(encoding="utf-8")
+    assert "/*" not in built
+    assert built.count("\n") == 1
+    assert len(built) < 0.85 * len(source)
+    assert 'content:"⚑ "' in built  # a string keeps its spaces
+    assert minify.css("a :hover { x: calc(1rem + 2px) } /* c */ b > c, d { content: '  a  ;  ' }") == \
+        "a :hover{x:calc(1rem + 2px)}b>c,d{content:'  a  ;  '}\n"
+
+
+def test_the_site_extra_brings_what_the_site_needs_including_the_validators():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert "painimmune[validate]" in extras["site"]
+    assert any(item.startswith("jinja2") for item in extras["site"]) and any(item.startswith("pyarrow") for item in extras["site"])
+
+
+@pytest.mark.tools
+def test_the_readme_site_commands_build_the_site_in_a_fresh_environment(tmp_path: Path):
+    """The README's two commands, verbatim, with the package name read as this checkout."""
+    import subprocess
+    import venv
+
+    from conftest import require_registry
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## A website for readers who don't write Python"):]
+    block = section[section.index("```"):]
+    block = block[block.index("\n") + 1:block.index("```", 3)]
+    install, build = (line.split("#")[0].strip() for line in block.splitlines()[:2])
+    assert install == 'pip install "painimmune[site]"' and build == "painimmune site --out site"
+    require_registry()
+    env = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env)
+    pip = [str(env / "bin" / "python"), "-m", *install.replace('"painimmune[site]"', f"{ROOT}[site]").split()]
+    installed = subprocess.run([*pip, "--quiet", "--disable-pip-version-check"], capture_output=True, text=True, cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    command = build.split()
+    built = subprocess.run([str(env / "bin" / command[0]), *command[1:]], capture_output=True, text=True, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr[-3000:]
+    assert (tmp_path / "site" / "index.html").is_file() and (tmp_path / "site" / "search.html").is_file()
+
+
+def _type_search(tab: object, words: str) -> None:
+    tab.focus("#search-box")
+    tab.keyboard.type(words)
+    tab.wait_for_function("document.getElementById('search-status').textContent && "
+                          "!document.getElementById('search-status').textContent.startsWith('Loading')")
+
+
 @browser
 @needs_chromium
 def test_the_crps_page_answers_how_sure_we_are_in_the_first_screen_and_filters_by_level(served: str, tab: object):
@@ -576,3 +683,144 @@ def test_the_crps_page_answers_how_sure_we_are_in_the_first_screen_and_filters_b
     shown = [row for row in range(total) if rows.nth(row).is_visible()]
     assert 0 < len(shown) < total
     assert tab.locator(".filter-status").inner_text() == f"{len(shown)} of {total} rows shown"
+
+
+def test_the_search_index_is_loaded_only_when_the_reader_starts_searching(served: str, tab: object):
+    asked: list[str] = []
+    tab.on("request", lambda request: asked.append(request.url))
+    tab.goto(served + "conditions/crps.html")
+    tab.wait_for_load_state("load")
+    assert not any(url.endswith(("search-data.js", "minisearch.js")) for url in asked)
+    assert tab.evaluate("typeof window.PAINIMMUNE_SEARCH") == "undefined"
+    _type_search(tab, "microglia")
+    assert any(url.endswith("search-data.js") for url in asked) and any(url.endswith("minisearch.js") for url in asked)
+    assert tab.locator("#search-results li.hit").count() > 0
+
+
+@browser
+@needs_chromium
+@pytest.mark.parametrize("query", ["complex regional pain syndrome", "CRPS", "Complex regional"])
+def test_a_name_or_synonym_the_query_equals_or_begins_comes_first(served: str, tab: object, query: str):
+    tab.goto(served + "index.html")
+    _type_search(tab, query)
+    first = tab.locator("#search-results li.hit").first
+    assert first.locator(".hit-title").inner_text() == "complex regional pain syndrome"
+    if query != "Complex regional":
+        tab.keyboard.press("Enter")
+        tab.wait_for_url("**/conditions/crps.html")
+
+
+@browser
+@needs_chromium
+def test_a_refuting_result_is_titled_by_its_statement_and_says_refutes_in_words(served: str, tab: object):
+    tab.goto(served + "index.html")
+    _type_search(tab, "cyclooxygenase neuropathic")
+    hit = tab.locator("#search-results li.hit.refutes").first
+    assert hit.locator(".hit-title").inner_text() == "cyclooxygenase inhibitors do not reduce neuropathic pain"
+    facts = hit.locator(".hit-facts").inner_text()
+    assert "Refutes" in facts and "does not hold" in facts and "evidence level 3 of" in facts and "clinical observation" in facts
+    assert hit.locator(".direction.refutes").is_visible()
+    for item in tab.locator("#search-results li.hit.assertion").all():  # direction and level on every assertion
+        text = item.locator(".hit-facts").inner_text()
+        assert ("Supports" in text or "Refutes" in text) and "evidence level" in text
+
+
+@browser
+@needs_chromium
+def test_several_words_must_all_match_and_when_no_row_names_both_the_results_say_so(served: str, tab: object):
+    tab.goto(served + "index.html")
+    _type_search(tab, "crps tnf")
+    assert tab.locator("#search-status").inner_text() == "No row names both crps and tnf."
+    assert tab.locator("#search-results li.hit").count() == 0
+    assert "crps (" in tab.locator("#search-results li.alone").inner_text()
+    tab.goto(served + "search.html?q=tnf%20neuropathic")
+    tab.wait_for_selector("#search-page-results li.hit")
+    found = tab.evaluate("""Array.from(document.querySelectorAll('#search-page-results li.hit a'))
+                            .map(a => a.getAttribute('href'))""")
+    documents = _search_documents()
+    by_url = {doc["url"]: doc for doc in documents.values()}
+    assert found
+    for url in found:
+        doc = by_url[url]
+        words = " ".join([doc["title"], doc["names"], doc["text"]]).casefold()
+        assert "tnf" in words and "neuropathic" in words, doc["id"]
+
+
+@browser
+@needs_chromium
+def test_the_results_page_lists_every_match_and_the_box_links_to_it(served: str, tab: object):
+    tab.goto(served + "index.html")
+    _type_search(tab, "pain")
+    more = tab.locator("#search-results li.all a")
+    label = more.inner_text()
+    assert re.fullmatch(r"See all \d+ results", label), label
+    count = int(label.split()[2])
+    more.click()
+    tab.wait_for_url(lambda url: url.endswith("/search.html?q=pain"))
+    tab.wait_for_selector("#search-page-results li.hit")
+    assert tab.locator("#search-page-results li.hit").count() == count
+    assert tab.input_value("#search-page-box") == "pain"
+    tab.goto(served + "index.html")  # Enter with no selection, no exact name and several results: the results page
+    _type_search(tab, "microglia pain")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(lambda url: url.endswith("/search.html?q=microglia%20pain"))
+    tab.wait_for_selector("#search-page-results li.hit")
+    assert tab.locator("#search-page-results li.hit").count() > 1
+
+
+@browser
+@needs_chromium
+def test_the_results_page_works_opened_from_a_folder(site: Path, tab: object):
+    tab.goto((site / "search.html").as_uri() + "?q=microglia+tnf")
+    tab.wait_for_selector("#search-page-results li.hit")
+    assert "result" in tab.locator("#search-page-status").inner_text()
+
+
+@browser
+@needs_chromium
+def test_a_table_sorts_and_filters_with_the_keyboard_and_announces_its_sort(served: str, tab: object):
+    tab.goto(served + "tables/treatment_conditions.html")
+    level = tab.locator("th.c-evidence_level_id")
+    assert level.get_attribute("aria-sort") is None
+    tab.focus("th.c-evidence_level_id button")
+    tab.keyboard.press("Enter")
+    assert level.get_attribute("aria-sort") == "ascending"
+    ranks = tab.evaluate("Array.from(document.querySelectorAll('tbody td.c-evidence_level_id')).map(td => +td.dataset.sort)")
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]
+    tab.keyboard.press("Space")
+    assert level.get_attribute("aria-sort") == "descending"
+    assert "sorted by Evidence level, descending" in tab.locator("#table-status").inner_text()
+    tab.focus("#row-filter")
+    tab.keyboard.type("lack of effect")
+    visible = tab.evaluate("Array.from(document.querySelectorAll('tbody tr')).filter(tr => !tr.hidden).map(tr => tr.id)")
+    assert visible == ["tc0002"]
+    assert tab.locator("#table-status").inner_text().startswith("1 of ")
+    tab.fill("#row-filter", "")
+    tab.select_option("#level-filter", "clinical_observation")
+    levels = tab.evaluate("Array.from(document.querySelectorAll('tbody tr')).filter(tr => !tr.hidden).map(tr => tr.dataset.level)")
+    assert levels and set(levels) == {"clinical_observation"}
+
+
+def _phone_pages(site: Path) -> dict[str, str]:
+    pages = dict(PAGE_TYPES)
+    pages["wide relationship table"] = "tables/cell_conditions.html"
+    rows = sorted((site / "rows").glob("*.html")) if (site / "rows").is_dir() else []
+    if rows:  # row pages (rows/<id>.html), when the site has them
+        pages["row"] = rows[0].relative_to(site).as_posix()
+    return pages
+
+
+@browser
+@needs_chromium
+def test_no_page_type_is_wider_than_a_phone(site: Path, served: str, chromium: object):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    phone = context.new_page()
+    wide = {}
+    for kind, address in _phone_pages(site).items():
+        phone.goto(served + address)
+        phone.wait_for_load_state("load")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide[kind] = width
+    context.close()
+    assert not wide, wide

@@ -12,8 +12,9 @@ Pages: ``index.html`` (the release, its citation, counts, downloads, search, the
 one page per entity (``<table>/<id>.html``: the answer first, composed by :mod:`painimmune.summaries`,
 a picture of its neighbourhood drawn by :mod:`~painimmune.site.neighbourhood`, then its rows, also
 as ``<table>/<id>-rows.csv``), per relationship row (``rows/<id>.html``), per source document
-(``sources/<id>.html``), per table (``tables/<name>.html``) and per evidence level
-(``evidence/<id>.html``), the rubric and the data dictionary (``about/``).
+(``sources/<id>.html``), per table (``tables/<name>.html``, sorted and filtered by
+``static/table.js``) and per evidence level (``evidence/<id>.html``), the rubric and the data
+dictionary (``about/``), and the search results (``search.html?q=...``).
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from painimmune.export import refuse_invalid, require
 from painimmune.output import OutputFolder
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
-from painimmune.site import content, search_index
+from painimmune.site import content, minify, search_index
 from painimmune.site.downloads import FOLDER as DOWNLOADS
 from painimmune.site.downloads import Download, write_downloads
 from painimmune.summaries import number
 
 HERE = Path(__file__).resolve().parent
-STATIC_FILES = ("style.css", "search.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
+STATIC_FILES = ("style.css", "search.js", "table.js", "vendor/minisearch.js", "vendor/minisearch-LICENSE.txt")
 
 
 # What `painimmune site --include-source-texts` says on stderr (one line).
@@ -94,7 +95,8 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any, include_sour
               for row in data.frames["evidence_levels"].to_dict("records")]
     pages += [(content.row_url(row_id), "row.html", {"page": content.row(data, item)}) for row_id, item in data.assertions.items()]
     pages += [("about/rubric.html", "rubric.html", {"page": content.rubric(data)}),
-              ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)})]
+              ("about/dictionary.html", "dictionary.html", {"page": content.dictionary(data)}),
+              ("search.html", "search.html", {})]
     for relative in ["index.html", "search-data.js", f"{DOWNLOADS}/x.zip", *(page[0] for page in pages), *tables,
                      *(f"static/{name}" for name in STATIC_FILES)]:
         folder.check(relative)
@@ -111,6 +113,9 @@ def _write(package: DataPackage, folder: OutputFolder, jinja2: Any, include_sour
     written.append(folder.write_text("search-data.js", search_index.script(data)))
     written += [folder.write_bytes(relative, table) for relative, table in tables.items()]
     for name in STATIC_FILES:
+        if name.endswith(".css"):  # made smaller once, here (see painimmune.site.minify)
+            written.append(folder.write_text(f"static/{name}", minify.css((HERE / "static" / name).read_text(encoding="utf-8"))))
+            continue
         with folder.writing(f"static/{name}") as temp:
             shutil.copyfile(HERE / "static" / name, temp)
         written.append(folder.target(f"static/{name}"))

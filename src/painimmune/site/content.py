@@ -20,12 +20,13 @@ import pandas as pd
 
 from painimmune import escape
 from painimmune.citations import CITED_REFERENCE, Release, apa, citation, release
-from painimmune.entities import Assertion, Knowledge, context_words, describe, said
+from painimmune.entities import Assertion, EntityRef, Knowledge, context_words, describe, said
 from painimmune.errors import DataError, IntegrityError
+from painimmune.language.phrases import statement
 from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
-from painimmune.package.schemas import entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
+from painimmune.package.schemas import assertion_columns, entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
 from painimmune.site import neighbourhood
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
 from painimmune.summaries import Row as SummaryRow
@@ -105,9 +106,9 @@ class Data:
         """The name of every entity, by (table, id)."""
         return {key: entity["name"] for key, entity in self.knowledge.names.entities.items()}
 
-    @property
+    @cached_property
     def levels(self) -> pd.DataFrame:
-        """The evidence levels, strongest first."""
+        """The evidence levels, strongest first (sorted once: every assertion card asks for it)."""
         return self.frames["evidence_levels"].sort_values("rank")
 
     @cached_property
@@ -156,6 +157,11 @@ class Data:
             for group in about["sections"][0]["groups"]:
                 found.update({item["row_id"]: item for item in group["assertions"] if item["role"] == "subject"})
         return {row_id: found[row_id] for row_id in rows["row_id"]}
+
+    @cached_property
+    def statements(self) -> dict[str, dict[str, str]]:
+        """Every relationship row in words, by row id (:func:`row_statements`), worked out once."""
+        return row_statements(self)
 
     def kind(self, table: str) -> str:
         """The singular noun of one entity table (``cell type``)."""
@@ -501,41 +507,94 @@ def _place(text: str | None, quote: str, start: int) -> tuple[int, int]:
     return found or (start, start + len(quote))
 
 
+def row_statements(data: Data) -> dict[str, dict[str, str]]:
+    """Every relationship row in words, by row id: its ``statement`` (the relation's phrase, or its
+    negated phrase when the row refutes, with both ends named as a sentence names them) and
+    ``relation_words``, the statement between the subject's and the object's names (``do not
+    reduce``), which a table row reads as a sentence across its subject, relation and object."""
+    knowledge = data.knowledge
+    result = {}
+    for row in knowledge.rows.itertuples(index=False):
+        ends = []
+        for table, entity in ((row.subject_type, row.subject_id), (row.object_type, row.object_id)):
+            ends.append(said(EntityRef(table=table, id=entity, name=data.names.get((table, entity), entity)), knowledge))
+        if row.relation in knowledge.relations.index:
+            phrase = str(knowledge.relations.at[row.relation, "negated_phrase" if row.direction == "refutes" else "phrase"])
+        else:
+            phrase = "{subject} " + ("does not " if row.direction == "refutes" else "") + f"{row.relation} {{object}}"
+        words = statement(phrase, ends[0], ends[1])
+        middle = words
+        if words.startswith(ends[0]) and words.endswith(ends[1]) and len(words) > len(ends[0]) + len(ends[1]):
+            middle = words[len(ends[0]):len(words) - len(ends[1])].strip()
+        result[row.row_id] = {"statement": words, "relation_words": middle}
+    return result
+
+
 def table(data: Data, name: str) -> dict[str, Any]:
-    """A table's page: every row, every column, with entity ids linked to their pages."""
+    """A table's page: every row, every column, with entity ids linked to their pages.
+
+    A relationship table leads with the row as a sentence (subject, relation in the words of its
+    statement, object), its quote and its evidence level, then the other columns; an entity table
+    with the name, then the id. Each cell may carry ``sort``, the key a column sorts by when its
+    words do not (an evidence level sorts by rank); the page's script sorts and filters the rows.
+    """
     schema = data.package.schema(name)
     links = {column: resource for column, resource, _ in foreign_keys(schema) if resource in data.package.entity_tables}
     names = data.names
-    levels = data.frames["evidence_levels"].set_index("id")["label"].to_dict()
+    levels = data.frames["evidence_levels"].set_index("id")
     role = data.package.role(name)
     frame = data.frames[name]
-    fields = reading_order(schema)
+    fields = _table_order(schema, role)
+    statements = data.statements if role == "relationship" else {}
+    predicate = assertion_columns(schema).predicate if role == "relationship" else ""
     rows = []
     for row in frame.to_dict("records"):
         cells = []
         for field in fields:
             column = field["name"]
             value = _cell(row[column])
-            url = ""
+            url = sort = ""
             if column in links and value:
                 url = entity_url(links[column], value)
                 value = names.get((links[column], value), value)
-            elif column == "id" and role == "entity":
-                url = entity_url(name, value)
+            elif column in {"id", "name"} and role == "entity":
+                url = entity_url(name, row["id"])
             elif column == "id" and name == "sources" and row["type"] != CITED_REFERENCE:
                 url = source_url(value)
             elif column == "source_id" and value:
                 url = source_url(value)
             elif column == "evidence_level_id" and value:
-                url, value = level_url(value), levels.get(value, value)
-            cells.append({"value": value, "url": url, "column": column})
+                url = level_url(value)
+                sort = str(int(levels.at[value, "rank"])) if value in levels.index else ""
+                value = str(levels.at[value, "label"]) if value in levels.index else value
+            elif column == predicate and row.get("id") in statements:
+                value = statements[row["id"]]["relation_words"]
+            cells.append({"value": value, "url": url, "column": column, "sort": sort})
         rows.append({"key": "-".join(str(row[column]) for column in primary_key(schema)), "cells": cells,
-                     "refutes": role == "relationship" and row.get("direction") == "refutes"})
+                     "refutes": role == "relationship" and row.get("direction") == "refutes",
+                     "level": _cell(row.get("evidence_level_id")) if role == "relationship" else ""})
+    graded = {row["level"] for row in rows if row["level"]}
     return {"name": name, "title": data.package.resource(name).get("title", name),
             "description": data.package.resource(name).get("description", ""), "role": role,
-            "columns": [{"name": field["name"], "title": field.get("title", field["name"])} for field in fields],
+            "columns": [{"name": field["name"], "title": "Relation (in words)" if field["name"] == predicate
+                         else field.get("title", field["name"])} for field in fields],
+            "levels": [{"id": level.id, "label": level.label, "rank": int(level.rank)}
+                       for level in data.levels.itertuples() if level.id in graded],
             "rows": rows}
 
+
+def _table_order(schema: Any, role: str) -> list[Any]:
+    """The columns of a table's page in the order it shows them (see :func:`table`)."""
+    fields = reading_order(schema)
+    if role == "entity":
+        first = ["name", "id"]
+    elif role == "relationship":
+        roles = assertion_columns(schema)
+        first = [roles.subject, roles.predicate, *roles.objects, "quote", "evidence_level_id", "direction"]
+    else:
+        return fields
+    by_name = {field["name"]: field for field in fields}
+    return [by_name[column] for column in first if column in by_name] + [field for field in fields if field["name"] not in first]
 
 
 def level(data: Data, row: dict[str, Any]) -> dict[str, Any]:
