@@ -112,8 +112,9 @@
     var facts = span("hit-facts", "");
     if (doc.type === "assertion") {
       var refutes = doc.direction === "refutes";
-      facts.appendChild(span("direction " + doc.direction, refutes ? "✕ Refutes" : "✓ Supports"));
-      facts.appendChild(document.createTextNode(refutes ? " the source says this does not hold · " : " the source says this holds · "));
+      if (refutes) { facts.appendChild(span("direction refutes", "✕ The source reports that this does not hold")); }
+      else { facts.appendChild(span("direction states", "The source states this")); }
+      facts.appendChild(document.createTextNode(" · "));
       facts.appendChild(span("level", "evidence level " + doc.rank + " of " + state.levels + ": " + doc.level));
       if (full) { facts.appendChild(document.createTextNode(" · " + doc.source)); }
     } else {
