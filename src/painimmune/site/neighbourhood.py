@@ -1,7 +1,7 @@
 """A picture of an entity's neighbourhood, drawn at build time as an SVG with no script.
 
 The entity sits in the middle; each entity its own rows relate it to sits on a circle around it,
-joined by a line: solid where the rows support the relation, dashed (and labelled "not") where a
+joined by a line: solid where the rows support the relation, dashed (and its label marked ✕) where a
 row refutes it. Each neighbour is a link to its page and its line is labelled with the relation
 in words. The picture repeats what the page says in its list of rows; it adds nothing. A circle is
 drawn by hand here (a few lines of trigonometry) rather than with a graph-layout library, which
@@ -54,7 +54,7 @@ def svg(centre: str, neighbours: list[Neighbour], root: str) -> str:
         angle = 2 * math.pi * number / len(shown) - math.pi / 2
         x, y = cx + RADIUS_X * math.cos(angle), cy + RADIUS_Y * math.sin(angle)
         dash = ' stroke-dasharray="6 4"' if item.refutes else ""
-        word = f"not {item.relation}" if item.refutes else item.relation
+        word = f"✕ {item.relation}" if item.refutes else item.relation
         parts.append(f'<line class="edge{" refutes" if item.refutes else ""}" x1="{cx:.0f}" y1="{cy:.0f}" x2="{x:.0f}" y2="{y:.0f}"{dash}/>')
         parts.append(f'<text class="relation" x="{(cx + x) / 2:.0f}" y="{(cy + y) / 2 - 4:.0f}" text-anchor="middle">{html(_cut(word, 22))}</text>')
         parts.append(f'<a href="{html(root + item.url)}"><text class="node" x="{x:.0f}" y="{y + 5:.0f}" text-anchor="middle">'

@@ -18,11 +18,15 @@ from pathlib import Path
 
 from painimmune.errors import MissingDependencyError, PainimmuneError
 
-WIDTH, HEIGHT = 1280, 800  # the window a reader at an ordinary desktop screen has
-# (page of the site, file in docs/, the element to scroll to the top of the window first, or None)
+DESKTOP = (1280, 800)  # the window a reader at an ordinary desktop screen has
+PHONE = (390, 844)  # a phone's screen, in CSS pixels
+# (page of the site, file in docs/, the element to scroll to the top of the window first or None, window)
 SCREENSHOTS = (
-    ("treatments/cox_inhibitor.html", "site-entity.png", None),
-    ("sources/marchand2005.html", "site-source.png", "#text"),
+    ("conditions/crps.html", "site-entity.png", None, DESKTOP),
+    ("conditions/crps.html", "site-entity-phone.png", None, PHONE),
+    ("treatments/cox_inhibitor.html", "site-refuting.png", None, DESKTOP),
+    ("search.html?q=crps", "site-search-phone.png", None, PHONE),
+    ("sources/marchand2005.html", "site-source.png", "#text", DESKTOP),
 )
 
 
@@ -72,13 +76,15 @@ def screenshots(package_root: Path, docs: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as scratch, serve(Path(scratch)) as base, sync_playwright() as playwright:
         build_site(scratch, package_root)
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-        for address, name, anchor in SCREENSHOTS:
+        for address, name, anchor, (width, height) in SCREENSHOTS:
+            page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base + address)
+            page.wait_for_load_state("load")
             if anchor:
                 page.evaluate(f"window.scrollTo(0, document.querySelector({anchor!r}).offsetTop - 16)")
             with folder.writing(name) as temp:
                 page.screenshot(path=str(temp), type="png")
             written.append(folder.target(name))
+            page.close()
         browser.close()
     return written
