@@ -139,3 +139,15 @@ def tool_venv(tmp_path_factory: pytest.TempPathFactory, *requirements: str) -> P
                              capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-2000:]
     return env / "bin"
+
+
+def one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """The one line of a refusal on stderr, after checking it is one, with exit 1 and no traceback,
+    holding every needle."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("painimmune: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+    return lines[0]

@@ -12,12 +12,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, one_line_refusal, run_cli
 from painimmune.destination import MARKER, PREVIOUS_PREFIX, RUN_MARKER, STAGING_PREFIX, StagedOutput, run_folder
 
 EXPORTS = ["csv", "json", "parquet", "sqlite", "kgx", "sssom"]
@@ -25,16 +24,6 @@ EXPORTS = ["csv", "json", "parquet", "sqlite", "kgx", "sssom"]
 FOLDER_COMMANDS = [("site",), *[("export", "--format", fmt) for fmt in EXPORTS]]
 IDS = ["site", *[f"export-{fmt}" for fmt in EXPORTS]]
 
-
-def one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) -> str:
-    """The one line of a refusal on stderr, after checking it is one, with exit 1 and no traceback."""
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("painimmune: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def snapshot(folder: Path) -> dict[str, bytes | str]:

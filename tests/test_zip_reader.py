@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 
 import painimmune as pim
 from conftest import ROOT, run_build, run_cli
+from conftest import one_line_refusal as refused
 from painimmune.export.archive import ZIP_EPOCH_FLOOR, data_members, write_zip
 from painimmune.package import zipped
 from painimmune.package.descriptor import DataPackage
@@ -101,16 +102,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(zipfile.ZipFile, "open", spy)
     return names
 
-
-def refused(result: subprocess.CompletedProcess[str], *needles: str) -> str:
-    """The one line of a refusal (exit 1, no traceback), holding every needle."""
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("painimmune: "), result.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
-    return lines[0]
 
 
 def nothing_in(folder: Path) -> None:
