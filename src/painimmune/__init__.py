@@ -15,7 +15,15 @@ are imported on first use, so pandas is imported by the first ``load``, and vali
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from painimmune.errors import DataError, IntegrityError, PackageNotFoundError, PainimmuneError, UnknownChoiceError, UnknownTableError
+from painimmune.errors import (
+    DataError,
+    IntegrityError,
+    PackageNotFoundError,
+    PainimmuneError,
+    UnknownChoiceError,
+    UnknownEntityError,
+    UnknownTableError,
+)
 from painimmune.package.descriptor import DataPackage
 
 if TYPE_CHECKING:  # what type checkers and editors see: the lazily imported functions, with their signatures
@@ -60,6 +68,7 @@ __all__ = [
     "PackageNotFoundError",
     "PainimmuneError",
     "UnknownChoiceError",
+    "UnknownEntityError",
     "UnknownTableError",
     "__version__",
     "about",

@@ -34,7 +34,7 @@ from typing import TypedDict
 import pandas as pd
 
 from painimmune import escape
-from painimmune.errors import DataError, PainimmuneError, UnknownChoiceError
+from painimmune.errors import DataError, UnknownChoiceError, UnknownEntityError
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
 from painimmune.language.phrases import is_plural, names_list, statement
@@ -47,13 +47,6 @@ from painimmune.summaries import Row as SummaryRow
 from painimmune.summaries import Sentence, profile_line, summary
 
 FORMATS = ("text", "markdown", "json")
-
-
-class UnknownEntityError(PainimmuneError, LookupError):
-    """A name that matches no entity (the message suggests the closest ones), or several."""
-
-    def __str__(self) -> str:  # LookupError would otherwise quote the message
-        return str(self.args[0])
 
 
 class EntityRef(TypedDict):

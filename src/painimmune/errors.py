@@ -46,3 +46,10 @@ class MissingDependencyError(PainimmuneError, ImportError):
 
 
 VALIDATE_EXTRA = "pip install 'painimmune[validate]'"
+
+
+class UnknownEntityError(PainimmuneError, LookupError):
+    """A name that matches no entity (the message suggests the closest ones), or several."""
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return str(self.args[0])
