@@ -108,3 +108,9 @@ def test_unknown_table_lists_the_valid_ones():
     result = run_cli("show", "mediator")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [f"painimmune: unknown table 'mediator'; valid tables: {', '.join(pim.tables())}"]
+
+
+def test_show_prints_a_missing_value_as_a_blank_cell_whatever_its_type():
+    result = run_cli("show", "sources", "--rows", "3")
+    assert result.returncode == 0, result.stderr
+    assert "NaN" not in result.stdout and "<NA>" not in result.stdout

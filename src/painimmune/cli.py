@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -122,7 +123,11 @@ def show(table: str, path: Path | None, max_rows: int, no_verify: bool) -> None:
             if resource in package.entity_tables and referenced == "id":
                 names = load(resource, package.root, verify=not no_verify).set_index("id")["name"]
                 shown.insert(shown.columns.get_loc(column) + 1, f"{column.removesuffix('_id')}_name", shown[column].map(names))
-    _echo(shown.to_string(index=False, max_colwidth=30))
+    # A missing value is a blank cell whatever its column's type (pandas would print NaN or <NA>);
+    # on a terminal the columns are wrapped to its width (piped, each row stays one line).
+    blank = shown.astype(object).where(shown.notna(), "")
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    _echo(blank.to_string(index=False, max_colwidth=30, line_width=width))
     _echo(f"({len(frame)} rows, {len(frame.columns)} columns)")
 
 
