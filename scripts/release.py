@@ -3,7 +3,11 @@
     python scripts/release.py --out dist
 
 Writes to DIR: the wheel, the sdist, the data zip ``painimmune-<version>-data.zip``
-(datapackage.json, tables, schemas, CITATION.cff, README, CHANGELOG, licences) and ``SHA256SUMS``.
+(datapackage.json, tables, schemas, CITATION.cff, README, CHANGELOG, licences) and ``SHA256SUMS``
+(:func:`artefact_names`). In a git checkout it then adds the release to the release record
+``releases.csv`` (:mod:`painimmune.releases`): version, commit, date and each artefact's sha256 from
+``SHA256SUMS``; the record is generated here, never edited by hand, and is the one file a release
+writes into the checkout (commit it after the release).
 None of them holds the source texts (``sources/``): they are third-party works (LICENSE-DATA).
 Every timestamp is the release date in datapackage.json (``created``) and every archive lists its
 entries in sorted order, so two runs on the same commit give byte-identical files.
@@ -38,6 +42,7 @@ from painimmune.export.archive import ZIP_EPOCH_FLOOR, write_data_zip  # noqa: E
 from painimmune.output import OutputFolder  # noqa: E402
 from painimmune.package.copying import package_files  # noqa: E402
 from painimmune.package.descriptor import DataPackage  # noqa: E402
+from painimmune.releases import RECORD, Release, checksums, write_record  # noqa: E402
 
 try:
     from painimmune.validation import validate
@@ -51,6 +56,15 @@ ARTEFACTS_FOLDER = "dist"  # the one folder inside the checkout that a release m
 # source texts in sources/, which the checkout keeps for curators (LICENSE-DATA).
 SHIPPED = ("src", "tables", "schemas", "scripts", "tests", "docs", "curation", "reference", "datapackage.json", "croissant.json",
            "README.md", "CHANGELOG.md", "CITATION.cff", ".zenodo.json", "LICENSE", "LICENSE-DATA")
+
+
+CHECKSUMS = "SHA256SUMS"
+
+
+def artefact_names(version: str) -> list[str]:
+    """The names of the files a release of *version* writes, sorted (the release workflow attaches exactly these)."""
+    return sorted([f"painimmune-{version}-py3-none-any.whl", f"painimmune-{version}.tar.gz",
+                   f"painimmune-{version}-data.zip", CHECKSUMS])
 
 
 class ReleaseError(Exception):
@@ -72,6 +86,7 @@ def check_ready(root: Path) -> None:
     package_files(root, SHIPPED, skip=("__pycache__",))
     if (root / ".git").exists():
         status = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True).stdout
+        status = "".join(line for line in status.splitlines(keepends=True) if line[3:].strip() != RECORD)  # the release writes it
         if status.strip():
             raise ReleaseError(f"the checkout has uncommitted changes; commit or stash them first:\n{status.rstrip()}")
     stale = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--root", str(root), "--check"],
@@ -102,7 +117,7 @@ def build_data_zip(root: Path, target: Path) -> Path:
 def write_checksums(files: list[Path], out: OutputFolder) -> Path:
     """``SHA256SUMS`` in the format ``sha256sum -c`` reads, sorted by file name."""
     lines = [f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n" for path in sorted(files, key=lambda p: p.name)]
-    return out.write_text("SHA256SUMS", "".join(lines))
+    return out.write_text(CHECKSUMS, "".join(lines))
 
 
 def release(root: Path, out: Path) -> list[Path]:
@@ -120,7 +135,20 @@ def release(root: Path, out: Path) -> list[Path]:
         built.append(build_data_zip(root, Path(scratch) / f"painimmune-{package.version}-data.zip"))
         artefacts = [_copy_into(folder, path) for path in built]
         written = [*artefacts, write_checksums(artefacts, folder)]
-    return staged.placed(written)
+        if sorted(path.name for path in written) != artefact_names(package.version):
+            raise ReleaseError(f"the release wrote {sorted(p.name for p in written)}, not {artefact_names(package.version)}")
+    placed = staged.placed(written)
+    record_release(root, package, (out / CHECKSUMS).read_text(encoding="utf-8"))
+    return placed
+
+
+def record_release(root: Path, package: DataPackage, sums: str) -> None:
+    """Add this release to ``releases.csv`` at *root* (a git checkout only: the record names a commit)."""
+    if not (root / ".git").exists():
+        return
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+    write_record(root / RECORD, Release(package.version, commit, release_time(package).date().isoformat(), checksums(sums),
+                                        f"written by {COMMAND}"))
 
 
 def _copy_into(folder: OutputFolder, path: Path) -> Path:

@@ -179,18 +179,21 @@ def cite(fmt: str, path: Path | None) -> None:
 
 
 @main.command("diff")
-@click.argument("old", type=_PathArgument(path_type=Path))
-@click.argument("new", type=_PathArgument(path_type=Path))
+@click.argument("old", type=_PathArgument())
+@click.argument("new", type=_PathArgument())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--exit-code", is_flag=True, help="exit 1 when the tables differ, 0 when they are the same (like git diff)")
-def diff_releases(old: Path, new: Path, fmt: str, exit_code: bool) -> None:
+def diff_releases(old: str, new: str, fmt: str, exit_code: bool) -> None:
     """Rows added, removed and changed per table between two releases (unchanged tables are not listed).
 
-    OLD and NEW are package directories, datapackage.json files or release data zips.
+    OLD and NEW are package directories, datapackage.json files, release data zips, or (in a git
+    checkout) versions in its releases.csv, such as 1.0.0.
     """
     from painimmune.diff import diff
 
     result = diff(old, new)
+    for note in result.unverified:
+        _echo(f"painimmune: note: {note}", err=True)
     if fmt == "json":
         _echo(json_text(result.to_dict()))
     else:

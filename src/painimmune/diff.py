@@ -1,13 +1,17 @@
 """What changed between two releases: rows added, removed and changed per table, by primary key.
 
 Either side is a package directory, its ``datapackage.json``, or a release data zip (judged and
-read within limits by :mod:`painimmune.package.zipped`, its copy removed once read). Both sides are verified against the hashes they record
-before anything is compared. Values are compared as written in the files, so a change is never
+read within limits by :mod:`painimmune.package.zipped`, its copy removed once read), or, in a git
+checkout, a release version such as ``1.0.0`` (:mod:`painimmune.releases`: its commit from the
+release record, its files from ``git archive``). Both sides are verified against the hashes they record
+before anything is compared; a release named by version that predates a hash (1.0.0 records no
+hash of its schemas) is compared anyway, and :attr:`PackageDiff.unverified` names what was not verified. Values are compared as written in the files, so a change is never
 hidden or invented by type conversion.
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from painimmune.package.descriptor import DataPackage
 from painimmune.package.extracted import temporary_package
 from painimmune.package.locate import release_zip
 from painimmune.package.schemas import primary_key
+from painimmune.releases import is_version, release_package
 
 
 @dataclass
@@ -54,6 +59,7 @@ class PackageDiff:
     old_version: str
     new_version: str
     tables: dict[str, TableDiff]
+    unverified: list[str] = field(default_factory=list)  # files of a release named by version that record no hash
 
     def to_dict(self) -> dict[str, Any]:
         """The diff as plain data (for JSON output)."""
@@ -85,44 +91,63 @@ class PackageDiff:
 
 
 def diff(old: str | Path, new: str | Path) -> PackageDiff:
-    """Compare two releases (package directories, ``datapackage.json`` files or release data zips).
+    """Compare two releases (package directories, ``datapackage.json`` files, release data zips, or
+    versions in the release record of the git checkout holding the current directory).
 
     Raises:
         PackageNotFoundError: a side is neither a package nor a zip.
         DataError: a zip is unsafe or holds no single package, or a side does not match its hashes.
+        ReleaseNotFoundError: a side is a version not in the release record, or there is no git
+            checkout to find it in.
         DataError: a table of either side cannot be read; the message names it.
         DataError: a table of either side repeats a primary key (rows could not be matched one to
             one); the message names the table, the key, its lines and the side.
     """
-    old_version, old_tables = _read_release(Path(old))
-    new_version, new_tables = _read_release(Path(new))
+    unverified: list[str] = []
+    with ExitStack() as stack:
+        sides = []
+        for side in (old, new):
+            if isinstance(side, str) and is_version(side) and not Path(side).exists():
+                sides.append(_read_release(stack.enter_context(release_package(side)), unverified, side))
+            else:
+                sides.append(_read_release(Path(side)))
+    (old_version, old_tables), (new_version, new_tables) = sides
     tables = {}
     for name in [*old_tables, *(n for n in new_tables if n not in old_tables)]:
         tables[name] = _diff_table(old_tables.get(name), new_tables.get(name))
-    return PackageDiff(old_version, new_version, tables)
+    return PackageDiff(old_version, new_version, tables, unverified)
 
 
 Table = tuple[list[str], dict[str, dict[str, str]]]  # (columns, {key: {column: value}})
 
 
-def _read_release(path: Path) -> tuple[str, dict[str, Table]]:
+def _read_release(path: Path, unverified: list[str] | None = None, label: str | None = None) -> tuple[str, dict[str, Table]]:
     archive = release_zip(path)
     if archive is not None:  # judged, extracted, and removed once read
         with temporary_package(archive) as root:
             return _read_package(DataPackage(root), path)
-    return _read_package(DataPackage(path), path)
+    return _read_package(DataPackage(path), Path(label) if label else path, unverified)
 
 
-def _read_package(package: DataPackage, side: Path) -> tuple[str, dict[str, Table]]:
+def _read_package(package: DataPackage, side: Path, unverified: list[str] | None = None) -> tuple[str, dict[str, Table]]:
     """The version and the tables of *package* (named *side* in a refusal), each verified against
-    the hashes the package records."""
+    the hashes the package records. With *unverified* (a release named by version, taken from git),
+    a file whose hash the package does not record is read anyway and named in *unverified*; a hash
+    that does not match is refused all the same."""
     package.check_size()
     tables = {}
     for name in package.table_names:
         table_schema = package.schema(name)
-        package.verify_file(package.resource(name)["schema"], package.schema_bytes(name))
+        schema_path = package.resource(name)["schema"]
+        if unverified is not None and schema_path not in package.descriptor.get("fileHashes", {}):
+            unverified.append(f"{side}: {schema_path}: datapackage.json records no hash of this file, so it was not verified")
+        else:
+            package.verify_file(schema_path, package.schema_bytes(name))
         data = csvio.read_bytes(package.table_path(name), name)
-        verify_hash(package, name, data)
+        if unverified is not None and not package.resource(name).get("hash"):
+            unverified.append(f"{side}: {package.resource(name)['path']}: datapackage.json records no hash, so it was not verified")
+        else:
+            verify_hash(package, name, data)
         header, rows = checked_rows(name, csvio.decode(data, name), table_schema)
         positions = [header.index(column) for column in primary_key(table_schema)]
         if not positions:
