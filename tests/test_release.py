@@ -334,3 +334,103 @@ def test_the_tables_let_a_reader_rebuild_little_more_of_a_source_than_the_rows_q
     assert set(shares) == {"calvo2012", "fmpm", "marchand2005", "tannenbaum"}
     for source, (rows, data) in shares.items():
         assert rows <= data <= rows + rights.MARGIN, (source, rows, data)
+
+
+# --- issue 22: the release workflow, the release record, releases named by version -----------------
+
+WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+
+
+def _workflow() -> dict:
+    """The release workflow, parsed with PyYAML (a test dependency of the venv; skipped without it)."""
+    yaml = pytest.importorskip("yaml")
+    loaded = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    return {("on" if key is True else key): value for key, value in loaded.items()}  # YAML 1.1 reads `on` as True
+
+
+def test_the_release_workflow_attaches_exactly_what_release_py_writes_and_publishes_it():
+    workflow = _workflow()
+    assert workflow["on"]["push"]["tags"] == ["v*"]
+    jobs = workflow["jobs"]
+    build_runs = [step.get("run", "") for step in jobs["build"]["steps"]]
+    assert any(run.strip() == ".ci/run" for run in build_runs)
+    assert any("python scripts/release.py --out dist" in run for run in build_runs)
+    exports = "\n".join(build_runs)
+    for fmt in ("kgx", "sssom", "sqlite"):
+        assert f"painimmune export --format {fmt}" in exports
+    # The GitHub release: the files release.py writes (its own artefact_names), no more, no fewer, from dist/.
+    placeholder = "${{ needs.build.outputs.version }}"
+    upload = next(step for step in jobs["github-release"]["steps"] if step.get("uses", "").startswith("softprops/action-gh-release@"))
+    files = [line.strip() for line in upload["with"]["files"].splitlines() if line.strip()]
+    assert sorted(name.removeprefix("dist/") for name in files if name.startswith("dist/")) == _release_script().artefact_names(placeholder)
+    assert {f"assets/painimmune-{placeholder}-{kind}" for kind in ("kgx.zip", "sqlite.zip", "croissant.json")} <= set(files)
+    assert f"assets/painimmune-{placeholder}.sssom.tsv" in files
+    # Pages and PyPI: the right permissions, trusted publishing without a token.
+    assert jobs["pages"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert any(step.get("uses") == "actions/upload-pages-artifact@v3" for step in jobs["build"]["steps"])
+    assert any(step.get("uses") == "actions/deploy-pages@v4" for step in jobs["pages"]["steps"])
+    pypi = next(step for step in jobs["pypi"]["steps"] if step.get("uses", "").startswith("pypa/gh-action-pypi-publish@"))
+    assert jobs["pypi"]["permissions"]["id-token"] == "write" and "password" not in pypi.get("with", {})
+    # Every action pinned to a major version (or the publisher's release branch).
+    uses = [step["uses"] for job in jobs.values() for step in job["steps"] if "uses" in step]
+    assert all(re.search(r"@(v\d+|release/v\d+)$", use) for use in uses), uses
+
+
+def test_the_release_workflow_builds_the_site_without_the_source_texts():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    assert "--include-source-texts" not in text
+    assert "painimmune site --out site" in text
+    assert ".zenodo.json" in text  # the comment saying where the DOI comes from
+
+
+def test_the_release_record_is_written_by_release_py_from_sha256sums(tmp_path):
+    from painimmune.releases import RECORD, Release, checksums, read_record, write_record
+
+    sums = "a" * 64 + "  SHA256SUMS-not\n" + "1" * 64 + "  painimmune-9.0.0-data.zip\n" + "2" * 64 + \
+        "  painimmune-9.0.0-py3-none-any.whl\n" + "3" * 64 + "  painimmune-9.0.0.tar.gz\n"
+    assert checksums(sums) == {"data_zip": "1" * 64, "wheel": "2" * 64, "sdist": "3" * 64}
+    record = tmp_path / RECORD
+    write_record(record, Release("10.0.0", "c2", "2027-01-02", {}, "later"))
+    write_record(record, Release("9.0.0", "c1", "2027-01-01", checksums(sums)))
+    write_record(record, Release("9.0.0", "c1b", "2027-01-01", checksums(sums)))  # the same version again replaces its row
+    assert [(row.version, row.commit) for row in read_record(record)] == [("9.0.0", "c1b"), ("10.0.0", "c2")]
+    assert read_record(record)[0].sha256["wheel"] == "2" * 64
+
+
+def test_the_release_record_holds_every_release_made_so_far():
+    from painimmune.releases import RECORD, read_record
+
+    releases = {row.version: row for row in read_record(ROOT / RECORD)}
+    assert {"1.0.0", "2.0.0", "3.0.0", "3.1.0", "4.0.0"} <= set(releases)
+    assert releases[pim.__version__].version == pim.__version__ or pim.__version__ in releases
+    for row in releases.values():
+        assert re.fullmatch(r"[0-9a-f]{40}", row.commit) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", row.date)
+        assert all(row.sha256.values()) or "never built" in row.note
+
+
+def _has_commits(*versions: str) -> bool:
+    from painimmune.releases import RECORD, read_record
+
+    commits = {row.version: row.commit for row in read_record(ROOT / RECORD)}
+    return all(subprocess.run(["git", "cat-file", "-e", f"{commits.get(v, 'missing')}^{{commit}}"], cwd=ROOT,
+                              capture_output=True).returncode == 0 for v in versions)
+
+
+def test_diff_names_releases_by_version_from_git_and_says_what_it_could_not_verify():
+    if not _has_commits("1.0.0", "2.0.0"):
+        pytest.skip("this clone does not hold the commits of 1.0.0 and 2.0.0 (a shallow clone)")
+    same = run_cli("diff", "1.0.0", "2.0.0", cwd=ROOT)
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.startswith("painimmune 1.0.0 -> 2.0.0\n") and "relations (table added)" in same.stdout
+    # 1.0.0 records no hash of its schemas: diffed anyway, and each unverified file is named on stderr.
+    assert "1.0.0: schemas/mediators.json: datapackage.json records no hash" in same.stderr and "Traceback" not in same.stderr
+    differs = run_cli("diff", "1.0.0", "2.0.0", "--exit-code", "--format", "json", cwd=ROOT)
+    assert differs.returncode == 1 and json.loads(differs.stdout)["new_version"] == "2.0.0"
+
+
+def test_diff_of_a_version_not_in_the_record_or_outside_git_is_one_line(tmp_path):
+    from conftest import one_line_refusal
+
+    one_line_refusal(run_cli("diff", "9.9.9", ".", cwd=ROOT), "release 9.9.9 is not in", "releases.csv")
+    if subprocess.run(["git", "rev-parse"], cwd=tmp_path, capture_output=True).returncode != 0:
+        one_line_refusal(run_cli("diff", "1.0.0", ".", cwd=tmp_path), "not in a git checkout")
