@@ -28,8 +28,8 @@ import argparse
 import csv
 import re
 import sys
-from importlib import metadata
 from collections import Counter
+from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
