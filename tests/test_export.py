@@ -269,6 +269,32 @@ def test_kgx_validate_reports_no_error(kgx_tool, tmp_path, offline):
     assert log.read_text() == ""  # offline: the model and context came from the installed package
 
 
+def _sssom_labels(out: Path) -> list[dict[str, str]]:
+    mappings = read_tsv(out / "painimmune.sssom.tsv")
+    assert mappings and all(row["object_label"] or row["object_id"].startswith("UniProtKB:") for row in mappings)
+    assert next(row["object_label"] for row in mappings if row["object_id"] == "CL:0000129") == "microglial cell"
+    return mappings
+
+
+def test_sssom_labels_come_from_the_installed_reference_tables_not_the_package(package_copy, tmp_path, monkeypatch):
+    import shutil
+
+    from painimmune.package import locate
+
+    shutil.rmtree(package_copy / "reference")  # as a release data zip or an installed copy holds it: no reference/
+    result = run_cli("export", "--format", "sssom", "--out", tmp_path / "copy", "--path", package_copy)
+    assert result.returncode == 0, result.stderr
+    from_copy = _sssom_labels(tmp_path / "copy")
+    # As a wheel lays it out: no checkout, the data and its reference tables under painimmune/_data.
+    data = tmp_path / "site" / "_data"
+    shutil.copytree(package_copy, data)
+    shutil.copytree(ROOT / "reference" / "ontologies", data / "reference" / "ontologies")
+    monkeypatch.setattr(locate, "_checkout_root", lambda: None)
+    monkeypatch.setattr(locate, "_INSTALLED_DATA", data)
+    export("sssom", tmp_path / "installed")
+    assert _sssom_labels(tmp_path / "installed") == from_copy
+
+
 @pytest.fixture(scope="module")
 def sssom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "sssom>=0.4,<0.5") / "sssom"
@@ -276,7 +302,7 @@ def sssom(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.tools
 def test_sssom_export_validates_with_sssom_py(sssom, tmp_path):
-    export("sssom", tmp_path, ROOT)  # the checkout: its reference/ tables give the object labels
+    export("sssom", tmp_path, ROOT)  # labels: the installed reference tables (see the test above)
     target = tmp_path / "painimmune.sssom.tsv"
     for command in (["validate", str(target)], ["parse", str(target), "--output", str(tmp_path / "parsed.tsv")]):
         result = subprocess.run([str(sssom), *command], capture_output=True, text=True)  # default options
