@@ -6,6 +6,7 @@ import csv
 import importlib.metadata
 import importlib.util
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -293,6 +294,27 @@ def test_sssom_labels_come_from_the_installed_reference_tables_not_the_package(p
     monkeypatch.setattr(locate, "_INSTALLED_DATA", data)
     export("sssom", tmp_path / "installed")
     assert _sssom_labels(tmp_path / "installed") == from_copy
+
+
+@pytest.mark.tools
+def test_documented_offline_kgx_check_reports_no_error(kgx_tool, tmp_path, offline):
+    env, log = offline
+    export("kgx", tmp_path / "kgx")
+    env = {**env, "PYTHONPATH": os.pathsep.join([env["PYTHONPATH"], str(ROOT / "src")])}  # painimmune as installed beside kgx
+    result = subprocess.run([str(kgx_tool), "-m", "painimmune.export.kgx_check", str(tmp_path / "kgx")], capture_output=True, text=True,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"errors": {}}
+    assert log.read_text() == ""
+    assert "python -m painimmune.export.kgx_check" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_kgx_check_without_kgx_names_the_extra_in_one_line(tmp_path):
+    export("kgx", tmp_path)
+    code = "import sys; sys.modules['kgx'] = None; from painimmune.export.kgx_check import main; sys.exit(main(sys.argv[1:]))"
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "painimmune: this check needs kgx and biolink-model: pip install 'painimmune[kgx]'"
 
 
 @pytest.fixture(scope="module")
