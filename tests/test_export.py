@@ -113,6 +113,20 @@ def test_sqlite_export_puts_direction_beside_the_relation_and_states_every_asser
         assert db.execute("SELECT count(*) FROM assertions").fetchone()[0] == RELATIONSHIP_ROWS
 
 
+def test_sqlite_export_searches_names_synonyms_and_quotes_and_stays_byte_identical(tmp_path):
+    export("sqlite", tmp_path / "a")
+    export("sqlite", tmp_path / "b")
+    assert (tmp_path / "a" / "painimmune.db").read_bytes() == (tmp_path / "b" / "painimmune.db").read_bytes()
+    with sqlite3.connect(tmp_path / "a" / "painimmune.db") as db:
+        found = db.execute("SELECT id FROM cell_types WHERE rowid IN (SELECT rowid FROM cell_types_fts WHERE cell_types_fts MATCH 'microglia')")
+        assert ("microglia",) in found.fetchall()
+        quotes = db.execute("SELECT quote FROM cell_mediators_fts WHERE cell_mediators_fts MATCH 'microglia'").fetchall()
+        assert quotes and all("microglia" in quote.lower() for (quote,) in quotes)
+        assert db.execute("SELECT count(*) FROM mediators_fts WHERE mediators_fts MATCH 'synonyms:TNF'").fetchone()[0] >= 1
+        fts = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%\\_fts' ESCAPE '\\'")}
+        assert fts == {f"{table}_fts" for table in [*PACKAGE.entity_tables, *PACKAGE.relationship_tables]}
+
+
 @pytest.fixture(scope="module")
 def datasette(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "datasette>=0.64,<1") / "datasette"
@@ -136,6 +150,8 @@ def test_sqlite_export_serves_in_datasette_with_descriptions(datasette, tmp_path
     view = json.loads(get("/painimmune/assertions.json?_shape=array&_size=max"))
     assert len(view) == RELATIONSHIP_ROWS and list(view[0])[:6] == ["row_id", "relationship_table", "subject", "relation", "direction", "object"]
     assert "data:text/css," in get("/painimmune/treatment_conditions/tc0002")  # the row page's layout of labelled fields
+    searched = json.loads(get("/painimmune/cell_types.json?_search=microglia&_shape=array"))  # the FTS index as the search box
+    assert "microglia" in {row["id"] for row in searched}
 
 
 def test_kgx_export_uses_the_biolink_model(tmp_path):
