@@ -6,6 +6,7 @@ import csv
 import importlib.metadata
 import importlib.util
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -112,6 +113,20 @@ def test_sqlite_export_puts_direction_beside_the_relation_and_states_every_asser
         assert db.execute("SELECT count(*) FROM assertions").fetchone()[0] == RELATIONSHIP_ROWS
 
 
+def test_sqlite_export_searches_names_synonyms_and_quotes_and_stays_byte_identical(tmp_path):
+    export("sqlite", tmp_path / "a")
+    export("sqlite", tmp_path / "b")
+    assert (tmp_path / "a" / "painimmune.db").read_bytes() == (tmp_path / "b" / "painimmune.db").read_bytes()
+    with sqlite3.connect(tmp_path / "a" / "painimmune.db") as db:
+        found = db.execute("SELECT id FROM cell_types WHERE rowid IN (SELECT rowid FROM cell_types_fts WHERE cell_types_fts MATCH 'microglia')")
+        assert ("microglia",) in found.fetchall()
+        quotes = db.execute("SELECT quote FROM cell_mediators_fts WHERE cell_mediators_fts MATCH 'microglia'").fetchall()
+        assert quotes and all("microglia" in quote.lower() for (quote,) in quotes)
+        assert db.execute("SELECT count(*) FROM mediators_fts WHERE mediators_fts MATCH 'synonyms:TNF'").fetchone()[0] >= 1
+        fts = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%\\_fts' ESCAPE '\\'")}
+        assert fts == {f"{table}_fts" for table in [*PACKAGE.entity_tables, *PACKAGE.relationship_tables]}
+
+
 @pytest.fixture(scope="module")
 def datasette(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "datasette>=0.64,<1") / "datasette"
@@ -135,6 +150,8 @@ def test_sqlite_export_serves_in_datasette_with_descriptions(datasette, tmp_path
     view = json.loads(get("/painimmune/assertions.json?_shape=array&_size=max"))
     assert len(view) == RELATIONSHIP_ROWS and list(view[0])[:6] == ["row_id", "relationship_table", "subject", "relation", "direction", "object"]
     assert "data:text/css," in get("/painimmune/treatment_conditions/tc0002")  # the row page's layout of labelled fields
+    searched = json.loads(get("/painimmune/cell_types.json?_search=microglia&_shape=array"))  # the FTS index as the search box
+    assert "microglia" in {row["id"] for row in searched}
 
 
 def test_kgx_export_uses_the_biolink_model(tmp_path):
@@ -269,6 +286,53 @@ def test_kgx_validate_reports_no_error(kgx_tool, tmp_path, offline):
     assert log.read_text() == ""  # offline: the model and context came from the installed package
 
 
+def _sssom_labels(out: Path) -> list[dict[str, str]]:
+    mappings = read_tsv(out / "painimmune.sssom.tsv")
+    assert mappings and all(row["object_label"] or row["object_id"].startswith("UniProtKB:") for row in mappings)
+    assert next(row["object_label"] for row in mappings if row["object_id"] == "CL:0000129") == "microglial cell"
+    return mappings
+
+
+def test_sssom_labels_come_from_the_installed_reference_tables_not_the_package(package_copy, tmp_path, monkeypatch):
+    import shutil
+
+    from painimmune.package import locate
+
+    shutil.rmtree(package_copy / "reference")  # as a release data zip or an installed copy holds it: no reference/
+    result = run_cli("export", "--format", "sssom", "--out", tmp_path / "copy", "--path", package_copy)
+    assert result.returncode == 0, result.stderr
+    from_copy = _sssom_labels(tmp_path / "copy")
+    # As a wheel lays it out: no checkout, the data and its reference tables under painimmune/_data.
+    data = tmp_path / "site" / "_data"
+    shutil.copytree(package_copy, data)
+    shutil.copytree(ROOT / "reference" / "ontologies", data / "reference" / "ontologies")
+    monkeypatch.setattr(locate, "_checkout_root", lambda: None)
+    monkeypatch.setattr(locate, "_INSTALLED_DATA", data)
+    export("sssom", tmp_path / "installed")
+    assert _sssom_labels(tmp_path / "installed") == from_copy
+
+
+@pytest.mark.tools
+def test_documented_offline_kgx_check_reports_no_error(kgx_tool, tmp_path, offline):
+    env, log = offline
+    export("kgx", tmp_path / "kgx")
+    env = {**env, "PYTHONPATH": os.pathsep.join([env["PYTHONPATH"], str(ROOT / "src")])}  # painimmune as installed beside kgx
+    result = subprocess.run([str(kgx_tool), "-m", "painimmune.export.kgx_check", str(tmp_path / "kgx")], capture_output=True, text=True,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"errors": {}}
+    assert log.read_text() == ""
+    assert "python -m painimmune.export.kgx_check" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_kgx_check_without_kgx_names_the_extra_in_one_line(tmp_path):
+    export("kgx", tmp_path)
+    code = "import sys; sys.modules['kgx'] = None; from painimmune.export.kgx_check import main; sys.exit(main(sys.argv[1:]))"
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "painimmune: this check needs kgx and biolink-model: pip install 'painimmune[kgx]'"
+
+
 @pytest.fixture(scope="module")
 def sssom(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tool_venv(tmp_path_factory, "sssom>=0.4,<0.5") / "sssom"
@@ -276,7 +340,7 @@ def sssom(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.tools
 def test_sssom_export_validates_with_sssom_py(sssom, tmp_path):
-    export("sssom", tmp_path, ROOT)  # the checkout: its reference/ tables give the object labels
+    export("sssom", tmp_path, ROOT)  # labels: the installed reference tables (see the test above)
     target = tmp_path / "painimmune.sssom.tsv"
     for command in (["validate", str(target)], ["parse", str(target), "--output", str(tmp_path / "parsed.tsv")]):
         result = subprocess.run([str(sssom), *command], capture_output=True, text=True)  # default options

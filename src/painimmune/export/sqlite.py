@@ -5,6 +5,13 @@ relation (columns in :func:`~painimmune.package.schemas.reading_order`), every f
 the name or label of what it points to (``label_column``), the column descriptions fold away under
 the table's description, and the ``assertions`` view gives every row of every relationship table
 in words: subject, relation, direction, object, evidence level, source and quote.
+
+Full-text search: each entity table has an FTS5 index ``<table>_fts`` over its name and synonyms,
+each relationship table one over its quote (``SELECT * FROM cell_types_fts WHERE cell_types_fts
+MATCH 'microglia'``). They are external-content tables (``content="<table>"``, the layout
+sqlite-utils' ``enable_fts`` writes), which Datasette detects and offers as the table's search box.
+Written with the standard library's sqlite3, not sqlite-utils: a few statements do not warrant a
+dependency of the core package.
 """
 
 from __future__ import annotations
@@ -38,6 +45,8 @@ def write_sqlite(package: DataPackage, out: OutputFolder) -> list[Path]:
         _fill(package, temp)
         with sqlite3.connect(temp) as connection:
             connection.execute(assertions_view(package))
+            for statement in fts_statements(package):
+                connection.execute(statement)
         connection.close()
     metadata = out.write_text("metadata.json", json.dumps(datasette_metadata(package), indent=2, ensure_ascii=False) + "\n")
     return [out.target(DATABASE), metadata]
@@ -61,6 +70,28 @@ def _fill(package: DataPackage, target: Path) -> None:
         if violations:
             raise DataError(f"foreign keys violated in the SQLite export: {violations[:5]}")
     connection.close()
+
+
+# The columns each kind of table is searchable by (those it has).
+ENTITY_SEARCH = ("name", "synonyms")
+RELATIONSHIP_SEARCH = ("quote",)
+
+
+def fts_statements(package: DataPackage) -> list[str]:
+    """The statements that create and fill ``<table>_fts`` (FTS5, external content) for every
+    entity table (name, synonyms) and relationship table (quote)."""
+    statements = []
+    for tables, wanted in ((package.entity_tables, ENTITY_SEARCH), (package.relationship_tables, RELATIONSHIP_SEARCH)):
+        for table in tables:
+            present = {field["name"] for field in package.schema(table)["fields"]}
+            columns = [column for column in wanted if column in present]
+            if not columns:
+                continue
+            fts = _quote(f"{table}_fts")
+            statements.append(f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(map(_quote, columns))}, "
+                              f"content={_quote(table)}, content_rowid=rowid)")
+            statements.append(f"INSERT INTO {fts} ({fts}) VALUES ('rebuild')")
+    return statements
 
 
 VIEW = "assertions"

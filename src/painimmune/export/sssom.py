@@ -6,9 +6,11 @@ Each entity's CURIE columns hold exact matches (``skos:exactMatch``); its ``clos
 mapping is a manual curation (``semapv:ManualMappingCuration``) by the painimmune curators
 (``creator_id`` ``painimmune:curators``), dated by the release (``mapping_date``, the descriptor's
 ``created``). The subject is the entity's local id and its Biolink category; ``object_label`` is
-the official label from the verified reference tables (``reference/ontologies``): a term verified
-without a label (UniProt) and a copy without those tables (an installed package) leave it empty,
-and the row's ``comment`` says why. The metadata block declares every prefix used, so
+the official label from the verified reference tables of the installed painimmune
+(:func:`~painimmune.package.reference.installed_root`: its checkout, or the wheel's
+``painimmune/_data/reference/ontologies``), never those of the exported package, so a release
+data zip or an installed copy (which hold no ``reference/``) gets every label. A term verified
+without a label (UniProt) leaves it empty, and the row's ``comment`` says why. The metadata block declares every prefix used, so
 ``sssom parse`` and ``sssom validate`` accept the file with their default options.
 """
 
@@ -71,7 +73,7 @@ def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
 def _object_label(terms: dict[str, Term] | None, curie: str) -> tuple[str, str]:
     """The official label of *curie* and, where there is none, the reason as a comment."""
     if terms is None:
-        return "", f"object label not written: this copy has no {REFERENCE} (a source checkout has them)"
+        return "", f"object label not written: the installed painimmune has no {REFERENCE} (reinstall it)"
     term = terms.get(curie)
     if term is None or not term.label:
         return "", f"no verified label for {curie} in {REFERENCE} (see UNVERIFIED.md there)"
