@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -42,7 +42,7 @@ from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import entity_labels, foreign_keys
-from painimmune.profile import EvidenceProfile, evidence_profile
+from painimmune.profile import EvidenceProfile, profile_of
 from painimmune.summaries import Row as SummaryRow
 from painimmune.summaries import Sentence, profile_line, summary
 
@@ -208,6 +208,19 @@ class Knowledge:
                    load("relations", package.root).set_index("id"))
 
     @cached_property
+    def records(self) -> list[dict[str, Any]]:
+        """Every assertion row as a dictionary, in the order of :attr:`rows` (read once)."""
+        records: list[dict[str, Any]] = self.rows.to_dict("records")
+        return records
+
+    @cached_property
+    def lookups(self) -> dict[str, dict[str, Any]]:
+        """Plain dictionaries of what describing looks up per row: each source's ``source_type`` and
+        ``title``, each level's ``rank`` and ``label`` (a pandas lookup per row is slow)."""
+        return {"source_type": self.sources["type"].to_dict(), "title": self.sources["title"].to_dict(),
+                "rank": self.levels["rank"].to_dict(), "label": self.levels["label"].to_dict()}
+
+    @cached_property
     def index(self) -> dict[tuple[str, tuple[str, str]], list[int]]:
         """The positions of the rows in which each entity has each role (subject, object, context, example)."""
         found: dict[tuple[str, tuple[str, str]], list[int]] = {}
@@ -309,7 +322,7 @@ def describe(found: Entity, knowledge: Knowledge) -> About:
 
 
 def _section(kind: str, heading: str, ref: EntityRef, rows: list[tuple[str, int]], knowledge: Knowledge) -> Section:
-    items = [_assertion(role, knowledge.rows.iloc[position], knowledge) for role, position in rows]
+    items = [_assertion(role, knowledge.records[position], knowledge) for role, position in rows]
     _refuse_dangling(items, knowledge)
     groups: dict[tuple[str, bool, str], list[Assertion]] = {}
     for item in items:
@@ -329,9 +342,8 @@ def _section(kind: str, heading: str, ref: EntityRef, rows: list[tuple[str, int]
 
 
 def _profile(items: list[Assertion], knowledge: Knowledge) -> EvidenceProfile | None:
-    frame = pd.DataFrame([{"source_id": item["source_id"], "evidence_level_id": item["evidence_level_id"], "direction": item["direction"]}
-                          for item in items], columns=["source_id", "evidence_level_id", "direction"])
-    return evidence_profile(frame, knowledge.sources["type"], knowledge.levels)
+    return profile_of(((item["source_id"], item["evidence_level_id"], item["direction"]) for item in items),
+                      knowledge.lookups["source_type"], knowledge.lookups["rank"], knowledge.lookups["label"])
 
 
 def _ref(knowledge: Knowledge, table: str, entity: str) -> EntityRef:
@@ -389,9 +401,9 @@ def _summary_row(item: Assertion, knowledge: Knowledge) -> SummaryRow:
                       evidence_rank=item["evidence_rank"], source_id=item["source_id"], source_type=item["source_type"])
 
 
-def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
-    levels, sources = knowledge.levels, knowledge.sources
-    level = row["evidence_level_id"]
+def _assertion(role: str, row: dict[str, Any], knowledge: Knowledge) -> Assertion:
+    lookups = knowledge.lookups
+    level, source = row["evidence_level_id"], row["source_id"]
     qualifiers = []
     for column, (title, words) in knowledge.qualifiers.items():
         value = row[column]
@@ -404,18 +416,17 @@ def _assertion(role: str, row: pd.Series, knowledge: Knowledge) -> Assertion:
         qualifiers=qualifiers,
         subject_examples=[_ref(knowledge, row["subject_type"], example) for example in row["subject_examples"]],
         object_examples=[_ref(knowledge, row["object_type"], example) for example in row["object_examples"]],
-        evidence_level_id=str(level), evidence_level=str(levels.at[level, "label"]) if level in levels.index else str(level),
-        evidence_rank=int(levels.at[level, "rank"]) if level in levels.index else 99, direction=str(row["direction"]),
-        source_id=str(row["source_id"]),
-        source_title=str(sources.at[row["source_id"], "title"]) if row["source_id"] in sources.index else "",
-        source_type=str(sources.at[row["source_id"], "type"]) if row["source_id"] in sources.index else "",
+        evidence_level_id=str(level), evidence_level=str(lookups["label"].get(level, level)),
+        evidence_rank=int(lookups["rank"].get(level, 99)), direction=str(row["direction"]), source_id=str(source),
+        source_title=str(lookups["title"][source]) if source in lookups["title"] else "",
+        source_type=str(lookups["source_type"].get(source, "")),
         cited_refs=list(row["cited_refs"]), quote=str(row["quote"]), subject_mention=str(row["subject_mention"]),
         object_mention=str(row["object_mention"]), antecedent=_antecedent(row), note="" if pd.isna(row["note"]) else str(row["note"]))
     assertion["statement"] = _statement(assertion, knowledge)
     return assertion
 
 
-def _antecedent(row: pd.Series) -> dict[str, str]:
+def _antecedent(row: dict[str, Any]) -> dict[str, str]:
     """The mentions of *row* that lie outside its quote (an antecedent earlier in the paragraph,
     given by ``*_mention_start``), by role."""
     return {role: str(row[f"{role}_mention"]) for role in ("subject", "object")

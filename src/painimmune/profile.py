@@ -10,8 +10,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypedDict
+from collections.abc import Iterable, Mapping
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -42,18 +42,27 @@ def evidence_profile(rows: pd.DataFrame, source_types: pd.Series, levels: pd.Dat
     """The profile of *rows* (with ``source_id``, ``evidence_level_id`` and ``direction``), given
     the type of each source (*source_types*, by source id) and the evidence levels (*levels*,
     indexed by id, with ``rank`` and ``label``); None when there are no rows."""
-    if rows.empty:
+    return profile_of(zip(rows["source_id"], rows["evidence_level_id"], rows["direction"], strict=True), source_types.to_dict(),
+                      levels["rank"].to_dict(), levels["label"].to_dict())
+
+
+def profile_of(rows: Iterable[tuple[Any, Any, Any]], source_types: Mapping[Any, Any], ranks: Mapping[Any, Any],
+               labels: Mapping[Any, Any]) -> EvidenceProfile | None:
+    """The profile of *rows*, each (source id, evidence level id, direction), given each source's
+    type, each level's rank and label by id; None when there are no rows (see :func:`evidence_profile`)."""
+    listed = list(rows)
+    if not listed:
         return None
-    sources = sorted(set(rows["source_id"]))
+    sources = sorted({str(source) for source, _, _ in listed})
     types: dict[str, int] = {}
     for source in sources:
         kind = str(source_types.get(source, "unknown"))
         types[kind] = types.get(kind, 0) + 1
-    strongest = min(rows["evidence_level_id"], key=lambda level: int(levels.at[level, "rank"]))
-    refuting = int((rows["direction"] == "refutes").sum())
-    return EvidenceProfile(rows=len(rows), sources=len(sources), source_types=dict(sorted(types.items())),
-                           strongest_level=str(strongest), strongest_label=str(levels.at[strongest, "label"]),
-                           supporting_rows=len(rows) - refuting, refuting_rows=refuting)
+    strongest = min((level for _, level, _ in listed), key=lambda level: int(ranks[level]))
+    refuting = sum(direction == "refutes" for _, _, direction in listed)
+    return EvidenceProfile(rows=len(listed), sources=len(sources), source_types=dict(sorted(types.items())),
+                           strongest_level=str(strongest), strongest_label=str(labels[strongest]),
+                           supporting_rows=len(listed) - refuting, refuting_rows=refuting)
 
 
 def distinct(values: Iterable[object]) -> list[str]:
