@@ -31,6 +31,7 @@ from painimmune.build import json_bytes
 from painimmune.export import croissant
 from painimmune.graph import entity_type, relationship_tables
 from painimmune.language.markers import markers_of_span, sentence_markers
+from painimmune.language.passages import Passage
 from painimmune.language.text import span
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
@@ -133,7 +134,9 @@ def _append_paragraphs(package: DataPackage, tables: dict[str, tuple[list[str], 
         parts.append(".")
         list_line = "".join(parts)
         row = dict.fromkeys(not_encoded_header, "")
-        row.update(id=f"ne9{number:05d}", source_id=source, quote=list_line, quote_start=str(len(text)),
+        passage = Passage.of(text + list_line, len(text), len(text) + len(list_line))
+        row.update(id=f"ne9{number:05d}", source_id=source, quote_start=str(len(text)), length=str(passage.length),
+                   sha256=passage.sha256, opening=passage.opening,
                    kind="no relation between entities", reason="A list of the synthetic entities of a benchmark package.")
         not_encoded.append([row[column] for column in not_encoded_header])
         text += list_line + "\n"
