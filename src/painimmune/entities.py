@@ -37,14 +37,14 @@ from painimmune import escape
 from painimmune.errors import DataError, UnknownChoiceError, UnknownEntityError
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
-from painimmune.language.phrases import is_plural, names_list, statement
+from painimmune.language.phrases import is_plural, statement
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import entity_labels, foreign_keys
 from painimmune.profile import EvidenceProfile, profile_of
 from painimmune.summaries import Row as SummaryRow
-from painimmune.summaries import Sentence, profile_line, summary
+from painimmune.summaries import Sentence, profile_line, relation_said, summary
 
 FORMATS = ("text", "markdown", "json")
 
@@ -333,7 +333,7 @@ def _section(kind: str, heading: str, ref: EntityRef, rows: list[tuple[str, int]
         profile = _profile(members, knowledge)
         assert profile is not None  # (a group holds at least one row)
         words = [_summary_row(item, knowledge) for item in members]
-        ordered.append(Group(relation=relation, description=_description(members, knowledge), profile=profile,
+        ordered.append(Group(relation=relation, description=relation_said(words), profile=profile,
                              summary=summary(words, knowledge.levels), assertions=members))
     ordered.sort(key=lambda group: (group["assertions"][0]["evidence_rank"], group["description"]))
     profile = _profile(items, knowledge)
@@ -382,16 +382,6 @@ def said(ref: EntityRef, knowledge: Knowledge) -> str:
 def _statement(item: Assertion, knowledge: Knowledge) -> str:
     phrase, negated = _phrases(item["relation"], knowledge)
     return statement(phrase if item["direction"] != "refutes" else negated, said(item["subject"], knowledge), said(item["object"], knowledge))
-
-
-def _description(members: list[Assertion], knowledge: Knowledge) -> str:
-    """How a group is named: its relation as a sentence between the distinct subjects and the
-    distinct objects of its rows (at most three of each named), negated when the group refutes."""
-    phrase, negated = _phrases(members[0]["relation"], knowledge)
-    subjects = list(dict.fromkeys(said(item["subject"], knowledge) for item in members))
-    objects = list(dict.fromkeys(said(item["object"], knowledge) for item in members))
-    return statement(phrase if members[0]["direction"] != "refutes" else negated, names_list(subjects), names_list(objects),
-                     plural=True if len(subjects) > 1 else None)
 
 
 def _summary_row(item: Assertion, knowledge: Knowledge) -> SummaryRow:

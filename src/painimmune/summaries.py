@@ -104,20 +104,25 @@ def summary(rows: list[Row], levels: pd.DataFrame) -> list[Sentence]:
     keys = sorted({(row["direction"] != "refutes", row["evidence_rank"], row["evidence_level_id"]) for row in rows})
     for supports, _, level in keys:
         chosen = [row for row in rows if (row["direction"] != "refutes") == supports and row["evidence_level_id"] == level]
-        sentences.append(Sentence(text=_sentence(chosen, supports, str(levels.at[level, "reported_as"])),
+        sentences.append(Sentence(text=_sentence(chosen, str(levels.at[level, "reported_as"])),
                                   rows=[row["row_id"] for row in chosen]))
     return sentences
 
 
-def _sentence(rows: list[Row], supports: bool, reported_as: str) -> str:
-    """One sentence: the sources of *rows* state, as their level says, the relation between the
-    rows' subjects and objects, each named once."""
+def relation_said(rows: list[Row]) -> str:
+    """The relation of *rows* (one relation, one direction) as one sentence between their distinct
+    subjects and distinct objects (at most three of each named), negated when they refute."""
     first = rows[0]
     subjects = list(dict.fromkeys(row["subject"] for row in rows))
     objects = list(dict.fromkeys(row["object"] for row in rows))
-    said = statement(first["phrase"] if supports else first["negated_phrase"], names_list(subjects), names_list(objects),
-                     plural=True if len(subjects) > 1 else None)
+    return statement(first["phrase"] if first["direction"] != "refutes" else first["negated_phrase"], names_list(subjects),
+                     names_list(objects), plural=True if len(subjects) > 1 else None)
+
+
+def _sentence(rows: list[Row], reported_as: str) -> str:
+    """One sentence: the sources of *rows* (one direction, one level) state, as their level says,
+    the relation between the rows' subjects and objects, each named once."""
     sources = {row["source_id"]: row["source_type"] for row in rows}
     who, several = source_words(list(sources.values()))
-    text = statement(reported_as, who, said, plural=several)
+    text = statement(reported_as, who, relation_said(rows), plural=several)
     return text[0].upper() + text[1:] + "."
