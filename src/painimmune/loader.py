@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from painimmune.errors import DataError, IntegrityError
@@ -19,6 +20,7 @@ from painimmune.package.integrity import file_hash, parse_hash
 from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
 
 _BOOLEANS = {"true": True, "false": False}
+_CAST = ("integer", "boolean", "list")  # the types not loaded as text (with those holding an enum)
 
 
 def tables(path: str | Path | None = None) -> list[str]:
@@ -119,9 +121,11 @@ def _copy(frame: pd.DataFrame) -> pd.DataFrame:
     columns are shared only where pandas copies a column before writing to it (copy-on-write: always
     in pandas 3, when switched on in pandas 2)."""
     shared = int(pd.__version__.split(".", 1)[0]) >= 3 or pd.options.mode.copy_on_write is True
-    return pd.DataFrame({column: pd.Series([list(cell) for cell in values.tolist()], index=frame.index, dtype=object)
-                         if values.dtype == object else values if shared else values.copy()
-                         for column, values in frame.items()}, index=frame.index)
+    copy = frame.copy(deep=not shared)
+    for column, values in frame.items():
+        if values.dtype == object:
+            copy[column] = pd.Series([list(cell) for cell in values.tolist()], index=frame.index, dtype=object)
+    return copy
 
 
 def _verified_text_frame(package: DataPackage, name: str, handle: BinaryIO, verify: bool) -> pd.DataFrame:
@@ -258,8 +262,11 @@ def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.Data
         column, row, reason = found
         raise DataError(f"{name}: row {row_key(frame, row, keys)}: column {column}: value {str(frame.at[row, column])[:80]!r}: "
                         f"{reason}; refused (`painimmune validate` names every such cell)")
-    typed = {field["name"]: _cast(name, frame, field, keys) for field in table_schema["fields"]}
-    return pd.DataFrame(typed, index=frame.index)
+    typed = frame.copy(deep=False)
+    for field in table_schema["fields"]:
+        if field.get("type") in _CAST or enum(field) is not None:  # (text stays as read)
+            typed[field["name"]] = _cast(name, frame, field, keys)
+    return typed
 
 
 def row_key(frame: pd.DataFrame, index: int, keys: list[str]) -> str:
@@ -279,25 +286,59 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         delimiter = list_delimiter(field)
         return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
                          name=column, dtype=object)
-    if kind not in ("integer", "boolean") and allowed is None:
+    if kind not in _CAST and allowed is None:
         return values  # text: as read
-    present = values.notna()
+    present = values.notna().to_numpy()
 
-    def fail(mask: pd.Series, expected: str) -> None:
-        row = mask.idxmax()
+    def fail(bad: np.ndarray, expected: str) -> None:
+        row = values.index[int(bad.argmax())]
         raise DataError(f"{table}: row {row_key(frame, row, keys)}: column {column}: value {values[row]!r} is not {expected}")
 
     if kind == "integer":
-        bad = present & ~values.str.fullmatch(csvio.TEXT_SYNTAX["integer"]).fillna(False).astype(bool)
+        bad = present & ~_matches(values, csvio.TEXT_SYNTAX["integer"])
         if bad.any():
             fail(bad, "an integer")
-        return values.astype("Int64")
-    if kind == "boolean":
-        bad = present & ~values.isin(list(_BOOLEANS))
-        if bad.any():
-            fail(bad, "true or false")
-        return values.map(_BOOLEANS).astype("boolean")
-    bad = present & ~values.isin(allowed)
+        return _integers(values)
+    words = list(_BOOLEANS) if kind == "boolean" else allowed or []
+    codes = _codes(values, words)
+    bad = present & (codes < 0)
     if bad.any():
-        fail(bad, f"one of {allowed}")
-    return values.astype(pd.CategoricalDtype(allowed))
+        fail(bad, "true or false" if kind == "boolean" else f"one of {words}")
+    if kind == "boolean":
+        return pd.Series(pd.arrays.BooleanArray(codes == words.index("true"), codes < 0), index=frame.index, name=column)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(words)), index=frame.index, name=column)
+
+
+def _codes(values: pd.Series, words: list[str]) -> np.ndarray:
+    """The position of each of *values* in *words*, -1 where it is missing or none of them: one
+    pass of Arrow's kernel where the strings are Arrow's (as the package's reader makes them)."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.index_in(pa.array(values.array), value_set=pa.array(words, pa.large_string()))
+        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return pd.Index(words).get_indexer(values.astype(object).where(values.notna(), None)).astype(np.int64)
+
+
+def _matches(values: pd.Series, pattern: str) -> np.ndarray:
+    """Which of *values* match *pattern* (of ASCII ranges and alternatives only, which Arrow's
+    engine and Python's read alike) whole; False where missing."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.match_substring_regex(pa.array(values.array), f"^(?:{pattern})$")
+        return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return values.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+
+
+def _integers(values: pd.Series) -> pd.Series:
+    """*values*, each an integer in the package's one form (:func:`_matches`) or missing, as ``Int64``."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        numbers = pc.cast(pa.array(values.array), pa.int64())
+        return pd.Series(numbers.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=values.index, name=values.name)
+    return values.astype("Int64")
