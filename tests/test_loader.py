@@ -48,6 +48,26 @@ def test_types_follow_the_schema():
     assert sources.set_index("id").loc["calvo2012", "authors"] == ["Calvo M", "Dawes JM", "Bennett DLH"]
 
 
+def test_missing_values_are_pd_na_in_text_integer_and_boolean_columns():
+    """One missing value for users: pd.NA, as in pandas' nullable types; a missing list is []; a
+    missing enum is what pandas' categoricals hold (pd.isna is true of it)."""
+    frames = pim.load_all()
+    seen = set()
+    for name, frame in frames.items():
+        for column, values in frame.items():
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                continue
+            if values.dtype == object:
+                assert all(isinstance(cell, list) for cell in values), (name, column)
+                continue
+            assert values.dtype in ("string", "Int64", "boolean"), (name, column, values.dtype)
+            for cell in values[values.isna()]:
+                assert cell is pd.NA, (name, column, cell)
+                seen.add(str(values.dtype))
+    assert seen == {"string", "Int64"}  # the data has missing text and integers (no boolean is missing)
+    assert frames["mediators"]["hgnc_id"].dtype == pd.StringDtype(na_value=pd.NA)
+
+
 def test_load_all_returns_every_table():
     frames = pim.load_all()
     assert list(frames) == pim.tables()
