@@ -21,8 +21,6 @@ from painimmune.package.schemas import Field, Schema, enum, list_delimiter, prim
 
 _BOOLEANS = {"true": True, "false": False}
 _CAST = ("integer", "boolean", "list")  # the types not loaded as text (with those holding an enum)
-# Text as loaded: missing cells are pd.NA, as in the integer and boolean columns.
-TEXT = pd.StringDtype(na_value=pd.NA)
 
 
 def tables(path: str | Path | None = None) -> list[str]:
@@ -266,7 +264,8 @@ def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.Data
                         f"{reason}; refused (`painimmune validate` names every such cell)")
     typed = frame.copy(deep=False)
     for field in table_schema["fields"]:
-        typed[field["name"]] = _cast(name, frame, field, keys)
+        if field.get("type") in _CAST or enum(field) is not None:  # (text stays as read, missing cells pd.NA)
+            typed[field["name"]] = _cast(name, frame, field, keys)
     return typed
 
 
@@ -288,7 +287,7 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
                          name=column, dtype=object)
     if kind not in _CAST and allowed is None:
-        return values.astype(TEXT)
+        return values  # text: as read
     present = values.notna().to_numpy()
 
     def fail(bad: np.ndarray, expected: str) -> None:

@@ -47,8 +47,8 @@ from painimmune.errors import DataError
 from painimmune.package import csvio, files
 
 # pandas' default string dtype: Arrow-backed where pyarrow is installed, Python strings otherwise.
-# Missing cells are NaN, as in every frame pandas reads.
-TEXT = pd.StringDtype(na_value=np.nan)
+# Missing cells are pd.NA, as in pandas' other nullable types (and in every table loaded).
+TEXT = pd.StringDtype(na_value=pd.NA)
 BATCH_ROWS = 10_000  # rows parsed, checked or written back at a time
 BLOCK_BYTES = 1 << 20  # bytes decoded at a time (cut after a line feed)
 # Bytes Arrow parses at a time, on one thread: about a sixteenth of the file, from 1 to 16 MiB. A
