@@ -434,3 +434,34 @@ def test_diff_of_a_version_not_in_the_record_or_outside_git_is_one_line(tmp_path
     one_line_refusal(run_cli("diff", "9.9.9", ".", cwd=ROOT), "release 9.9.9 is not in", "releases.csv")
     if subprocess.run(["git", "rev-parse"], cwd=tmp_path, capture_output=True).returncode != 0:
         one_line_refusal(run_cli("diff", "1.0.0", ".", cwd=tmp_path), "not in a git checkout")
+
+
+@pytest.mark.tools
+def test_a_release_made_in_a_git_checkout_is_recorded_with_its_commit_and_checksums_and_diff_finds_it(tmp_path):
+    """End to end, as the release workflow runs it: scripts/release.py in a clean clone adds the
+    release to releases.csv (the clone's HEAD, the release date, the sha256 of each artefact as
+    SHA256SUMS lists it and as the files hash), and `painimmune diff VERSION .` then resolves that
+    version from the record."""
+    from painimmune.releases import RECORD, checksums, read_record
+
+    require_registry()
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    checkout = tmp_path / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(checkout)], check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True, check=True).stdout.strip()
+    version = DataPackage(checkout).version
+    out = tmp_path / "dist"
+    result = release(checkout, out)
+    assert result.returncode == 0, result.stderr
+    row = {row.version: row for row in read_record(checkout / RECORD)}[version]
+    assert row.commit == head
+    assert row.date == DataPackage(checkout).descriptor["created"][:10]
+    assert row.note == "written by scripts/release.py"
+    listed = checksums((out / "SHA256SUMS").read_text(encoding="utf-8"))
+    assert set(listed) == {"wheel", "sdist", "data_zip"} and row.sha256 == listed
+    for name in ("painimmune-%s-data.zip" % version, "painimmune-%s-py3-none-any.whl" % version, "painimmune-%s.tar.gz" % version):
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() in listed.values()
+    diff = subprocess.run([str(BIN / "painimmune"), "diff", version, "."], cwd=checkout, capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stderr
+    assert "Traceback" not in diff.stderr
