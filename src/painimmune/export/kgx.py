@@ -61,17 +61,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from painimmune.errors import DataError
-from painimmune.export.namespace import BASE_IRI, INFORES, PREFIX, local_id
+from painimmune.export.biolink import (
+    AGENT_TYPE,
+    KNOWLEDGE_LEVEL,
+    biolink_model,
+    check_category,
+    check_node,
+    check_predicate,
+    edge_id,
+    fitting_predicate,
+    node_id,
+)
+from painimmune.export.kgx_mappings import mapping_graph
+from painimmune.export.namespace import BEYOND_BIOLINK, INFORES, PREFIX, PREFIXES, local_id
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.loader import load
 from painimmune.output import OutputFolder
@@ -85,9 +94,6 @@ EDGE_TAIL = ["painimmune_subject_examples", "painimmune_object_examples", "prima
              "publications", "supporting_text", "has_evidence"]
 SUBCLASS_OF = "biolink:subclass_of"
 MULTI = "|"
-# After a category's Biolink id_prefixes: ontologies first, then drug and gene registries, then
-# thesauri and classifications.
-PROJECT_PREFIX_ORDER = ("MONDO", "HP", "CL", "GO", "CHEBI", "UniProtKB", "HGNC", "DRUGBANK", "MAXO", "MESH", "icd11.code")
 # A broad therapeutic predicate, narrowed by the evidence level of the row that states it.
 EVIDENCE_PREDICATES = {
     ("biolink:treats_or_applied_or_studied_to_treat", "established_clinical"): "biolink:treats",
@@ -97,91 +103,7 @@ EVIDENCE_PREDICATES = {
 }
 # What a refuting row of a relation with one of these predicates denies.
 REFUTED_PREDICATES = {"biolink:treats_or_applied_or_studied_to_treat": "biolink:ameliorates_condition"}
-EDGE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE_IRI + "edges")
-KNOWLEDGE_LEVEL = "knowledge_assertion"
-AGENT_TYPE = "manual_agent"
 CONTEXT = "context.jsonld"
-
-
-@cache
-def biolink_model() -> dict[str, Any]:
-    """The Biolink Model terms the export uses: ``version``, ``classes`` (CURIE to ``is_a``,
-    ``category`` and ``id_prefixes``), ``predicates`` and ``canonical_inverses`` (each
-    non-canonical predicate whose inverse is canonical, with that inverse)."""
-    model: dict[str, Any] = json.loads((files("painimmune.export") / "biolink_model.json").read_text(encoding="utf-8"))
-    return model
-
-
-def check_category(category: str) -> str:
-    """*category*, if it is a Biolink class that a node may take; raises :class:`DataError` otherwise."""
-    term = biolink_model()["classes"].get(category)
-    if term is None or not term["category"]:
-        raise DataError(f"refused: {category!r} is not a category of the Biolink Model {biolink_model()['version']}")
-    return category
-
-
-def check_predicate(predicate: str) -> str:
-    """*predicate*, if it is a Biolink predicate; raises :class:`DataError` otherwise."""
-    if predicate not in biolink_model()["predicates"]:
-        raise DataError(f"refused: {predicate!r} is not a predicate of the Biolink Model {biolink_model()['version']}")
-    return predicate
-
-
-def ancestry(category: str) -> set[str]:
-    """*category*, the classes it descends from and their mixins: what a node of it is."""
-    classes = biolink_model()["classes"]
-    found: set[str] = set()
-    frontier = [category]
-    while frontier:
-        term = frontier.pop()
-        if term in found or term not in classes:
-            continue
-        found.add(term)
-        frontier += [*classes[term]["mixins"], *([classes[term]["is_a"]] if classes[term]["is_a"] else [])]
-    return found
-
-
-def fitting_predicate(predicate: str, subject_category: str, object_category: str) -> str:
-    """*predicate*, or the nearest predicate it descends from (``is_a``) whose Biolink domain admits
-    *subject_category* and whose range admits *object_category* (a missing domain or range admits
-    any)."""
-    predicates = biolink_model()["predicates"]
-    current: str | None = predicate
-    while current:
-        term = predicates[current]
-        if (term["domain"] is None or term["domain"] in ancestry(subject_category)) and \
-                (term["range"] is None or term["range"] in ancestry(object_category)):
-            return current
-        current = term["is_a"]
-    raise DataError(f"refused: no predicate from {predicate} up fits a {subject_category} subject and a {object_category} object")
-
-
-def prefix_order(category: str) -> list[str]:
-    """The order in which a node of *category* takes its id from its cross-references: the Biolink
-    ``id_prefixes`` of the category or of its nearest ancestor that has some, then the rest of
-    :data:`PROJECT_PREFIX_ORDER`."""
-    classes = biolink_model()["classes"]
-    term: str | None = check_category(category)
-    preferred: list[str] = []
-    while term and not preferred:
-        preferred = classes[term]["id_prefixes"]
-        term = classes[term]["is_a"]
-    return list(dict.fromkeys([*preferred, *PROJECT_PREFIX_ORDER]))
-
-
-def node_id(category: str, local: str, xrefs: list[str]) -> str:
-    """The node id of an entity of *category* with exact cross-references *xrefs*: the first in
-    :func:`prefix_order`, else its *local* id."""
-    by_prefix = {curie.split(":", 1)[0]: curie for curie in reversed(xrefs)}
-    return next((by_prefix[prefix] for prefix in prefix_order(category) if prefix in by_prefix), local)
-
-
-def edge_id(subject: str, predicate: str, object: str, original_predicate: str, qualifiers: str,  # noqa: A002 (Biolink's word)
-            negated: bool, source: str, quote: str) -> str:
-    """The content-derived id of an edge: ``urn:uuid:`` and the UUID 5 of its content (module docstring)."""
-    content = json.dumps([subject, predicate, object, original_predicate, qualifiers, negated, source, quote],
-                         ensure_ascii=False, separators=(",", ":"))
-    return f"urn:uuid:{uuid.uuid5(EDGE_NAMESPACE, content)}"
 
 
 def write_kgx(package: DataPackage, out: OutputFolder) -> list[Path]:
@@ -189,16 +111,21 @@ def write_kgx(package: DataPackage, out: OutputFolder) -> list[Path]:
     ``context.jsonld`` (the JSON-LD context that declares the ``painimmune`` prefix)."""
     nodes = _nodes(package)
     qualifiers = _Qualifiers.of(package, nodes)
-    edges = _edges(package, nodes, qualifiers) + _subclass_edges(package, nodes)
-    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, nodes.rows)),
+    mappings = mapping_graph(package, nodes.ids, nodes.categories)
+    edges = _edges(package, nodes, qualifiers) + _subclass_edges(package, nodes) + list(mappings.edges.values())
+    rows = nodes.rows + list(mappings.nodes.values())
+    for row in rows:
+        check_node(row["category"], row["id"])
+    return [out.write_text("nodes.tsv", _tsv(NODE_COLUMNS, rows)),
             out.write_text("edges.tsv", _tsv([*EDGE_HEAD, *qualifiers.columns, *EDGE_TAIL], edges)),
             out.write_text(CONTEXT, json.dumps(context(), indent=2) + "\n")]
 
 
 def context() -> dict[str, Any]:
-    """The JSON-LD context of the export: the ``painimmune`` prefix (every other prefix it writes is
-    one of the Biolink Model's context)."""
-    return {"@context": {PREFIX: {"@id": BASE_IRI, "@prefix": True}}}
+    """The JSON-LD context of the export: the prefixes it writes that the Biolink Model's context
+    does not declare (:data:`~painimmune.export.namespace.BEYOND_BIOLINK`: ``painimmune``, and
+    ``icd11.code`` for the ICD-11 codes the conditions map to)."""
+    return {"@context": {prefix: {"@id": PREFIXES[prefix], "@prefix": True} for prefix in BEYOND_BIOLINK}}
 
 
 @dataclass

@@ -21,20 +21,28 @@ NEEDS = "painimmune: this check needs kgx and biolink-model: pip install 'painim
 USAGE = "usage: python -m painimmune.export.kgx_check DIR  (a folder written by painimmune export --format kgx)"
 
 
-def validate(folder: Path) -> dict[str, Any]:
-    """kgx's errors for the KGX export in *folder* (``nodes.tsv``, ``edges.tsv``, ``context.jsonld``), read offline."""
+def offline(folder: Path) -> None:
+    """Make kgx read the Biolink Model and its prefix map from the installed ``biolink-model``
+    package, with the prefixes the export in *folder* declares (``context.jsonld``), before kgx is
+    first imported: kgx builds bmt's Toolkit with its defaults, which fetch the model from GitHub."""
     model = files("biolink_model")
     from bmt import Toolkit
 
-    # kgx's validator builds bmt's Toolkit with its defaults, which fetch the model from GitHub.
     Toolkit.__init__.__defaults__ = (str(model / "schema" / "biolink_model.yaml"), {"predicate mappings": []})
     from kgx import config
-    from kgx.transformer import Transformer
-    from kgx.validator import Validator
 
     context = json.loads((model / "prefixmaps" / "biolink_model_prefix_map.json").read_text(encoding="utf-8"))
     context.update(json.loads((folder / "context.jsonld").read_text(encoding="utf-8"))["@context"])
     config.jsonld_context_map["biolink"] = context
+
+
+def validate(folder: Path) -> dict[str, Any]:
+    """kgx's errors for the KGX export in *folder* (``nodes.tsv``, ``edges.tsv``, ``context.jsonld``), read offline."""
+    offline(folder)
+    from bmt import Toolkit
+    from kgx.transformer import Transformer
+    from kgx.validator import Validator
+
     Validator._currently_active_toolkit = Toolkit()
     validator = Validator()
     Transformer(stream=True).transform(input_args={"filename": [str(folder / "nodes.tsv"), str(folder / "edges.tsv")], "format": "tsv"},
@@ -60,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportError, PackageNotFoundError):
         print(NEEDS, file=sys.stderr)
         return 1
-    from painimmune.export.kgx import biolink_model
+    from painimmune.export.biolink import biolink_model
 
     shipped = biolink_model()["version"]
     if installed != shipped:

@@ -39,6 +39,11 @@ PREFIXES = {
 }
 
 
+# The prefixes the exports write that the Biolink Model's JSON-LD context does not declare: the KGX
+# export's context.jsonld declares them.
+BEYOND_BIOLINK = (PREFIX, "icd11.code")
+
+
 def local_id(table: str, entity: str) -> str:
     """The package's own CURIE of a row: ``painimmune:<table>.<id>`` (ids are unique within a table
     only); spaces, which relation ids hold, become underscores (``painimmune:relations.reduces_pain``)."""

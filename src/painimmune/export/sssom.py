@@ -21,7 +21,7 @@ import io
 import json
 from pathlib import Path
 
-from painimmune.export.kgx import check_category
+from painimmune.export.biolink import check_category
 from painimmune.export.namespace import BASE_IRI, CURATORS, PREFIXES, local_id
 from painimmune.loader import load
 from painimmune.output import OutputFolder

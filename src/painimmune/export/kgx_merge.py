@@ -1,0 +1,111 @@
+"""Merge painimmune's KGX export with a neighbour's by KGX's own merge, offline:
+``python -m painimmune.export.kgx_merge OURS THEIRS OUT``.
+
+Both folders (``nodes.tsv`` and ``edges.tsv``; OURS also ``context.jsonld``, written by
+``painimmune export --format kgx``) are read by kgx with the Biolink Model of the installed
+``biolink-model`` package (:func:`painimmune.export.kgx_check.offline`), merged by
+``kgx.graph_operations.graph_merge.merge_all_graphs`` (nodes of one id become one node, their
+categories, names and sources combined; edges kept), and the merged graph is written to OUT as KGX
+TSV. It prints one JSON line saying how each node of THEIRS joins painimmune's graph: on its id
+(``joined``), through a painimmune mapping edge (``mapped``: exact, close, narrow or broad match) or
+an ``xref`` of a painimmune node (``xref``), or not at all (``apart``); and every merged node whose
+categories lie on different branches of the Biolink hierarchy (``clashes``), which a graph user
+would read as two things sharing an id. Needs ``pip install "painimmune[kgx]"``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from painimmune.export.kgx_check import NEEDS, offline
+
+USAGE = "usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT  (two KGX TSV folders; OUT receives the merged graph)"
+MATCHES = ("biolink:exact_match", "biolink:close_match", "biolink:narrow_match", "biolink:broad_match")
+OURS = "infores:painimmune"
+
+
+def merge(ours: Path, theirs: Path, out: Path) -> dict[str, Any]:
+    """Merge the KGX exports in *ours* and *theirs* with kgx, write the result to *out*
+    (``merged_nodes.tsv``, ``merged_edges.tsv``) and say how *theirs* joins *ours* (module docstring)."""
+    offline(ours)
+    from kgx.graph_operations.graph_merge import merge_all_graphs
+    from kgx.transformer import Transformer
+
+    graphs = []
+    for folder in (ours, theirs):
+        transformer = Transformer()
+        transformer.transform(input_args={"filename": [str(folder / "nodes.tsv"), str(folder / "edges.tsv")], "format": "tsv"})
+        graphs.append(transformer.store.graph)
+    their_nodes = set(graphs[1].nodes())
+    our_nodes = {node: dict(data) for node, data in graphs[0].nodes(data=True)}
+    mapping = [(subject, data["predicate"], object_) for subject, object_, data in graphs[0].edges(data=True)
+               if data.get("predicate") in MATCHES]
+    merged = merge_all_graphs(graphs, preserve=True)
+    out.mkdir(parents=True, exist_ok=True)
+    writer = Transformer()
+    writer.store.graph = merged
+    writer.save(output_args={"filename": str(out / "merged"), "format": "tsv"})
+    return _report(their_nodes, our_nodes, mapping, {node: data.get("category", []) for node, data in merged.nodes(data=True)})
+
+
+def _report(theirs: set[str], ours: dict[str, dict[str, Any]], mapping: list[tuple[str, str, str]],
+            categories: dict[str, list[str]]) -> dict[str, Any]:
+    """How each node of the neighbour's graph joins painimmune's, and the merged nodes whose categories clash."""
+    entities = {node for node, data in ours.items() if data.get("description")}  # (the terms they map to have none)
+    report: dict[str, Any] = {"joined": [], "mapped": {}, "xref": {}, "apart": [], "clashes": {}}
+    xrefs = {curie: node for node, data in ours.items() for curie in _values(data.get("xref"))}
+    for node in sorted(theirs):
+        links = [f"{subject} {predicate} {object_}" for subject, predicate, object_ in mapping
+                 if node in (subject, object_) and {subject, object_} & entities]
+        if node in entities:
+            report["joined"].append(node)
+        elif links:
+            report["mapped"][node] = links
+        elif node in xrefs:
+            report["xref"][node] = xrefs[node]
+        else:
+            report["apart"].append(node)
+    for node, found in categories.items():
+        if _clash(list(_values(found))):
+            report["clashes"][node] = sorted(_values(found))
+    return report
+
+
+def _values(value: Any) -> Iterable[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _clash(categories: list[str]) -> bool:
+    """Whether two of *categories* lie on different branches (neither descends from the other)."""
+    from painimmune.export.biolink import ancestry
+
+    return any(a not in ancestry(b) and b not in ancestry(a) for a in categories for b in categories)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the merge on the folders named in *argv*; the exit status (0, or 1 when a node clashes)."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 3 or args[0] in ("-h", "--help"):
+        print(USAGE, file=sys.stderr)
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    ours, theirs, out = (Path(arg) for arg in args)
+    for folder, needs in ((ours, ("nodes.tsv", "edges.tsv", "context.jsonld")), (theirs, ("nodes.tsv", "edges.tsv"))):
+        if not all((folder / name).is_file() for name in needs):
+            print(f"painimmune: {folder}: no {', '.join(needs)}", file=sys.stderr)
+            return 1
+    try:
+        import kgx  # noqa: F401
+    except ImportError:
+        print(NEEDS, file=sys.stderr)
+        return 1
+    report = merge(ours, theirs, out)
+    print(json.dumps(report, sort_keys=True))
+    return 1 if report["clashes"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
