@@ -4,12 +4,16 @@ categories that agree with node ids (issue 23)."""
 from __future__ import annotations
 
 import csv
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import painimmune as pim
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, tool_venv
 from painimmune.errors import DataError
 from painimmune.export import biolink, export, kgx
 from painimmune.output import OutputFolder
@@ -148,3 +152,55 @@ def test_narrow_matches_are_documented_where_they_are_recorded():
     crps = pim.load("conditions").set_index("id").loc["crps"]
     assert crps["narrow_matches"] == ["MONDO:0011441", "MONDO:0020572"] and "narrow match" in crps["note"]
     assert "narrow_matches" in (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+
+
+PEER = ROOT / "tests" / "data" / "dismech"
+
+
+@pytest.fixture(scope="module")
+def kgx_tool(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tool_venv(tmp_path_factory, "kgx>=2.6,<3", f"biolink-model=={biolink.biolink_model()['version']}") / "python"
+
+
+@pytest.mark.tools
+def test_the_graph_merged_with_the_peers_by_kgx_joins_every_shared_concept(kgx_tool, tmp_path, offline):
+    """painimmune's KGX merged with a pinned snapshot of monarch-initiative/dismech's (its entries for
+    CRPS type 1, fibromyalgia, RA, OA, Guillain-Barré syndrome and MS) by kgx's own merge, offline:
+    every concept the two share joins on a node id or through a painimmune mapping edge, and no
+    merged node's categories lie on different branches of Biolink."""
+    env, log = offline
+    export("kgx", tmp_path / "kgx")
+    env = {**env, "PYTHONPATH": os.pathsep.join([env["PYTHONPATH"], str(ROOT / "src")])}
+    result = subprocess.run([str(kgx_tool), "-m", "painimmune.export.kgx_merge", str(tmp_path / "kgx"), str(PEER), str(tmp_path / "merged")],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["clashes"] == {}
+    shared = list(csv.DictReader((PEER / "shared.tsv").open(encoding="utf-8"), delimiter="\t"))
+    ours = {node["id"]: node for node in read_tsv(tmp_path / "kgx" / "nodes.tsv")}
+    for row in shared:
+        table, entity = row["painimmune"].split(".")
+        node = entity_node(ours, table, entity)
+        if row["join"] == "id":
+            assert node == row["peer_id"] and row["peer_id"] in report["joined"], row
+        else:
+            assert any(node in link.split(" ") for link in report["mapped"][row["peer_id"]]), (row, report["mapped"])
+    assert not set(report["apart"]) & {row["peer_id"] for row in shared}
+    merged = {node["id"]: node for node in read_tsv(tmp_path / "merged" / "merged_nodes.tsv")}
+    assert set(merged["MONDO:0008383"]["provided_by"].split("|")) == {"infores:painimmune", "infores:dismech"}
+    assert log.read_text() == ""  # no network
+
+
+def test_the_merge_command_names_what_is_missing_in_one_line(tmp_path):
+    export("kgx", tmp_path / "kgx")
+    merge = "import sys; {} from painimmune.export.kgx_merge import main; sys.exit(main(sys.argv[1:]))"
+    no_peer = subprocess.run([sys.executable, "-c", merge.format(""), str(tmp_path / "kgx"), str(tmp_path / "none"), str(tmp_path / "m")],
+                             capture_output=True, text=True)
+    assert (no_peer.returncode, no_peer.stderr.strip()) == \
+        (1, f"painimmune: {tmp_path / 'none'}: no KGX graph (nodes.tsv and edges.tsv, or one *nodes.jsonl and one *edges.jsonl)")
+    no_kgx = subprocess.run([sys.executable, "-c", merge.format("sys.modules['kgx'] = None;"), str(tmp_path / "kgx"), str(PEER),
+                             str(tmp_path / "m")], capture_output=True, text=True)
+    assert (no_kgx.returncode, no_kgx.stderr.strip()) == (1, "painimmune: this merge needs kgx and biolink-model: pip install 'painimmune[kgx]'")
+    usage = subprocess.run([sys.executable, "-m", "painimmune.export.kgx_merge"], capture_output=True, text=True)
+    assert usage.returncode == 2 and usage.stderr.startswith("usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT")
+    assert not (tmp_path / "m").exists()

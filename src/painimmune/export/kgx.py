@@ -1,13 +1,17 @@
 """A Biolink knowledge graph in KGX TSV: ``nodes.tsv``, ``edges.tsv`` and ``context.jsonld``.
 
-**Nodes** are the entities. A node's id is the entity's best exact ontology CURIE, so that the
-graph merges with others (an HGNC-, CL- or MONDO-keyed node elsewhere is the same node here): among
-the entity's exact-match cross-references, the first in :func:`prefix_order` of its Biolink
-category, which is the category's Biolink ``id_prefixes`` (inherited from the nearest ancestor
-class that declares some) followed by :data:`PROJECT_PREFIX_ORDER`. An entity with no exact
-cross-reference keeps its local id, ``painimmune:<table>.<id>``, under the ``painimmune`` prefix
-that ``context.jsonld`` declares; every node lists its local id and its other exact
-cross-references as ``xref``.
+**Nodes** are the entities and the terms they map to. An entity's node id is its best exact
+ontology CURIE, so that the graph merges with others (an HGNC-, CL- or MONDO-keyed node elsewhere is
+the same node here): among the entity's exact-match cross-references that its Biolink category
+admits (:func:`~painimmune.export.biolink.admits`: an HP term only for a phenotypic feature, a MONDO
+term only for a disease), the first in :func:`~painimmune.export.biolink.prefix_order` of its
+category, which is the category's Biolink ``id_prefixes`` (inherited from the nearest ancestor class
+that declares some) followed by :data:`~painimmune.export.biolink.PROJECT_PREFIX_ORDER`. An entity
+with no such cross-reference keeps its local id, ``painimmune:<table>.<id>``, under the
+``painimmune`` prefix that ``context.jsonld`` declares; every node lists its local id and its other
+exact cross-references as ``xref``. The mappings (exact, close, narrow and broad matches, a
+protein's gene) are edges to nodes of their terms (:mod:`painimmune.export.kgx_mappings`). The
+exporter refuses a node whose category its id does not admit.
 
 **Edges**: one per row of a relationship table, that is one statement by one source. The
 predicate is the relation's ``biolink_predicate`` in the ``relations`` table, narrowed by the row's
@@ -41,7 +45,7 @@ project, ``knowledge_level`` ``knowledge_assertion``, no publication); where Bio
 ``subclass_of`` between the two categories (it asks for ontology classes: a protein or a
 treatment is none), the nearest predicate that does, with ``original_predicate`` ``biolink:subclass_of``.
 
-Edge ids are derived from content: ``urn:uuid:`` and the UUID 5 (:data:`EDGE_NAMESPACE`) of the
+Edge ids are derived from content: ``urn:uuid:`` and the UUID 5 (:data:`~painimmune.export.biolink.EDGE_NAMESPACE`) of the
 JSON array ``[subject, predicate, object, original_predicate, qualifiers, negated, source, quote]``
 (``qualifiers``: every qualifier column's value, joined), so the same statement has the same id in
 every release and two exports can be compared edge by edge.

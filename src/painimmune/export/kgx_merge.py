@@ -1,8 +1,9 @@
 """Merge painimmune's KGX export with a neighbour's by KGX's own merge, offline:
 ``python -m painimmune.export.kgx_merge OURS THEIRS OUT``.
 
-Both folders (``nodes.tsv`` and ``edges.tsv``; OURS also ``context.jsonld``, written by
-``painimmune export --format kgx``) are read by kgx with the Biolink Model of the installed
+OURS is a folder written by ``painimmune export --format kgx``; THEIRS holds a KGX graph as TSV
+(``nodes.tsv``, ``edges.tsv``) or JSON Lines (one ``*nodes.jsonl`` and one ``*edges.jsonl``, as
+dismech's export writes them). Both are read by kgx with the Biolink Model of the installed
 ``biolink-model`` package (:func:`painimmune.export.kgx_check.offline`), merged by
 ``kgx.graph_operations.graph_merge.merge_all_graphs`` (nodes of one id become one node, their
 categories, names and sources combined; edges kept), and the merged graph is written to OUT as KGX
@@ -16,13 +17,15 @@ would read as two things sharing an id. Needs ``pip install "painimmune[kgx]"``.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from painimmune.export.kgx_check import NEEDS, offline
+from painimmune.export.kgx_check import offline
 
+NEEDS = "painimmune: this merge needs kgx and biolink-model: pip install 'painimmune[kgx]'"
 USAGE = "usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT  (two KGX TSV folders; OUT receives the merged graph)"
 MATCHES = ("biolink:exact_match", "biolink:close_match", "biolink:narrow_match", "biolink:broad_match")
 OURS = "infores:painimmune"
@@ -35,21 +38,39 @@ def merge(ours: Path, theirs: Path, out: Path) -> dict[str, Any]:
     from kgx.graph_operations.graph_merge import merge_all_graphs
     from kgx.transformer import Transformer
 
-    graphs = []
+    logging.getLogger("KGX").setLevel(logging.WARNING)  # (kgx reports each step on stdout; the report is the output)
+
+    transformers = []
     for folder in (ours, theirs):
+        files, form = graph_files(folder) or ([], "")
         transformer = Transformer()
-        transformer.transform(input_args={"filename": [str(folder / "nodes.tsv"), str(folder / "edges.tsv")], "format": "tsv"})
-        graphs.append(transformer.store.graph)
-    their_nodes = set(graphs[1].nodes())
+        transformer.transform(input_args={"filename": [str(file) for file in files], "format": form})
+        transformers.append(transformer)
+    graphs = [transformer.store.graph for transformer in transformers]
+    their_nodes = {node for node, _ in graphs[1].nodes(data=True)}
     our_nodes = {node: dict(data) for node, data in graphs[0].nodes(data=True)}
     mapping = [(subject, data["predicate"], object_) for subject, object_, data in graphs[0].edges(data=True)
                if data.get("predicate") in MATCHES]
     merged = merge_all_graphs(graphs, preserve=True)
     out.mkdir(parents=True, exist_ok=True)
-    writer = Transformer()
+    writer = transformers[0]
     writer.store.graph = merged
-    writer.save(output_args={"filename": str(out / "merged"), "format": "tsv"})
+    writer.save(output_args={"filename": str(out / "merged"), "format": "tsv",
+                             "node_properties": {key for t in transformers for key in t.store.node_properties},
+                             "edge_properties": {key for t in transformers for key in t.store.edge_properties}})
     return _report(their_nodes, our_nodes, mapping, {node: data.get("category", []) for node, data in merged.nodes(data=True)})
+
+
+def graph_files(folder: Path) -> tuple[list[Path], str] | None:
+    """The nodes and edges files of the KGX graph in *folder* and their kgx format: ``nodes.tsv``
+    and ``edges.tsv``, or one ``*nodes.jsonl`` and one ``*edges.jsonl`` (as dismech's export writes
+    ``kgx_export_nodes.jsonl``); None when it holds neither pair."""
+    if (folder / "nodes.tsv").is_file() and (folder / "edges.tsv").is_file():
+        return [folder / "nodes.tsv", folder / "edges.tsv"], "tsv"
+    nodes, edges = sorted(folder.glob("*nodes.jsonl")), sorted(folder.glob("*edges.jsonl"))
+    if len(nodes) == 1 and len(edges) == 1 and nodes[0].is_file() and edges[0].is_file():
+        return [nodes[0], edges[0]], "jsonl"
+    return None
 
 
 def _report(theirs: set[str], ours: dict[str, dict[str, Any]], mapping: list[tuple[str, str, str]],
@@ -93,10 +114,13 @@ def main(argv: list[str] | None = None) -> int:
         print(USAGE, file=sys.stderr)
         return 0 if args and args[0] in ("-h", "--help") else 2
     ours, theirs, out = (Path(arg) for arg in args)
-    for folder, needs in ((ours, ("nodes.tsv", "edges.tsv", "context.jsonld")), (theirs, ("nodes.tsv", "edges.tsv"))):
-        if not all((folder / name).is_file() for name in needs):
-            print(f"painimmune: {folder}: no {', '.join(needs)}", file=sys.stderr)
-            return 1
+    if not (ours / "context.jsonld").is_file() or graph_files(ours) != ([ours / "nodes.tsv", ours / "edges.tsv"], "tsv"):
+        print(f"painimmune: {ours}: no nodes.tsv, edges.tsv and context.jsonld (write them with painimmune export --format kgx)",
+              file=sys.stderr)
+        return 1
+    if graph_files(theirs) is None:
+        print(f"painimmune: {theirs}: no KGX graph (nodes.tsv and edges.tsv, or one *nodes.jsonl and one *edges.jsonl)", file=sys.stderr)
+        return 1
     try:
         import kgx  # noqa: F401
     except ImportError:

@@ -1,8 +1,9 @@
 """The cross-references as an SSSOM mapping set (TSV with its YAML metadata block).
 
-Each entity's CURIE columns hold exact matches (``skos:exactMatch``); its ``close_matches`` and
-``broad_matches`` hold close and broader terms, each exported with its own predicate
-(``skos:closeMatch``, ``skos:broadMatch``, declared by the field's ``mappingPredicate``). Every
+Each entity's CURIE columns hold exact matches (``skos:exactMatch``); its ``close_matches``,
+``narrow_matches`` and ``broad_matches`` hold close, narrower and broader terms, and a protein's
+``hgnc_id`` its gene (``skos:relatedMatch``), each exported with its own predicate (declared by the
+field's ``mappingPredicate``). Every
 mapping is a manual curation (``semapv:ManualMappingCuration``) by the painimmune curators
 (``creator_id`` ``painimmune:curators``), dated by the release (``mapping_date``, the descriptor's
 ``created``). The subject is the entity's local id and its Biolink category; ``object_label`` is
@@ -60,7 +61,7 @@ def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
         *[f"  {prefix}: {json.dumps(iri)}" for prefix, iri in PREFIXES.items()],
         f"mapping_set_id: {json.dumps(f'{BASE_IRI}mappings/{package.version}')}",
         f"mapping_set_version: {json.dumps(package.version)}",
-        f"mapping_set_title: {json.dumps('cross-references of the painimmune entities (exact, close and broad matches)')}",
+        f"mapping_set_title: {json.dumps('cross-references of the painimmune entities (exact, close, narrow, broad and related matches)')}",
         f"license: {json.dumps(licence)}",
     ]
     body = io.StringIO(newline="")

@@ -42,7 +42,8 @@ XREF_UNVERIFIED = _rule("xref-unverified", "Cross-references are verified identi
                         "Every CURIE in a column with a referenceTable is in that verified table of reference/ontologies (or, for close "
                         "and broad matches, in one of them).")
 XREF_LABEL = _rule("xref-label", "Exact cross-references name the entity",
-                   "The official label of each exact-match CURIE (or one of its exact synonyms) is the entity's name, a synonym or an "
+                   "The official label of each exact-match CURIE, and of a protein's gene (a column declaring a biolinkPredicate: "
+                   "HGNC's symbol), or one of its exact synonyms, is the entity's name, a synonym or an "
                    "accepted mention, compared as bags of folded words; a term verified without a label (UniProt) names another identifier"
                    " of the row in its note. Two identifiers swapped between rows fail.")
 REFERENCE_TABLE = _rule("reference-table", "Identifiers are checked against the installed tables",
@@ -73,6 +74,7 @@ def check(package: DataPackage, texts: dict[str, pd.DataFrame]) -> list[Problem]
         table_schema = package.schema(name)
         key = primary_key(table_schema)
         predicates = mapping_columns(table_schema)
+        products = {field["name"] for field in table_schema["fields"] if field.get("biolinkPredicate")}  # a protein's gene
         lists = {field["name"]: field.get("delimiter", ",") for field in table_schema["fields"] if field.get("type") == "list"}
         declared = reference_columns(table_schema)
         for column, reference in trusted.get(name, {}).items():
@@ -89,7 +91,7 @@ def check(package: DataPackage, texts: dict[str, pd.DataFrame]) -> list[Problem]
                                                         value=reference))
                 continue
             problems += _unverified(name, frame, key, column, reference, terms, lists.get(column))
-            if package.role(name) == "entity" and predicates.get(column, EXACT_MATCH) == EXACT_MATCH:
+            if package.role(name) == "entity" and (predicates.get(column, EXACT_MATCH) == EXACT_MATCH or column in products):
                 problems += _labels(name, frame, column, terms, list(reference_columns(table_schema)))
     if "evidence_levels" in texts:
         eco = terms_of(ECO)
