@@ -825,3 +825,11 @@ def test_no_page_type_is_wider_than_a_phone(site: Path, served: str, chromium: o
             wide[kind] = width
     context.close()
     assert not wide, wide
+
+
+def test_an_entity_page_says_how_each_cross_reference_matches(site: Path):
+    tnf = (site / "mediators" / "tnf.html").read_text(encoding="utf-8")
+    assert 'HGNC:11892</a> <span class="match">(the gene that encodes it)</span>' in tnf
+    assert 'UniProtKB:P01375</a> <span class="match">(exact match)</span>' in tnf
+    crps = (site / "conditions" / "crps.html").read_text(encoding="utf-8")
+    assert 'MONDO:0011441</a> <span class="match">(narrower term)</span>' in crps

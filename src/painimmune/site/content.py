@@ -37,7 +37,8 @@ from painimmune.summaries import summary
 # redirects to the authority's own page of the term.
 RESOLVER = "https://bioregistry.io/"
 MAPPING_WORDS = {"skos:exactMatch": "exact match", "skos:closeMatch": "close match", "skos:broadMatch": "broader term",
-                 "skos:narrowMatch": "narrower term", "skos:relatedMatch": "related term"}
+                 "skos:narrowMatch": "narrower term", "skos:relatedMatch": "related term",
+                 "biolink:gene_product_of": "the gene that encodes it"}
 # Columns an entity page shows in their own places rather than in its list of attributes.
 SHOWN_APART = {"id", "name", "synonyms", "mentions", "description", "note"}
 NOT_ENCODED = "not_encoded"
@@ -237,7 +238,8 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
     """One entity's page: its names, attributes, cross-references and every assertion about it."""
     schema = data.package.schema(table)
     titles = {field["name"]: field.get("title", field["name"]) for field in schema["fields"]}
-    mappings = mapping_columns(schema)
+    related = {field["name"]: field["biolinkPredicate"] for field in schema["fields"] if "biolinkPredicate" in field}  # a protein's gene
+    mappings = {column: related.get(column, predicate) for column, predicate in mapping_columns(schema).items()}
     found = data.knowledge.names.entities[(table, row["id"])]
     about = describe(found, data.knowledge)
     for section in about["sections"]:
