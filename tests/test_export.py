@@ -344,7 +344,7 @@ def test_sssom_export_validates_with_sssom_py(sssom, tmp_path):
     tnf = {row["object_id"] for row in mappings if row["subject_id"] == "painimmune:mediators.tnf"}
     assert tnf == {value for value in pim.load("mediators").set_index("id").loc["tnf", ["hgnc_id", "uniprot_id", "mesh_id"]]}
     predicates = {(row["subject_id"], row["object_id"]): row["predicate_id"] for row in mappings}
-    assert set(predicates.values()) == {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch"}
+    assert set(predicates.values()) == {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch"}
     # A close match stays close: HPO's Dysesthesia for hyperalgesia, CL's leukocyte for immune cells.
     assert predicates[("painimmune:conditions.hyperalgesia", "HP:0012534")] == "skos:closeMatch"
     assert predicates[("painimmune:cell_types.immune_cell", "CL:0000738")] == "skos:closeMatch"

@@ -47,8 +47,11 @@ from painimmune.errors import DataError
 from painimmune.package import csvio, files
 
 # pandas' default string dtype: Arrow-backed where pyarrow is installed, Python strings otherwise.
-# Missing cells are pd.NA, as in pandas' other nullable types (and in every table loaded).
-TEXT = pd.StringDtype(na_value=pd.NA)
+# The validators read missing cells as NaN, as in every frame pandas reads (a comparison with one is
+# False); a table loaded for users holds pd.NA, as pandas' other nullable types do (the strict
+# readers, :func:`read_file_strict` and :func:`read_strict`).
+TEXT = pd.StringDtype(na_value=np.nan)
+LOADED_TEXT = pd.StringDtype(na_value=pd.NA)
 BATCH_ROWS = 10_000  # rows parsed, checked or written back at a time
 BLOCK_BYTES = 1 << 20  # bytes decoded at a time (cut after a line feed)
 # Bytes Arrow parses at a time, on one thread: about a sixteenth of the file, from 1 to 16 MiB. A
@@ -128,7 +131,7 @@ def read_file_strict(handle: BinaryIO, where: str, algorithm: str | None = None)
         DataError: the file cannot be read, is over the size limit, is not UTF-8, has a BOM or a
             carriage return, or is not well-formed CSV.
     """
-    table = _read_in_dialect(handle, [], algorithm)
+    table = _read_in_dialect(handle, [], algorithm, LOADED_TEXT)
     if table is not None:
         return table
     handle.seek(0)
@@ -164,11 +167,11 @@ def read_strict(data: bytes, where: str) -> TableText:
     Raises:
         DataError: the file is not UTF-8, has a BOM or a carriage return, or is not well-formed CSV.
     """
-    table = _read_in_dialect(io.BytesIO(data), [], None)
+    table = _read_in_dialect(io.BytesIO(data), [], None, LOADED_TEXT)
     if table is not None:
         return table
     _check_decodable(data, where)
-    return _read_with_csv(data, where, [])
+    return _read_with_csv(data, where, [], LOADED_TEXT)
 
 
 def _check_decodable(data: bytes, where: str) -> None:
@@ -201,7 +204,7 @@ def _blocks(data: bytes, start: int) -> Iterator[tuple[int, int]]:
 # --- the package's dialect, read by Arrow -----------------------------------------------------------
 
 
-def _read_in_dialect(handle: BinaryIO, key: list[str], algorithm: str | None) -> TableText | None:
+def _read_in_dialect(handle: BinaryIO, key: list[str], algorithm: str | None, strings: pd.StringDtype = TEXT) -> TableText | None:
     """The table in the file open as *handle*, if pyarrow is installed and the file is exactly the
     package's CSV dialect; else None. Arrow parses it, a block at a time; then one pass over its
     bytes compares them with the rows written back and, if *algorithm* is given, hashes them."""
@@ -223,7 +226,7 @@ def _read_in_dialect(handle: BinaryIO, key: list[str], algorithm: str | None) ->
     size = handle.seek(0, io.SEEK_END)
     if size == len(first_line):  # a header and no row
         in_order = True if key and set(key) <= set(header) else None
-        return TableText(size=size, header=header, frame=_frame(header, [[] for _ in header]), formatted=True, in_order=in_order,
+        return TableText(size=size, header=header, frame=_frame(header, [[] for _ in header], strings), formatted=True, in_order=in_order,
                          digest=hashlib.new(algorithm, first_line).hexdigest() if algorithm else None)
     handle.seek(len(first_line))
     try:
@@ -243,7 +246,7 @@ def _read_in_dialect(handle: BinaryIO, key: list[str], algorithm: str | None) ->
     if not written_back:
         return None
     in_order = _sorted(table, key) if key and set(key) <= set(header) else None
-    frame = table.to_pandas(types_mapper={string: TEXT}.get)
+    frame = table.to_pandas(types_mapper={string: strings}.get)
     frame.columns = pd.Index(header)
     return TableText(size=size, header=header, rows=table.num_rows, frame=frame, formatted=True, in_order=in_order,
                      digest=digest.hexdigest() if digest else None)
@@ -326,7 +329,7 @@ def _writes_back(table: Any, handle: BinaryIO, digest: Any) -> bool:
 # --- any other file, read by the csv module ----------------------------------------------------------
 
 
-def _read_with_csv(data: bytes, where: str, key: list[str]) -> TableText:
+def _read_with_csv(data: bytes, where: str, key: list[str], strings: pd.StringDtype = TEXT) -> TableText:
     """The table read by the ``csv`` module in strict mode, as the package always read its files:
     a BOM removed, CRLF and CR read as LF and bytes that are not UTF-8 kept as surrogate escapes, each
     reported as a fault; rows turned into column arrays a batch at a time."""
@@ -374,7 +377,7 @@ def _read_with_csv(data: bytes, where: str, key: list[str]) -> TableText:
         raise DataError(f"{where}: line {reader.line_num}: malformed CSV ({exc}); is the file truncated?") from exc
     table.formatted = writer.finish()
     table.in_order = order.in_order
-    table.frame = _frame(table.header, columns)
+    table.frame = _frame(table.header, columns, strings)
     return table
 
 
@@ -468,16 +471,16 @@ def _column_arrays(rows: list[list[str]], width: int) -> list[Any]:
     return arrays
 
 
-def _frame(header: list[str], columns: list[list[Any]]) -> pd.DataFrame:
+def _frame(header: list[str], columns: list[list[Any]], strings: pd.StringDtype = TEXT) -> pd.DataFrame:
     """The frame of *columns* (each a list of batches from :func:`_column_arrays`) under *header*."""
     series = []
     for batches in columns:
         if batches and not isinstance(batches[0], list):
             import pyarrow as pa
 
-            values: Any = pd.array(pa.chunked_array(batches, type=pa.large_string()), dtype=TEXT)
+            values: Any = pd.array(pa.chunked_array(batches, type=pa.large_string()), dtype=strings)
         else:
-            values = pd.array([cell for batch in batches for cell in batch], dtype=TEXT)
+            values = pd.array([cell for batch in batches for cell in batch], dtype=strings)
         series.append(pd.Series(values, copy=False))
     frame = pd.concat(series, axis=1, ignore_index=True) if series else pd.DataFrame()
     if series:  # (labels holding bytes that were not UTF-8 cannot be Arrow strings: the header rule reports them)
