@@ -37,10 +37,10 @@ from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import PACKAGE_PARTS
 from painimmune.package.integrity import sha256
-from painimmune.package.schemas import field_names, primary_key, unique_keys, xref_columns
+from painimmune.package.schemas import field_names, mapping_columns, primary_key, unique_keys
 
 PARTS = tuple(part for part in PACKAGE_PARTS if part != "curation")  # (the curation notes play no part in validation)
-LISTS = ("synonyms", "mentions", "close_matches", "broad_matches")
+LISTS = ("synonyms", "mentions")
 
 
 def generate(root: Path, target: Path, relationship_rows: int) -> Path:
@@ -87,7 +87,7 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
         header, rows = tables[entities]
         template = rows[0]
         for j in range(count):
-            blank = {*LISTS, *xref_columns(package.schema(entities))}
+            blank = {*LISTS, *mapping_columns(package.schema(entities))}  # (no identifier names a synthetic entity)
             row = ["" if column in blank else value for column, value in zip(header, template)]
             row[header.index("id")] = _entity_id(entities, j)
             row[header.index("name")] = names[entities][j]
@@ -176,10 +176,19 @@ def _write(package: DataPackage, tables: dict[str, tuple[list[str], list[list[st
         header, rows = tables[name]
         keys = [header.index(column) for column in primary_key(package.schema(name))]
         rows.sort(key=lambda row: [row[i] for i in keys])
-        content = csvio.format_rows(field_names(package.schema(name)), rows)
-        package.table_path(name).write_bytes(content)
-        package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
-    metadata = json_bytes(croissant.croissant(package))  # (it describes the tables just written)
+        _write_table(package, name, csvio.format_rows(field_names(package.schema(name)), rows), len(rows))
+    _write_metadata(package)
+
+
+def _write_table(package: DataPackage, name: str, content: bytes, rows: int) -> None:
+    """Table *name* written, its hash, size and row count recorded in the descriptor (not yet saved)."""
+    package.table_path(name).write_bytes(content)
+    package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=rows)
+
+
+def _write_metadata(package: DataPackage) -> None:
+    """croissant.json, which describes the tables as written, and the descriptor with its hash."""
+    metadata = json_bytes(croissant.croissant(package))
     (package.root / croissant.FILE).write_bytes(metadata)
     package.descriptor["fileHashes"][croissant.FILE] = sha256(metadata)
     (package.root / "datapackage.json").write_text(json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -192,7 +201,7 @@ def _entity_id(table: str, number: int) -> str:
 def tiny_rows(root: Path, target: Path, table_bytes: int) -> Path:
     """Write into *target* the package at *root* with about *table_bytes* more of tiny, valid rows in
     ``withdrawn_rows`` (ids never used, five short cells a row: the most cells, and so the most
-    per-cell memory, a byte of a valid table can hold), its hash and size refreshed."""
+    per-cell memory, a byte of a valid table can hold), its hash, size and croissant.json refreshed."""
     target.mkdir(parents=True)
     for part in PARTS:
         (shutil.copytree if (root / part).is_dir() else shutil.copy2)(root / part, target / part)
@@ -204,8 +213,6 @@ def tiny_rows(root: Path, target: Path, table_bytes: int) -> Path:
     count = table_bytes // len(csvio.format_rows(template, []))
     rows += [[f"zz{i:07d}", table, "1.0.0", "x", ""] for i in range(count)]
     rows.sort(key=lambda row: row[0])
-    content = csvio.format_rows(header, rows)
-    package.table_path(name).write_bytes(content)
-    package.resource(name).update(hash="sha256:" + hashlib.sha256(content).hexdigest(), bytes=len(content), rows=len(rows))
-    (package.root / "datapackage.json").write_text(json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_table(package, name, csvio.format_rows(header, rows), len(rows))
+    _write_metadata(package)
     return target
