@@ -126,6 +126,8 @@ def test_a_refuting_assertion_says_so_in_words_on_its_entity_page(site: Path):
     assert "The source reports that this does <strong>not</strong> hold" in card
     assert "cyclooxygenase inhibitors do not reduce neuropathic pain</h3>" in card  # the title is the statement, negated
     assert "neuropathic pain" in card and "lack of effect" in card
+    row = (site / "rows" / "tc0002.html").read_text(encoding="utf-8")  # its own page never shows the relation bare
+    assert "<dt>Relation</dt><dd>reduces (denied by the source: the row refutes it)</dd>" in row
 
 
 def test_a_quote_marks_the_words_that_name_its_subject_and_object(site: Path):
