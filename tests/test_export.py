@@ -381,3 +381,14 @@ def test_croissant_validates_and_loads_every_record_set(mlcroissant, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {name: len(pim.load(name)) for name in pim.tables()}
 
+
+
+def test_a_kgx_edge_says_the_modal_verb_its_quote_states_it_with(tmp_path):
+    export("kgx", tmp_path)
+    edges = read_tsv(tmp_path / "edges.tsv")
+    modal = [edge for edge in edges if "painimmune:modal_verb." in edge["qualifiers"]]
+    rows = assertion_rows()
+    assert len(modal) == rows["modal_verb"].notna().sum() == 26
+    resolving = next(edge for edge in modal if "or even resolve pain" in edge["supporting_text"]
+                     and edge["original_predicate"] == "painimmune:relations.resolves")
+    assert "painimmune:modal_verb.can" in resolving["qualifiers"].split("|")

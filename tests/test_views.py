@@ -63,6 +63,32 @@ def test_a_refuting_row_reads_as_a_refutation_in_its_heading_and_summary():
         assert all(" not " in a["statement"] for a in group["assertions"])
 
 
+def test_a_relation_the_quote_states_with_a_modal_verb_is_never_said_without_it():
+    """'the immune system, which can drive, maintain, or even resolve pain': every heading, statement
+    and summary says 'can', never 'the immune system resolves chronic pain'."""
+    rows = pim.load_all()
+    modal = {row_id: verb for name, frame in rows.items() if "modal_verb" in frame
+             for row_id, verb in zip(frame["id"], frame["modal_verb"], strict=True) if isinstance(verb, str)}
+    assert modal["cc0026"] == "can" and modal["cc0040"] == "may" and len(modal) == 26
+    seen = 0
+    for query in ("immune system", "regulatory T cell", "gut dysbiosis", "microglia"):
+        for section in pim.about(query)["sections"]:
+            for group in section["groups"]:
+                modals = {modal[a["row_id"]] for a in group["assertions"] if a["row_id"] in modal}
+                for item in group["assertions"]:
+                    if item["row_id"] in modal:
+                        assert f" {modal[item['row_id']]} " in f" {item['statement']} ", item["statement"]
+                        seen += 1
+                if modals and section["kind"] == "direct":
+                    assert any(f" {word} " in group["description"] for word in modals), group["description"]
+                    assert all(any(f" {word} " in sentence["text"] for word in modals) for sentence in group["summary"]
+                               if set(sentence["rows"]) <= set(modal)), group["summary"]
+    assert seen >= 6
+    statement = next(a["statement"] for s in pim.about("immune system")["sections"] for g in s["groups"] for a in g["assertions"]
+                     if a["row_id"] == "cc0026")
+    assert statement == "immune cells can resolve chronic pain"  # (the immune system: immune cells, as the entity names it)
+
+
 def test_every_assertion_touching_the_entity_is_shown_once():
     result = pim.about("tnf")
     direct = [a["row_id"] for g in result["sections"][0]["groups"] for a in g["assertions"]]

@@ -37,7 +37,7 @@ from painimmune import escape
 from painimmune.errors import DataError, UnknownChoiceError, UnknownEntityError
 from painimmune.graph import assertion_rows, qualifier_names
 from painimmune.language.folding import fold
-from painimmune.language.phrases import is_plural, statement
+from painimmune.language.phrases import is_plural, statement, with_modality
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root, read_terms
@@ -92,6 +92,7 @@ class Assertion(TypedDict):
     evidence_level: str
     evidence_rank: int
     direction: str
+    modal_verb: str  # the modal verb the quote states the relation with (can, could, may, might), or ""
     source_id: str
     source_title: str
     source_type: str
@@ -332,7 +333,7 @@ def _section(kind: str, heading: str, ref: EntityRef, rows: list[tuple[str, int]
         members.sort(key=lambda item: (item["evidence_rank"], _other(item, ref)["name"].casefold(), item["row_id"]))
         profile = _profile(members, knowledge)
         assert profile is not None  # (a group holds at least one row)
-        words = [_summary_row(item, knowledge) for item in members]
+        words = [summary_row(item, knowledge) for item in members]
         ordered.append(Group(relation=relation, description=relation_said(words), profile=profile,
                              summary=summary(words, knowledge.levels), assertions=members))
     ordered.sort(key=lambda group: (group["assertions"][0]["evidence_rank"], group["description"]))
@@ -360,11 +361,14 @@ def _is_subject(item: Assertion, ref: EntityRef) -> bool:
     return (item["subject"]["table"], item["subject"]["id"]) == (ref["table"], ref["id"])
 
 
-def _phrases(relation: str, knowledge: Knowledge) -> tuple[str, str]:
-    """The phrase and negated phrase of *relation* (plain words for a relation the table lacks)."""
+def phrases(relation: str, modality: str, knowledge: Knowledge) -> tuple[str, str]:
+    """The phrase and negated phrase of *relation* (plain words for a relation the table lacks),
+    said with a row's *modality* (:func:`~painimmune.language.phrases.with_modality`)."""
     if relation in knowledge.relations.index:
-        return str(knowledge.relations.at[relation, "phrase"]), str(knowledge.relations.at[relation, "negated_phrase"])
-    return f"{{subject}} {relation} {{object}}", f"it is not the case that {{subject}} {relation} {{object}}"
+        found = str(knowledge.relations.at[relation, "phrase"]), str(knowledge.relations.at[relation, "negated_phrase"])
+    else:
+        found = f"{{subject}} {relation} {{object}}", f"it is not the case that {{subject}} {relation} {{object}}"
+    return with_modality(found[0], modality), with_modality(found[1], modality)
 
 
 def said(ref: EntityRef, knowledge: Knowledge) -> str:
@@ -380,15 +384,17 @@ def said(ref: EntityRef, knowledge: Knowledge) -> str:
 
 
 def _statement(item: Assertion, knowledge: Knowledge) -> str:
-    phrase, negated = _phrases(item["relation"], knowledge)
+    phrase, negated = phrases(item["relation"], item["modal_verb"], knowledge)
     return statement(phrase if item["direction"] != "refutes" else negated, said(item["subject"], knowledge), said(item["object"], knowledge))
 
 
-def _summary_row(item: Assertion, knowledge: Knowledge) -> SummaryRow:
-    phrase, negated = _phrases(item["relation"], knowledge)
-    return SummaryRow(row_id=item["row_id"], phrase=phrase, negated_phrase=negated, subject=said(item["subject"], knowledge),
-                      object=said(item["object"], knowledge), direction=item["direction"], evidence_level_id=item["evidence_level_id"],
-                      evidence_rank=item["evidence_rank"], source_id=item["source_id"], source_type=item["source_type"])
+def summary_row(item: Assertion, knowledge: Knowledge) -> SummaryRow:
+    """What a summary needs of the row *item* (:mod:`painimmune.summaries`)."""
+    phrase, negated = phrases(item["relation"], item["modal_verb"], knowledge)
+    return SummaryRow(row_id=item["row_id"], phrase=phrase, negated_phrase=negated, modal_verb=item["modal_verb"],
+                      subject=said(item["subject"], knowledge), object=said(item["object"], knowledge), direction=item["direction"],
+                      evidence_level_id=item["evidence_level_id"], evidence_rank=item["evidence_rank"], source_id=item["source_id"],
+                      source_type=item["source_type"])
 
 
 def _assertion(role: str, row: dict[str, Any], knowledge: Knowledge) -> Assertion:
@@ -407,7 +413,8 @@ def _assertion(role: str, row: dict[str, Any], knowledge: Knowledge) -> Assertio
         subject_examples=[_ref(knowledge, row["subject_type"], example) for example in row["subject_examples"]],
         object_examples=[_ref(knowledge, row["object_type"], example) for example in row["object_examples"]],
         evidence_level_id=str(level), evidence_level=str(lookups["label"].get(level, level)),
-        evidence_rank=int(lookups["rank"].get(level, 99)), direction=str(row["direction"]), source_id=str(source),
+        evidence_rank=int(lookups["rank"].get(level, 99)), direction=str(row["direction"]),
+        modal_verb="" if pd.isna(row["modal_verb"]) else str(row["modal_verb"]), source_id=str(source),
         source_title=str(lookups["title"][source]) if source in lookups["title"] else "",
         source_type=str(lookups["source_type"].get(source, "")),
         cited_refs=list(row["cited_refs"]), quote=str(row["quote"]), subject_mention=str(row["subject_mention"]),

@@ -86,8 +86,9 @@ class Row(TypedDict):
     """What a summary needs of one row."""
 
     row_id: str
-    phrase: str
+    phrase: str  # the relation's phrase and negated phrase, said with the row's modal verb
     negated_phrase: str
+    modal_verb: str  # the modal verb of the row's quote (can, could, may, might), or ""
     subject: str
     object: str
     direction: str
@@ -111,8 +112,10 @@ def summary(rows: list[Row], levels: pd.DataFrame) -> list[Sentence]:
 
 def relation_said(rows: list[Row]) -> str:
     """The relation of *rows* (one relation, one direction) as one sentence between their distinct
-    subjects and distinct objects (at most three of each named), negated when they refute."""
-    first = rows[0]
+    subjects and distinct objects (at most three of each named), negated when they refute; with a
+    modal verb when one of the rows states it with one ("can sensitise"), so that the sentence is
+    never stronger than any of its quotes."""
+    first = next((row for row in rows if row["modal_verb"]), rows[0])
     subjects = list(dict.fromkeys(row["subject"] for row in rows))
     objects = list(dict.fromkeys(row["object"] for row in rows))
     return statement(first["phrase"] if first["direction"] != "refutes" else first["negated_phrase"], names_list(subjects),

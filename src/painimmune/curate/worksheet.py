@@ -59,6 +59,7 @@ from painimmune.escape import spreadsheet_cell
 from painimmune.graph import entity_type, relationship_tables, shared_fields
 from painimmune.language.folding import fold
 from painimmune.language.markers import sentence_markers
+from painimmune.language.phrases import modal_verbs
 from painimmune.language.sentences import Sentence
 from painimmune.loader import load_all
 from painimmune.output import OutputFolder
@@ -118,6 +119,7 @@ class Candidate:
     cited_refs: list[str]
     evidence_level_id: str
     direction: str
+    modal_verb: str  # the first modal verb of the sentence, for the curator to keep or clear
     cues: list[str]
 
 
@@ -187,7 +189,7 @@ def _candidate_cells(sentence: Sentence, candidate: Candidate) -> dict[str, str]
             "subject_mention": candidate.subject.text, "subject_mention_start": start(candidate.subject),
             "object_mention": candidate.object.text, "object_mention_start": start(candidate.object),
             "cited_refs": "|".join(candidate.cited_refs), "evidence_level_id": candidate.evidence_level_id,
-            "direction": candidate.direction, "cues": "; ".join(candidate.cues)}
+            "direction": candidate.direction, "modal_verb": candidate.modal_verb, "cues": "; ".join(candidate.cues)}
 
 
 class Finder:
@@ -316,6 +318,10 @@ class Finder:
         if direction_cue:
             common.append(f"direction: {direction_cue!r} (if it does not negate the relation: supports, and a note "
                           f"\"'{direction_cue.casefold()}' does not negate ...\")")
+        modals = modal_verbs(sentence.text)
+        if modals:
+            common.append(f"modal verb: {modals[0]!r} (if it does not govern the relation: empty, and a note "
+                          f"\"'{modals[0]}' does not bear on this relation: ...\")")
         words = fold_words(sentence.text)
         places = [curie for phrase, curie in self.places.items() if phrase in words]
         if places:
@@ -342,7 +348,7 @@ class Finder:
                     qualifiers[ANATOMY] = "|".join(dict.fromkeys(places))
                 others = [m.entity for m in known if m.table == CONDITIONS and m.entity not in (subject.entity, obj.entity)]
                 context_cues = [f"disease context? the sentence also names {', '.join(map(str, dict.fromkeys(others)))}"] if others else []
-                found[key] = Candidate(table, subject, obj, relation, qualifiers, cited, grade, direction,
+                found[key] = Candidate(table, subject, obj, relation, qualifiers, cited, grade, direction, modals[0] if modals else "",
                                        [*relation_cues, *qualifier_cues, *context_cues, *common])
         return list(found.values())
 

@@ -36,7 +36,8 @@ statement is kept, at the precision Biolink allows for those categories.
 node id (``disease_context_qualifier``), the species context as its NCBITaxon term
 (``species_context_qualifier``; none for ``in vitro`` and ``not stated``), the anatomical context as
 UBERON terms (``anatomical_context_qualifier``), the phase in the edge's ``qualifiers`` as
-``painimmune:phase.<value>``. The named examples of a row's ends travel as
+``painimmune:phase.<value>``, and the modal verb a quote states the relation with as
+``painimmune:modal_verb.<can|could|may|might>`` (Biolink has no slot for it). The named examples of a row's ends travel as
 ``painimmune_subject_examples`` and ``painimmune_object_examples`` (node ids): Biolink has no slot
 for them.
 
@@ -108,6 +109,7 @@ EVIDENCE_PREDICATES = {
 # What a refuting row of a relation with one of these predicates denies.
 REFUTED_PREDICATES = {"biolink:treats_or_applied_or_studied_to_treat": "biolink:ameliorates_condition"}
 CONTEXT = "context.jsonld"
+MODAL_SLOT = "qualifiers"  # where an edge says the modal verb its quote states it with
 
 
 def write_kgx(package: DataPackage, out: OutputFolder) -> list[Path]:
@@ -239,6 +241,8 @@ def _edges(package: DataPackage, nodes: _Nodes, qualifiers: _Qualifiers) -> list
         predicate = fitting_predicate(predicate, nodes.categories[subject], nodes.categories[object_])
         original = local_id(RELATIONS, row["relation"])
         context = qualifiers.of_row(row)
+        if isinstance(row.get("modal_verb"), str) and row["modal_verb"]:  # ('can release': Biolink has no slot for it)
+            context[MODAL_SLOT] = MULTI.join(filter(None, [context.get(MODAL_SLOT, ""), f"{PREFIX}:modal_verb.{row['modal_verb']}"]))
         identifier = edge_id(subject, predicate, object_, original, MULTI.join(context.values()), negated, row["source_id"], row["quote"])
         if identifier in seen:
             raise DataError(f"refused: {row['table']} row {row['row_id']} repeats the content of another row")

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 
 _VERB_FORMS = {"s": ("s", ""), "is": ("is", "are"), "does": ("does", "do")}
+# The modal verbs a relationship row records (its ``modal_verb``) when its quote states the relation
+# with one, so that no heading or summary says it more strongly than the quote.
+MODALS = ("can", "could", "may", "might")
+_MODAL = re.compile(r"\b(" + "|".join(MODALS) + r")\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{(subject|object|s|is|does)\}")
 # Names ending in -s that are singular: diseases and processes (arthritis, gut dysbiosis, multiple
 # sclerosis), and words ending in -ss or -us.
@@ -45,6 +49,40 @@ def is_plural(name: str) -> bool:
     """
     word = name.split()[-1] if name.split() else name
     return word.endswith("s") and not word.lower().endswith(_SINGULAR_ENDINGS)
+
+
+def modal_verbs(text: str) -> list[str]:
+    """The modal verbs of :data:`MODALS` that *text* holds, in their order, each once (lower case).
+
+    >>> modal_verbs("microglia can release factors that may modulate neurons, as they can")
+    ['can', 'may']
+    """
+    return list(dict.fromkeys(word.casefold() for word in _MODAL.findall(text)))
+
+
+def with_modality(phrase: str, modality: str | None) -> str:
+    """*phrase* (a relation's phrase or negated phrase) said with the modal verb *modality* of a row
+    (``can``, ``could``, ``may``, ``might``), as its quote says it; *phrase* itself without one, or
+    when the relation already holds one (``can relieve``).
+
+    >>> with_modality("{subject} sensitise{s} {object}", "can"), with_modality("{subject} {is} recruited by {object}", "may")
+    ('{subject} can sensitise {object}', '{subject} may be recruited by {object}')
+    >>> with_modality("{subject} {does} not sensitise {object}", "can"), with_modality("{subject} {is} not elevated in {object}", "might")
+    ('{subject} cannot sensitise {object}', '{subject} might not be elevated in {object}')
+    >>> statement(with_modality("{subject} sensitise{s} {object}", "can"), "TNF-α", "nociceptors")
+    'TNF-α can sensitise nociceptors'
+    """
+    head = "{subject} "
+    if not modality or not phrase.startswith(head):
+        return phrase
+    body = phrase[len(head):]
+    if body.startswith(("can ", "cannot ", "could ", "may ", "might ")):
+        return phrase
+    negation = "cannot" if modality == "can" else f"{modality} not"
+    for verb, said in (("{does} not ", f"{negation} "), ("{is} not ", f"{negation} be "), ("{is} ", f"{modality} be ")):
+        if body.startswith(verb):
+            return head + said + body[len(verb):]
+    return head + f"{modality} " + body.replace("{s}", "", 1)
 
 
 def statement(phrase: str, subject: str, object_: str, *, plural: bool | None = None) -> str:

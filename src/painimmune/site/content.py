@@ -20,7 +20,7 @@ import pandas as pd
 
 from painimmune import escape
 from painimmune.citations import CITED_REFERENCE, Release, apa, citation, release
-from painimmune.entities import Assertion, EntityRef, Knowledge, context_words, describe, said
+from painimmune.entities import Assertion, EntityRef, Knowledge, context_words, describe, phrases, said, summary_row
 from painimmune.errors import DataError, IntegrityError
 from painimmune.language.phrases import statement
 from painimmune.language.text import span
@@ -29,7 +29,6 @@ from painimmune.package.descriptor import DataPackage, web_address
 from painimmune.package.schemas import assertion_columns, entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
 from painimmune.site import neighbourhood
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
-from painimmune.summaries import Row as SummaryRow
 from painimmune.summaries import summary
 
 # Every cross-reference is linked through Bioregistry's resolver, which knows every prefix the
@@ -371,15 +370,9 @@ def _reported(data: Data, item: Assertion) -> str:
     """The row as :mod:`painimmune.summaries` says it: the kind of source, how its level says the
     source states it, and the statement (``One peer-reviewed review states, without citing a study,
     that ...``): never stronger than the quote."""
-    relations = data.knowledge.relations
-    if item["relation"] not in relations.index:
+    if item["relation"] not in data.knowledge.relations.index:
         return ""
-    phrase, negated = str(relations.at[item["relation"], "phrase"]), str(relations.at[item["relation"], "negated_phrase"])
-    one = SummaryRow(row_id=item["row_id"], phrase=phrase, negated_phrase=negated, subject=said(item["subject"], data.knowledge),
-                     object=said(item["object"], data.knowledge), direction=item["direction"],
-                     evidence_level_id=item["evidence_level_id"], evidence_rank=item["evidence_rank"],
-                     source_id=item["source_id"], source_type=item["source_type"])
-    return summary([one], data.knowledge.levels)[0]["text"]
+    return summary([summary_row(item, data.knowledge)], data.knowledge.levels)[0]["text"]
 
 
 def row_apa(facts: Release, row_id: str) -> str:
@@ -520,11 +513,8 @@ def row_statements(data: Data) -> dict[str, dict[str, str]]:
         ends = []
         for table, entity in ((row.subject_type, row.subject_id), (row.object_type, row.object_id)):
             ends.append(said(EntityRef(table=table, id=entity, name=data.names.get((table, entity), entity)), knowledge))
-        if row.relation in knowledge.relations.index:
-            phrase = str(knowledge.relations.at[row.relation, "negated_phrase" if row.direction == "refutes" else "phrase"])
-        else:
-            phrase = "{subject} " + ("does not " if row.direction == "refutes" else "") + f"{row.relation} {{object}}"
-        words = statement(phrase, ends[0], ends[1])
+        phrase, negated = phrases(row.relation, "" if pd.isna(row.modal_verb) else str(row.modal_verb), knowledge)
+        words = statement(negated if row.direction == "refutes" else phrase, ends[0], ends[1])
         middle = words
         if words.startswith(ends[0]) and words.endswith(ends[1]) and len(words) > len(ends[0]) + len(ends[1]):
             middle = words[len(ends[0]):len(words) - len(ends[1])].strip()

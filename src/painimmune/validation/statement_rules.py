@@ -8,14 +8,20 @@
 - **Disease context** (``disease_context_qualifier``): the condition in which the source places
   the relation, which is not one of the row's own ends (``context-is-an-end``): a row about
   rheumatoid arthritis has it as its object, not as its context.
+- **Modal verb** (``modal_verb``): the modal verb with which the quote states the relation is a
+  word of the quote, and one the relation's own phrase does not already hold
+  (``modal-verb-grounded``); a modal verb of the quote is recorded, or the note says why it does not
+  bear on the relation (``modal-verb-unrecorded``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pandas as pd
 
+from painimmune.language.phrases import modal_verbs
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem, declare
@@ -31,7 +37,15 @@ EXAMPLE_OF_AN_INSTANCE = _rule("example-of-an-instance", "Examples exemplify a c
 CONTEXT_IS_AN_END = _rule("context-is-an-end", "A disease context is not one of the row's ends",
                           "A row's disease_context_qualifier is neither its subject nor its object: the context is the condition in "
                           "which the relation between the two holds.")
+MODAL_VERB_GROUNDED = _rule("modal-verb-grounded", "A modal verb is the quote's",
+                            "A row's modal_verb (can, could, may, might) is a word of its quote, and its relation's phrase holds no modal "
+                          "verb of its own (can relieve): every heading and summary says the relation with it.")
+MODAL_VERB_UNRECORDED = _rule("modal-verb-unrecorded", "A modal verb of the quote is recorded",
+                              "A quote that holds a modal verb (can, could, may, might) records it in modal_verb, or the note says why it "
+                            "does not bear on the relation (\"'can' does not bear on this relation: ...\"); a relation whose phrase holds "
+                            "one needs neither.")
 ROLES = ("subject", "object")
+MODAL_PHRASE = re.compile(r"^\{subject\} (?:can|cannot|could|may|might) ")
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -40,10 +54,41 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
     classes = {table: {entity: flag == "true" for entity, flag in zip(frames[table]["id"], frames[table]["is_class"], strict=True)}
                for table in package.entity_tables if "is_class" in frames[table]}
     ids = {table: set(frames[table]["id"]) for table in package.entity_tables}
+    modal_relations = set()
+    if "relations" in frames and "phrase" in frames["relations"]:
+        relations = frames["relations"]
+        modal_relations = {relation for relation, phrase in zip(relations["id"], relations["phrase"], strict=True)
+                           if isinstance(phrase, str) and MODAL_PHRASE.match(phrase)}
     problems: list[Problem] = []
     for table in package.relationship_tables:
         problems += _rows(package, table, frames[table], ids, classes)
+        problems += _modalities(package, table, frames[table], modal_relations)
     return problems
+
+
+def _modalities(package: DataPackage, table: str, frame: pd.DataFrame, modal_relations: set[str]) -> Iterator[Problem]:
+    """The ``modal-verb-grounded`` and ``modal-verb-unrecorded`` problems of relationship *table*: a
+    modal verb that is not a word of
+    the row's quote, or that its relation's phrase already says."""
+    if "modal_verb" not in frame or "quote" not in frame:
+        return
+    predicate = assertion_columns(package.schema(table)).predicate
+    note = frame["note"] if "note" in frame else pd.Series(None, index=frame.index, dtype=object)
+    for key, verb, quote, relation, explained in rows({"id": frame["id"], "modal_verb": frame["modal_verb"], "quote": frame["quote"],
+                                                          "relation": frame[predicate], "note": note},
+                                                         ["id", "modal_verb", "quote", "relation", "note"]):
+        if not isinstance(verb, str) or not verb:
+            said = modal_verbs(quote) if isinstance(quote, str) else []
+            unexplained = [word for word in said if f"'{word}' does not bear on" not in str(explained).casefold()]
+            if unexplained and relation not in modal_relations:
+                yield MODAL_VERB_UNRECORDED.problem(f"the quote says {unexplained[0]!r}: record it in modal_verb, or say in the note "
+                                                    f"\"'{unexplained[0]}' does not bear on this relation: ...\"", table, key, "modal_verb", "")
+            continue
+        if not isinstance(quote, str) or verb not in modal_verbs(quote):
+            yield MODAL_VERB_GROUNDED.problem(f"{verb!r} is not a word of the row's quote", table, key, "modal_verb", verb)
+        elif relation in modal_relations:
+            yield MODAL_VERB_GROUNDED.problem(f"the relation {relation!r} already says it with a modal verb; leave modal_verb empty",
+                                              table, key, "modal_verb", verb)
 
 
 def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
