@@ -428,6 +428,18 @@ def test_diff_names_releases_by_version_from_git_and_says_what_it_could_not_veri
     assert differs.returncode == 1 and json.loads(differs.stdout)["new_version"] == "2.0.0"
 
 
+def test_diff_names_the_rows_that_fill_a_column_the_older_release_lacks():
+    if not _has_commits("4.1.0"):
+        pytest.skip("this clone does not hold the commit of 4.1.0 (a shallow clone)")
+    result = run_cli("diff", "4.1.0", ".", "--format", "json", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    table = json.loads(result.stdout)["tables"]["cell_conditions"]
+    assert table["columns_added"] == ["modal_verb"]
+    changed = {row["key"]: row["columns"] for row in table["changed"]}
+    assert changed["cc0026"] == {"modal_verb": ["", "can"]} and changed["cc0040"] == {"modal_verb": ["", "may"]}
+    assert "cc0001" not in changed  # a row that leaves the new column empty is unchanged
+
+
 def test_diff_of_a_version_not_in_the_record_or_outside_git_is_one_line(tmp_path):
     from conftest import one_line_refusal
 

@@ -186,9 +186,12 @@ def _diff_table(old: Table | None, new: Table | None) -> TableDiff:
         columns_removed=[c for c in old_columns if c not in new_columns] if new is not None else [],
         status="added" if old is None else "removed" if new is None else "present",
     )
-    common = [c for c in old_columns if c in new_columns]
+    # A column one side lacks reads as empty there: a row that fills an added column (or had filled
+    # a removed one) is changed in it.
+    compared = [*old_columns, *(c for c in new_columns if c not in old_columns)]
     for key in sorted(old_rows.keys() & new_rows.keys()):
-        changes = {c: [old_rows[key][c], new_rows[key][c]] for c in common if old_rows[key][c] != new_rows[key][c]}
+        before, after = old_rows[key], new_rows[key]
+        changes = {c: [before.get(c, ""), after.get(c, "")] for c in compared if before.get(c, "") != after.get(c, "")}
         if changes:
             result.changed.append(ChangedRow(key, changes))
     return result
