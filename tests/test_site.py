@@ -128,6 +128,9 @@ def test_a_refuting_assertion_says_so_in_words_on_its_entity_page(site: Path):
     assert "neuropathic pain" in card and "lack of effect" in card
     row = (site / "rows" / "tc0002.html").read_text(encoding="utf-8")  # its own page never shows the relation bare
     assert "<dt>Relation</dt><dd>reduces (denied by the source: the row refutes it)</dd>" in row
+    modal = (site / "rows" / "cc0026.html").read_text(encoding="utf-8")  # nor without the modal verb its quote states it with
+    assert '<h1 id="statement">immune cells can resolve chronic pain</h1>' in modal
+    assert "<dt>Relation</dt><dd>resolves (stated with “can”: immune cells can resolve chronic pain)</dd>" in modal
 
 
 def test_a_quote_marks_the_words_that_name_its_subject_and_object(site: Path):
