@@ -175,7 +175,7 @@ def test_the_graph_merged_with_the_peers_by_kgx_joins_every_shared_concept(kgx_t
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["clashes"] == {}
+    assert report["clashes"] == {} and report["unknown_categories"] == {}
     shared = list(csv.DictReader((PEER / "shared.tsv").open(encoding="utf-8"), delimiter="\t"))
     ours = {node["id"]: node for node in read_tsv(tmp_path / "kgx" / "nodes.tsv")}
     for row in shared:
@@ -201,6 +201,11 @@ def test_the_merge_command_names_what_is_missing_in_one_line(tmp_path):
     no_kgx = subprocess.run([sys.executable, "-c", merge.format("sys.modules['kgx'] = None;"), str(tmp_path / "kgx"), str(PEER),
                              str(tmp_path / "m")], capture_output=True, text=True)
     assert (no_kgx.returncode, no_kgx.stderr.strip()) == (1, "painimmune: this merge needs kgx and biolink-model: pip install 'painimmune[kgx]'")
+    for out, why in (("/", "is the file-system root"), (str(tmp_path / "kgx"), "it is an earlier output of `painimmune export --format kgx`")):
+        refused = subprocess.run([sys.executable, "-c", merge.format(""), str(tmp_path / "kgx"), str(PEER), out], capture_output=True,
+                                 text=True)
+        assert refused.returncode == 1 and refused.stderr.startswith(f"painimmune: {out}: refused as an output folder") and \
+            why in refused.stderr and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     usage = subprocess.run([sys.executable, "-m", "painimmune.export.kgx_merge"], capture_output=True, text=True)
     assert usage.returncode == 2 and usage.stderr.startswith("usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT")
     assert not (tmp_path / "m").exists()

@@ -7,11 +7,13 @@ dismech's export writes them). Both are read by kgx with the Biolink Model of th
 ``biolink-model`` package (:func:`painimmune.export.kgx_check.offline`), merged by
 ``kgx.graph_operations.graph_merge.merge_all_graphs`` (nodes of one id become one node, their
 categories, names and sources combined; edges kept), and the merged graph is written to OUT as KGX
-TSV. It prints one JSON line saying how each node of THEIRS joins painimmune's graph: on its id
+TSV (``merged_nodes.tsv``, ``merged_edges.tsv``; OUT is checked as every output folder is:
+:mod:`painimmune.destination`). It prints one JSON line saying how each node of THEIRS joins painimmune's graph: on its id
 (``joined``), through a painimmune mapping edge (``mapped``: exact, close, narrow or broad match) or
 an ``xref`` of a painimmune node (``xref``), or not at all (``apart``); and every merged node whose
 categories lie on different branches of the Biolink hierarchy (``clashes``), which a graph user
-would read as two things sharing an id. Needs ``pip install "painimmune[kgx]"``.
+would read as two things sharing an id, and every category that is not the Biolink Model's
+(``unknown_categories``). Needs ``pip install "painimmune[kgx]"``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from painimmune.destination import StagedOutput, check_output_folder
+from painimmune.errors import PainimmuneError
+from painimmune.export.biolink import ancestry, biolink_model
 from painimmune.export.kgx_check import offline
 
+COMMAND = "python -m painimmune.export.kgx_merge"  # what the output folder's marker names
 NEEDS = "painimmune: this merge needs kgx and biolink-model: pip install 'painimmune[kgx]'"
 USAGE = "usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT  (two KGX TSV folders; OUT receives the merged graph)"
 MATCHES = ("biolink:exact_match", "biolink:close_match", "biolink:narrow_match", "biolink:broad_match")
@@ -52,12 +58,12 @@ def merge(ours: Path, theirs: Path, out: Path) -> dict[str, Any]:
     mapping = [(subject, data["predicate"], object_) for subject, object_, data in graphs[0].edges(data=True)
                if data.get("predicate") in MATCHES]
     merged = merge_all_graphs(graphs, preserve=True)
-    out.mkdir(parents=True, exist_ok=True)
     writer = transformers[0]
     writer.store.graph = merged
-    writer.save(output_args={"filename": str(out / "merged"), "format": "tsv",
-                             "node_properties": {key for t in transformers for key in t.store.node_properties},
-                             "edge_properties": {key for t in transformers for key in t.store.edge_properties}})
+    with StagedOutput(out, COMMAND, None) as staging:  # (checked before anything was read: main)
+        writer.save(output_args={"filename": str(staging.root / "merged"), "format": "tsv",
+                                 "node_properties": {key for t in transformers for key in t.store.node_properties},
+                                 "edge_properties": {key for t in transformers for key in t.store.edge_properties}})
     return _report(their_nodes, our_nodes, mapping, {node: data.get("category", []) for node, data in merged.nodes(data=True)})
 
 
@@ -90,9 +96,15 @@ def _report(theirs: set[str], ours: dict[str, dict[str, Any]], mapping: list[tup
             report["xref"][node] = xrefs[node]
         else:
             report["apart"].append(node)
+    known = biolink_model()["classes"]
+    report["unknown_categories"] = {}
     for node, found in categories.items():
-        if _clash(list(_values(found))):
-            report["clashes"][node] = sorted(_values(found))
+        values = sorted(_values(found))
+        unknown = [category for category in values if category not in known]
+        if unknown:
+            report["unknown_categories"][node] = unknown
+        if _clash([category for category in values if category in known]):
+            report["clashes"][node] = values
     return report
 
 
@@ -101,9 +113,8 @@ def _values(value: Any) -> Iterable[str]:
 
 
 def _clash(categories: list[str]) -> bool:
-    """Whether two of *categories* lie on different branches (neither descends from the other)."""
-    from painimmune.export.biolink import ancestry
-
+    """Whether two of *categories* (classes of the Biolink Model) lie on different branches (neither
+    descends from the other)."""
     return any(a not in ancestry(b) and b not in ancestry(a) for a in categories for b in categories)
 
 
@@ -122,11 +133,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"painimmune: {theirs}: no KGX graph (nodes.tsv and edges.tsv, or one *nodes.jsonl and one *edges.jsonl)", file=sys.stderr)
         return 1
     try:
+        check_output_folder(out, COMMAND, None)
+    except PainimmuneError as exc:
+        print(f"painimmune: {exc}", file=sys.stderr)
+        return 1
+    try:
         import kgx  # noqa: F401
     except ImportError:
         print(NEEDS, file=sys.stderr)
         return 1
-    report = merge(ours, theirs, out)
+    try:
+        report = merge(ours, theirs, out)
+    except Exception as exc:  # noqa: BLE001 (kgx raises what its readers raise: said in one line, not a traceback)
+        print(f"painimmune: kgx could not merge {ours} and {theirs}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     print(json.dumps(report, sort_keys=True))
     return 1 if report["clashes"] else 0
 
