@@ -111,6 +111,8 @@ def test_sqlite_export_puts_direction_beside_the_relation_and_states_every_asser
         assert rows.fetchall() == [("cyclooxygenase inhibitors", "reduces", "refutes", "neuropathic pain", "clinical observation",
                                     "Role of the immune system in chronic pain")]
         assert db.execute("SELECT count(*) FROM assertions").fetchone()[0] == RELATIONSHIP_ROWS
+        modal = db.execute("SELECT subject, modal_verb, relation, object FROM assertions WHERE row_id = 'cc0040'").fetchall()
+        assert modal == [("regulatory T cell", "may", "resolves", "pain")]  # 'regulatory T-cells ... may resolve pain'
 
 
 def test_sqlite_export_searches_names_synonyms_and_quotes_and_stays_byte_identical(tmp_path):

@@ -29,7 +29,7 @@ from painimmune.errors import DataError
 from painimmune.loader import load
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.schemas import Field, assertion_columns, foreign_keys, list_delimiter, primary_key, reading_order
+from painimmune.package.schemas import Field, assertion_columns, field_names, foreign_keys, list_delimiter, primary_key, reading_order
 
 DATABASE = "painimmune.db"
 _SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER", "number": "REAL"}
@@ -165,9 +165,10 @@ def assertions_view(package: DataPackage) -> str:
             joins.append(f"LEFT JOIN {_quote(targets[column])} AS o{number} ON o{number}.id = r.{_quote(column)}")
             objects.append(f"o{number}.name")
         object_name = f"COALESCE({', '.join(objects)})" if len(objects) > 1 else objects[0]
+        modal = "r.modal_verb" if "modal_verb" in field_names(schema) else "NULL"  # ('can' release: as the quote says it)
         parts.append(
-            f"SELECT r.id AS row_id, {_literal(table)} AS relationship_table, s.name AS subject, r.{_quote(roles.predicate)} AS relation, "
-            f"r.direction AS direction, {object_name} AS object, dc.name AS disease_context, sp.label AS gathered_in, "
+            f"SELECT r.id AS row_id, {_literal(table)} AS relationship_table, s.name AS subject, {modal} AS modal_verb, "
+            f"r.{_quote(roles.predicate)} AS relation, r.direction AS direction, {object_name} AS object, dc.name AS disease_context, sp.label AS gathered_in, "
             f"l.label AS evidence_level, src.title AS source, r.quote AS quote FROM {_quote(table)} AS r {' '.join(joins)} "
             f"LEFT JOIN {_quote(targets['disease_context_qualifier'])} AS dc ON dc.id = r.disease_context_qualifier "
             f"JOIN {_quote(targets['species_context_qualifier'])} AS sp ON sp.id = r.species_context_qualifier "
