@@ -150,7 +150,8 @@ def test_sqlite_export_serves_in_datasette_with_descriptions(datasette, tmp_path
     table = get("/painimmune/treatment_conditions")  # foreign keys shown by their labels
     assert "cyclooxygenase inhibitors" in table and "clinical observation" in table
     view = json.loads(get("/painimmune/assertions.json?_shape=array&_size=max"))
-    assert len(view) == RELATIONSHIP_ROWS and list(view[0])[:6] == ["row_id", "relationship_table", "subject", "relation", "direction", "object"]
+    assert len(view) == RELATIONSHIP_ROWS and list(view[0])[:7] == ["row_id", "relationship_table", "subject", "modal_verb", "relation",
+                                                                    "direction", "object"]
     assert "data:text/css," in get("/painimmune/treatment_conditions/tc0002")  # the row page's layout of labelled fields
     searched = json.loads(get("/painimmune/cell_types.json?_search=microglia&_shape=array"))  # the FTS index as the search box
     assert "microglia" in {row["id"] for row in searched}
