@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from painimmune.errors import DataError
 from painimmune.export.biolink import (
@@ -35,7 +34,7 @@ from painimmune.export.namespace import INFORES
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import Term, installed_root, read_terms
-from painimmune.package.schemas import EXACT_MATCH, mapping_columns
+from painimmune.package.schemas import EXACT_MATCH, mapping_columns, mapping_curies, related_columns
 
 REFERENCE = "reference/ontologies"
 # The Biolink predicate of each SKOS mapping predicate of the tables.
@@ -68,33 +67,28 @@ def mapping_graph(package: DataPackage, entity_nodes: dict[tuple[str, str], str]
     graph = MappingGraph()
     for table in package.entity_tables:
         schema = package.schema(table)
-        declared = {item["name"]: item.get("biolinkPredicate") for item in schema["fields"]}
+        related = related_columns(schema)
         columns = mapping_columns(schema)
         for row in load(table, package.root).to_dict("records"):
             node = entity_nodes[(table, row["id"])]
-            exact = {node, *(curie for column, skos in columns.items() if skos == EXACT_MATCH for curie in _curies(row[column]))}
+            exact = {node, *(curie for column, skos in columns.items() if skos == EXACT_MATCH for curie in mapping_curies(row[column]))}
             for column, skos in columns.items():
-                predicate = declared[column] or MATCH_PREDICATES.get(skos)
+                predicate = related.get(column) or MATCH_PREDICATES.get(skos)
                 if predicate is None:
                     raise DataError(f"refused: {table}.{column} maps by {skos}, which has no Biolink predicate; declare its biolinkPredicate")
-                for curie in _curies(row[column]):
+                for curie in mapping_curies(row[column]):
                     if curie == node:
                         continue
-                    if declared[column] and not exact & _named(_record(terms, curie)):
+                    if column in related and not exact & _named(_record(terms, curie)):
                         raise DataError(f"refused: {table} {row['id']}: the verified record of {curie} names none of "
                                         f"{', '.join(sorted(exact))}, so {predicate} is not stated")
                     if curie not in categories:
                         graph.nodes.setdefault(curie, _term_node(curie, terms, row["name"] if skos == EXACT_MATCH else ""))
                     target = categories.get(curie) or graph.nodes[curie]["category"]
-                    edge = _edge(node, check_predicate(predicate), curie, skos if not declared[column] else predicate,
+                    edge = _edge(node, check_predicate(predicate), curie, predicate if column in related else skos,
                                  categories[node], target)
                     graph.edges.setdefault(edge["id"], edge)
     return graph
-
-
-def _curies(value: Any) -> list[str]:
-    """The CURIEs of a mapping cell: a list column's items, or a single column's value."""
-    return list(value) if isinstance(value, list) else [value] if isinstance(value, str) else []
 
 
 def _named(term: Term) -> set[str]:

@@ -28,7 +28,7 @@ from painimmune.loader import load
 from painimmune.output import OutputFolder
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import Term, installed_root, read_terms
-from painimmune.package.schemas import mapping_columns
+from painimmune.package.schemas import mapping_columns, mapping_curies
 
 COLUMNS = ["subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "object_label", "mapping_justification",
            "creator_id", "mapping_date", "comment"]
@@ -48,8 +48,7 @@ def write_sssom(package: DataPackage, out: OutputFolder) -> list[Path]:
         for entity in load(table, package.root).to_dict("records"):
             category = check_category(spec if isinstance(spec, str) else spec["values"][entity[spec["column"]]])
             for column, predicate in columns.items():
-                value = entity[column]
-                for curie in (value if isinstance(value, list) else [value] if isinstance(value, str) else []):
+                for curie in mapping_curies(entity[column]):
                     label, comment = _object_label(terms, curie)
                     rows.append({"subject_id": local_id(table, entity["id"]), "subject_label": entity["name"],
                                  "subject_category": category, "predicate_id": predicate, "object_id": curie,

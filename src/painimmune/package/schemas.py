@@ -125,6 +125,21 @@ def mapping_columns(schema: Schema) -> dict[str, str]:
     return {field["name"]: field.get("mappingPredicate", EXACT_MATCH) for field in schema["fields"] if "referenceTable" in field}
 
 
+def related_columns(schema: Schema) -> dict[str, str]:
+    """Mapping columns whose terms are related to the row's entity rather than matching it, with the
+    Biolink predicate their field declares (``biolinkPredicate``: a protein's HGNC gene,
+    ``biolink:gene_product_of``)."""
+    return {field["name"]: field["biolinkPredicate"] for field in schema["fields"] if "biolinkPredicate" in field}
+
+
+def mapping_curies(value: Any) -> list[str]:
+    """The CURIEs a loaded cell of a mapping column holds: a list column's items, a single column's
+    value, none where it is missing."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [value] if isinstance(value, str) and value else []
+
+
 def xref_columns(schema: Schema) -> list[str]:
     """The exact-match cross-reference columns (one CURIE each, e.g. ``hgnc_id``)."""
     return [column for column, predicate in mapping_columns(schema).items() if predicate == EXACT_MATCH]

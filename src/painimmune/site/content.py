@@ -26,7 +26,16 @@ from painimmune.language.phrases import statement
 from painimmune.language.text import span
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage, web_address
-from painimmune.package.schemas import assertion_columns, entity_labels, foreign_keys, mapping_columns, primary_key, reading_order
+from painimmune.package.schemas import (
+    assertion_columns,
+    entity_labels,
+    foreign_keys,
+    mapping_columns,
+    mapping_curies,
+    primary_key,
+    reading_order,
+    related_columns,
+)
 from painimmune.site import neighbourhood
 from painimmune.site.spans import Mark, Piece, find_mention, pieces
 from painimmune.summaries import summary
@@ -237,7 +246,7 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
     """One entity's page: its names, attributes, cross-references and every assertion about it."""
     schema = data.package.schema(table)
     titles = {field["name"]: field.get("title", field["name"]) for field in schema["fields"]}
-    related = {field["name"]: field["biolinkPredicate"] for field in schema["fields"] if "biolinkPredicate" in field}  # a protein's gene
+    related = related_columns(schema)  # (a protein's gene: said as the gene that encodes it)
     mappings = {column: related.get(column, predicate) for column, predicate in mapping_columns(schema).items()}
     found = data.knowledge.names.entities[(table, row["id"])]
     about = describe(found, data.knowledge)
@@ -263,7 +272,7 @@ def entity(data: Data, table: str, row: dict[str, Any]) -> dict[str, Any]:
                        if column not in SHOWN_APART and column not in mappings and _cell(row[column])],
         "xrefs": [{"label": titles[column], "match": MAPPING_WORDS.get(predicate, predicate), "curie": curie,
                    "url": resolver_url(curie)}
-                  for column, predicate in mappings.items() for curie in _curies(row[column])],
+                  for column, predicate in mappings.items() for curie in mapping_curies(row[column])],
         "sections": about["sections"],
         "profile": about["profile"],
         "supporting": sum(item["direction"] == "supports" for item in assertions),
@@ -641,12 +650,6 @@ def dictionary(data: Data) -> list[dict[str, Any]]:
                         "description": field.get("description", "")} for field in schema["fields"]],
         })
     return result
-
-
-def _curies(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    return [] if value is None or pd.isna(value) or value == "" else [str(value)]
 
 
 def _cell(value: Any) -> str:

@@ -29,7 +29,7 @@ from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import read_bytes
 from painimmune.package.integrity import mismatch
 from painimmune.package.reference import REFERENCE_FOLDER, Term, installed_root, read_terms
-from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns
+from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns, related_columns
 from painimmune.validation.problems import Problem, declare
 
 _rule = declare("package", __name__)
@@ -74,7 +74,7 @@ def check(package: DataPackage, texts: dict[str, pd.DataFrame]) -> list[Problem]
         table_schema = package.schema(name)
         key = primary_key(table_schema)
         predicates = mapping_columns(table_schema)
-        products = {field["name"] for field in table_schema["fields"] if field.get("biolinkPredicate")}  # a protein's gene
+        products = related_columns(table_schema)  # (a protein's gene: HGNC's symbol is one of its names)
         lists = {field["name"]: field.get("delimiter", ",") for field in table_schema["fields"] if field.get("type") == "list"}
         declared = reference_columns(table_schema)
         for column, reference in trusted.get(name, {}).items():
