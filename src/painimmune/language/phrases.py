@@ -60,6 +60,15 @@ def modal_verbs(text: str) -> list[str]:
     return list(dict.fromkeys(word.casefold() for word in _MODAL.findall(text)))
 
 
+def holds_modal_verb(phrase: str) -> bool:
+    """Whether *phrase* (a relation's phrase template) says the relation with a modal verb of its own.
+
+    >>> holds_modal_verb("{subject} can relieve {object}"), holds_modal_verb("{subject} release{s} {object}")
+    (True, False)
+    """
+    return phrase.startswith(tuple(f"{{subject}} {word} " for word in (*MODALS, "cannot")))
+
+
 def with_modality(phrase: str, modality: str | None) -> str:
     """*phrase* (a relation's phrase or negated phrase) said with the modal verb *modality* of a row
     (``can``, ``could``, ``may``, ``might``), as its quote says it; *phrase* itself without one, or
@@ -73,11 +82,9 @@ def with_modality(phrase: str, modality: str | None) -> str:
     'TNF-α can sensitise nociceptors'
     """
     head = "{subject} "
-    if not modality or not phrase.startswith(head):
+    if not modality or not phrase.startswith(head) or holds_modal_verb(phrase):
         return phrase
     body = phrase[len(head):]
-    if body.startswith(("can ", "cannot ", "could ", "may ", "might ")):
-        return phrase
     negation = "cannot" if modality == "can" else f"{modality} not"
     for verb, said in (("{does} not ", f"{negation} "), ("{is} not ", f"{negation} be "), ("{is} ", f"{modality} be ")):
         if body.startswith(verb):

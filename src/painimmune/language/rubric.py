@@ -41,6 +41,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+# How a row's note says that a cue of its quote's sentence does not decide the row: a negation cue
+# that does not negate the relation ("'not' does not negate the role"), and any cue (or modal verb)
+# that does not bear on it ("'may' does not bear on this relation: ...").
+NOT_A_NEGATION = "does not negate"
+NOT_BEARING = "does not bear on"
+
+
+def explained(note: object, cue: str, phrases: tuple[str, ...]) -> bool:
+    """Whether *note* names *cue* in single quotes followed by one of *phrases*.
+
+    >>> explained("'may' does not bear on this relation: it hedges another clause", "May", (NOT_BEARING,))
+    True
+    """
+    return isinstance(note, str) and any(f"'{cue.casefold()}' {phrase}" in note.casefold() for phrase in phrases)
+
 
 def _pattern(phrases: list[str]) -> re.Pattern[str] | None:
     """One regular expression matching any of *phrases* as whole words (longest first)."""

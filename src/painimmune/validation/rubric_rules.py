@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from painimmune.language.rubric import Cue, Rubric
+from painimmune.language.rubric import NOT_A_NEGATION, NOT_BEARING, Cue, Rubric, explained
 from painimmune.language.sentences import sentences
 from painimmune.language.text import span
 from painimmune.package import csvio
@@ -65,10 +65,6 @@ CUE_OUTSIDE_QUOTE = _rule("cue-outside-quote", "The whole sentence decides",
                           "why it does not bear on the relation: \"'<cue>' does not bear on ...\" (for a negation, \"'<cue>' does not "
                           "negate ...\").")
 LEVELS, DIRECTIONS, SPECIES_CONTEXTS = "evidence_levels", "directions", "species_contexts"
-# How a note says that a negation cue in its quote does not negate the row's relation: "'not' does not negate the role".
-NOT_A_NEGATION = "does not negate"
-# How a note says that a cue of the sentence outside the quote does not bear on the row's relation.
-NOT_BEARING = "does not bear on"
 
 
 def rubric_of(frames: dict[str, pd.DataFrame]) -> Rubric:
@@ -189,7 +185,7 @@ def _direction(table: str, row: str, direction: object, note: object, expected: 
     implied, cue = expected
     if direction == implied or not isinstance(direction, str):
         return
-    if direction == default and cue and _explained(note, cue, (NOT_A_NEGATION,)):
+    if direction == default and cue and explained(note, cue, (NOT_A_NEGATION,)):
         return  # the note quotes the negation cue and says why it does not negate the relation
     if cue:
         message = (f"the quote holds the negation cue {cue!r}: the row {implied}, unless its note says \"'{cue}' "
@@ -197,11 +193,6 @@ def _direction(table: str, row: str, direction: object, note: object, expected: 
     else:
         message = f"the quote holds no cue phrase of {direction}: the row {implied}"
     yield DIRECTION_RUBRIC.problem(message, table, row, "direction", direction)
-
-
-def _explained(note: object, cue: str, phrases: tuple[str, ...]) -> bool:
-    """Whether *note* names *cue* in single quotes followed by one of *phrases*."""
-    return isinstance(note, str) and any(f"'{cue.casefold()}' {phrase}" in note.casefold() for phrase in phrases)
 
 
 def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], start: int, end: int) -> list[Cue]:
@@ -223,7 +214,7 @@ def _outside(table: str, row: str, cues: tuple[Cue, ...], quote: str, note: obje
     reported = set()
     for cue in cues:
         phrases = (NOT_BEARING, NOT_A_NEGATION) if cue.kind == "direction" else (NOT_BEARING,)
-        if cue.phrase.casefold() in reported or _explained(note, cue.phrase, phrases):
+        if cue.phrase.casefold() in reported or explained(note, cue.phrase, phrases):
             continue
         reported.add(cue.phrase.casefold())
         yield CUE_OUTSIDE_QUOTE.problem(

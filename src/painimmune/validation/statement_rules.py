@@ -16,12 +16,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pandas as pd
 
-from painimmune.language.phrases import modal_verbs
+from painimmune.language.phrases import holds_modal_verb, modal_verbs
+from painimmune.language.rubric import NOT_BEARING, explained
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
 from painimmune.validation.problems import Problem, declare
@@ -39,13 +39,12 @@ CONTEXT_IS_AN_END = _rule("context-is-an-end", "A disease context is not one of 
                           "which the relation between the two holds.")
 MODAL_VERB_GROUNDED = _rule("modal-verb-grounded", "A modal verb is the quote's",
                             "A row's modal_verb (can, could, may, might) is a word of its quote, and its relation's phrase holds no modal "
-                          "verb of its own (can relieve): every heading and summary says the relation with it.")
+                            "verb of its own (can relieve): every heading and summary says the relation with it.")
 MODAL_VERB_UNRECORDED = _rule("modal-verb-unrecorded", "A modal verb of the quote is recorded",
                               "A quote that holds a modal verb (can, could, may, might) records it in modal_verb, or the note says why it "
-                            "does not bear on the relation (\"'can' does not bear on this relation: ...\"); a relation whose phrase holds "
-                            "one needs neither.")
+                              "does not bear on the relation (\"'can' does not bear on this relation: ...\"); a relation whose phrase holds "
+                              "one needs neither.")
 ROLES = ("subject", "object")
-MODAL_PHRASE = re.compile(r"^\{subject\} (?:can|cannot|could|may|might) ")
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem]:
@@ -58,7 +57,7 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
     if "relations" in frames and "phrase" in frames["relations"]:
         relations = frames["relations"]
         modal_relations = {relation for relation, phrase in zip(relations["id"], relations["phrase"], strict=True)
-                           if isinstance(phrase, str) and MODAL_PHRASE.match(phrase)}
+                           if isinstance(phrase, str) and holds_modal_verb(phrase)}
     problems: list[Problem] = []
     for table in package.relationship_tables:
         problems += _rows(package, table, frames[table], ids, classes)
@@ -68,18 +67,18 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame]) -> list[Problem
 
 def _modalities(package: DataPackage, table: str, frame: pd.DataFrame, modal_relations: set[str]) -> Iterator[Problem]:
     """The ``modal-verb-grounded`` and ``modal-verb-unrecorded`` problems of relationship *table*: a
-    modal verb that is not a word of
-    the row's quote, or that its relation's phrase already says."""
+    modal verb that is not a word of the row's quote, or that its relation's phrase already says; a
+    modal verb of the quote neither recorded nor explained in the note."""
     if "modal_verb" not in frame or "quote" not in frame:
         return
     predicate = assertion_columns(package.schema(table)).predicate
     note = frame["note"] if "note" in frame else pd.Series(None, index=frame.index, dtype=object)
-    for key, verb, quote, relation, explained in rows({"id": frame["id"], "modal_verb": frame["modal_verb"], "quote": frame["quote"],
+    for key, verb, quote, relation, note_text in rows({"id": frame["id"], "modal_verb": frame["modal_verb"], "quote": frame["quote"],
                                                           "relation": frame[predicate], "note": note},
                                                          ["id", "modal_verb", "quote", "relation", "note"]):
         if not isinstance(verb, str) or not verb:
             said = modal_verbs(quote) if isinstance(quote, str) else []
-            unexplained = [word for word in said if f"'{word}' does not bear on" not in str(explained).casefold()]
+            unexplained = [word for word in said if not explained(note_text, word, (NOT_BEARING,))]
             if unexplained and relation not in modal_relations:
                 yield MODAL_VERB_UNRECORDED.problem(f"the quote says {unexplained[0]!r}: record it in modal_verb, or say in the note "
                                                     f"\"'{unexplained[0]}' does not bear on this relation: ...\"", table, key, "modal_verb", "")
