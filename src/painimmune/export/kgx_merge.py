@@ -32,9 +32,9 @@ from painimmune.export.kgx_check import offline
 
 COMMAND = "python -m painimmune.export.kgx_merge"  # what the output folder's marker names
 NEEDS = "painimmune: this merge needs kgx and biolink-model: pip install 'painimmune[kgx]'"
-USAGE = "usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT  (two KGX TSV folders; OUT receives the merged graph)"
+USAGE = ("usage: python -m painimmune.export.kgx_merge OURS THEIRS OUT  (OURS: a painimmune KGX export; THEIRS: a KGX graph "
+         "as TSV or JSON Lines; OUT receives the merged graph)")
 MATCHES = ("biolink:exact_match", "biolink:close_match", "biolink:narrow_match", "biolink:broad_match")
-OURS = "infores:painimmune"
 
 
 def merge(ours: Path, theirs: Path, out: Path) -> dict[str, Any]:
