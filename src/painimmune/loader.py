@@ -20,7 +20,7 @@ from painimmune.package.integrity import file_hash, parse_hash
 from painimmune.package.schemas import Field, Schema, enum, list_delimiter, primary_key
 
 _BOOLEANS = {"true": True, "false": False}
-_CAST = ("integer", "boolean", "list")  # the types not loaded as text (with those holding an enum)
+_CAST = ("integer", "boolean", "list")  # the types not loaded as text (with those holding an enum: categoricals)
 
 
 def tables(path: str | Path | None = None) -> list[str]:
@@ -264,9 +264,14 @@ def typed_frame(name: str, frame: pd.DataFrame, table_schema: Schema) -> pd.Data
                         f"{reason}; refused (`painimmune validate` names every such cell)")
     typed = frame.copy(deep=False)
     for field in table_schema["fields"]:
-        if field.get("type") in _CAST or enum(field) is not None:  # (text stays as read, missing cells pd.NA)
+        if not _loaded_as_text(field):  # (text stays as read, missing cells pd.NA)
             typed[field["name"]] = _cast(name, frame, field, keys)
     return typed
+
+
+def _loaded_as_text(field: Field) -> bool:
+    """Whether a column of *field* is loaded as the strings read: no integer, boolean, list or enum."""
+    return field.get("type") not in _CAST and enum(field) is None
 
 
 def row_key(frame: pd.DataFrame, index: int, keys: list[str]) -> str:
@@ -278,6 +283,8 @@ def row_key(frame: pd.DataFrame, index: int, keys: list[str]) -> str:
 
 
 def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.Series:
+    """The column of *field* (one not loaded as text: :func:`_loaded_as_text`) cast to its type,
+    refused when a value is not of it."""
     column = field["name"]
     values = frame[column]
     kind = field.get("type", "string")
@@ -286,8 +293,6 @@ def _cast(table: str, frame: pd.DataFrame, field: Field, keys: list[str]) -> pd.
         delimiter = list_delimiter(field)
         return pd.Series([cell.split(delimiter) if isinstance(cell, str) else [] for cell in values.tolist()], index=frame.index,
                          name=column, dtype=object)
-    if kind not in _CAST and allowed is None:
-        return values  # text: as read
     present = values.notna().to_numpy()
 
     def fail(bad: np.ndarray, expected: str) -> None:
