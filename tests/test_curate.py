@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, run_cli
-from painimmune.curate.apply import apply, id_format
+from painimmune.curate.apply import Outcome, apply, id_format
 from painimmune.curate.worksheet import Finder, columns
 from painimmune.graph import qualifier_names
 from painimmune.package.descriptor import DataPackage
@@ -137,6 +138,18 @@ def test_apply_of_accepted_rows_passes_validation_with_the_next_ids(removed, wor
     assert again.sentences == []  # every sentence is accounted for now
 
 
+def apply_changed(removed: tuple[Path, dict[str, str], dict[str, str]], worksheet: Path, tmp_path: Path, decision: str,
+                  change: Callable[[dict[str, str]], None]) -> tuple[Path, dict[str, str], int, Outcome]:
+    """The reviewed worksheet with *change* made to its first line of *decision*, applied to the
+    package: (package, its hashes before, the changed line's number in the file, the outcome)."""
+    package, row, span = removed
+    lines = reviewed(worksheet, row, span)
+    number, line = next((number, line) for number, line in enumerate(lines, start=2) if line["decision"] == decision)
+    change(line)
+    before = hashes(package)
+    return package, before, number, apply(write(tmp_path / "bad.csv", lines), package)
+
+
 @pytest.mark.parametrize(("change", "where", "says"), [
     (lambda line: line.update(decision="maybe"), "decision", "takes 'accept' or 'reject'"),
     (lambda line: line.update(subject="immune_cells"), "subject", "is no id of cell_types"),
@@ -154,12 +167,7 @@ def test_apply_of_accepted_rows_passes_validation_with_the_next_ids(removed, wor
     (lambda line: line.update(species_context_qualifier="martians"), "species_context_qualifier", "is no id of species_contexts"),
 ])
 def test_apply_of_a_malformed_worksheet_changes_nothing_and_says_why(removed, worksheet, tmp_path, change, where, says):
-    package, row, span = removed
-    lines = reviewed(worksheet, row, span)
-    number, accepted = next((number, line) for number, line in enumerate(lines, start=2) if line["decision"] == "accept")
-    change(accepted)
-    before = hashes(package)
-    outcome = apply(write(tmp_path / "bad.csv", lines), package)
+    package, before, number, outcome = apply_changed(removed, worksheet, tmp_path, "accept", change)
     assert not outcome.valid and not outcome.added and not outcome.written
     assert any(problem.startswith(f"line {number}, column {where}: ") and says in problem for problem in outcome.problems), outcome.problems
     assert outcome.problems[-1] == "refused: nothing was changed"
@@ -172,12 +180,7 @@ def test_apply_of_a_malformed_worksheet_changes_nothing_and_says_why(removed, wo
     (lambda line: line.update(text=""), "text", "required; fill it in"),
 ])
 def test_a_passage_marked_not_encoded_must_lie_in_the_text_where_the_line_says(removed, worksheet, tmp_path, change, where, says):
-    package, row, span = removed
-    lines = reviewed(worksheet, row, span)
-    number, marked = next((number, line) for number, line in enumerate(lines, start=2) if line["decision"] == "not encoded")
-    change(marked)
-    before = hashes(package)
-    outcome = apply(write(tmp_path / "bad.csv", lines), package)
+    package, before, number, outcome = apply_changed(removed, worksheet, tmp_path, "not encoded", change)
     assert not outcome.valid and hashes(package) == before
     assert any(problem.startswith(f"line {number}, column {where}: ") and says in problem for problem in outcome.problems), outcome.problems
 
