@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import shutil
@@ -139,6 +140,13 @@ def tool_venv(tmp_path_factory: pytest.TempPathFactory, *requirements: str) -> P
                              capture_output=True, text=True)
     assert install.returncode == 0, install.stderr[-2000:]
     return env / "bin"
+
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    """The rows of a tab-separated file (KGX, SSSOM) as dicts, its ``#`` metadata lines skipped."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
 
 
 def one_line_refusal(result: subprocess.CompletedProcess[str], *needles: str) -> str:

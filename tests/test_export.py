@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.metadata
 import importlib.util
 import json
@@ -18,7 +17,7 @@ import pytest
 import yaml
 
 import painimmune as pim
-from conftest import ROOT, run_cli, tool_venv
+from conftest import ROOT, read_tsv, run_cli, tool_venv
 from painimmune.errors import DataError
 from painimmune.export import biolink, croissant, export, kgx
 from painimmune.graph import assertion_rows
@@ -34,11 +33,6 @@ REFERENCE_BIOLINK = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(REFERENCE_BIOLINK)
 PACKAGE = pim.DataPackage()
 RELATIONSHIP_ROWS = sum(len(pim.load(t)) for t in PACKAGE.relationship_tables)
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
 
 
 def test_csv_export_is_a_valid_data_package(tmp_path):

@@ -3,7 +3,6 @@ categories that agree with node ids (issue 23)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import painimmune as pim
-from conftest import ROOT, run_cli, tool_venv
+from conftest import ROOT, read_tsv, run_cli, tool_venv
 from painimmune.errors import DataError
 from painimmune.export import biolink, export, kgx
 from painimmune.output import OutputFolder
@@ -23,11 +22,6 @@ from rows import edit_rows, refresh_hash
 
 MATCHES = {"skos:exactMatch": "biolink:exact_match", "skos:closeMatch": "biolink:close_match",
            "skos:narrowMatch": "biolink:narrow_match", "skos:broadMatch": "biolink:broad_match"}
-
-
-def read_tsv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 @pytest.fixture(scope="module")
@@ -135,17 +129,12 @@ def test_a_gene_whose_record_names_another_protein_is_refused(package_copy, tmp_
 
 def test_sssom_carries_narrow_matches_and_genes_as_related(tmp_path):
     export("sssom", tmp_path)
-    rows = [row for row in read_tsv_commented(tmp_path / "painimmune.sssom.tsv")]
+    rows = read_tsv(tmp_path / "painimmune.sssom.tsv")
     by_object = {(row["subject_id"], row["object_id"]): row["predicate_id"] for row in rows}
     assert by_object[("painimmune:conditions.crps", "MONDO:0011441")] == "skos:narrowMatch"
     assert by_object[("painimmune:treatments.corticosteroid", "CHEBI:24261")] == "skos:narrowMatch"
     assert by_object[("painimmune:mediators.tnf", "HGNC:11892")] == "skos:relatedMatch"
     assert by_object[("painimmune:mediators.tnf", "UniProtKB:P01375")] == "skos:exactMatch"
-
-
-def read_tsv_commented(path: Path) -> list[dict[str, str]]:
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
 
 
 def test_narrow_matches_are_documented_where_they_are_recorded():
@@ -176,7 +165,7 @@ def test_the_graph_merged_with_the_peers_by_kgx_joins_every_shared_concept(kgx_t
     assert result.returncode == 0, result.stderr[-3000:] + result.stdout[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["clashes"] == {} and report["unknown_categories"] == {}
-    shared = list(csv.DictReader((PEER / "shared.tsv").open(encoding="utf-8"), delimiter="\t"))
+    shared = read_tsv(PEER / "shared.tsv")
     ours = {node["id"]: node for node in read_tsv(tmp_path / "kgx" / "nodes.tsv")}
     for row in shared:
         table, entity = row["painimmune"].split(".")
