@@ -12,6 +12,11 @@ a time: run through pandera column by column they cost about a millisecond each,
 data has 1,500 of them (benchmarks/results.md). Unique columns are checked by sorting
 (:func:`_duplicated`), in a fraction of the memory of pandera's hash table. Foreign keys across
 tables are checked with pandas and Arrow.
+
+pandera runs, and is imported, only for a table that a pre-check of the same rules (:func:`_passes`)
+finds a fault in: pandera then names each fault. On a valid package it would have nothing to
+report, and importing it costs more than validating the real data (benchmarks/results.md);
+tests/test_pandera_precheck.py holds the pre-check to pandera's verdict on tables broken at random.
 """
 
 from __future__ import annotations
@@ -19,11 +24,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from painimmune.loader import row_key
 from painimmune.package import characters, csvio
@@ -34,6 +38,9 @@ from painimmune.package.schemas import Field, Schema, constraints, foreign_keys,
 from painimmune.validation.problems import Problem, declare, declared
 from painimmune.validation.raw import RawTable
 from painimmune.validation.rows import isin
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 _rule = declare("pandera", __name__)
 UNREADABLE = _rule("unreadable", "The table can be read",
@@ -169,6 +176,8 @@ def _undecoded_cells(header: list[str], rows: dict[int, list[str]], table: str, 
 
 def dataframe_schema(table_schema: Schema) -> pa.DataFrameSchema:
     """The pandera schema of a table's raw text, generated from its Table Schema."""
+    import pandera.pandas as pa
+
     key = primary_key(table_schema)
     columns = {field["name"]: _column(field, in_primary_key=field["name"] in key) for field in table_schema["fields"]}
     checks = [pa.Check(test, name=check) for check, test in _frame_checks(table_schema)]
@@ -219,6 +228,8 @@ def _column(field: Field, in_primary_key: bool = False) -> pa.Column:
     """A column: required (not nullable) or not. Every cell is a string or missing (the frame is
     read so), so no dtype is checked; the checks of each cell are :func:`cell_checks`, and a unique
     column's, :func:`_repeated_values`."""
+    import pandera.pandas as pa
+
     return pa.Column(None, nullable=not (is_required(field) or in_primary_key), required=True)
 
 
@@ -591,8 +602,11 @@ def _with_empty_item(values: pd.Series, delimiter: str) -> np.ndarray:
 
 def _unique_key_check(key: list[str]) -> tuple[str, FrameTest]:
     def unique(frame: pd.DataFrame) -> pd.Series:
-        considered = frame[key].notna().any(axis=1)  # rows with every key column empty are not keyed
-        return ~(frame[key].duplicated(keep=False) & considered)
+        repeated = frame.duplicated(subset=key, keep=False)
+        if not repeated.any():
+            return ~repeated
+        considered = np.logical_or.reduce([frame[column].notna().to_numpy() for column in key])  # rows with every key column empty are not keyed
+        return ~(repeated & considered)
 
     return f"unique-key:{'+'.join(key)}", unique
 
@@ -618,6 +632,8 @@ _FRAME_CHECKS = {"unique-key": None, "exactly-one-of": None, "synonyms-distinct-
 
 
 def _run(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: str, key: list[str]) -> list[Problem]:
+    import pandera.pandas as pa
+
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -701,8 +717,8 @@ def _foreign_key_problems(package: DataPackage, frames: dict[str, pd.DataFrame])
                                         f"{ref_column!r}, which {resource} does not have", name, None, column))
                 continue
             values = frame[column]
-            dangling = values.notna() & ~isin(values, frames[resource][ref_column])
-            for index in frame.index[dangling]:
-                problems.append(FOREIGN_KEY.problem(f"no row with {ref_column} {values[index]!r} in {resource}",
-                                        name, row_key(frame, index, key), column, str(values[index])))
+            dangling = np.flatnonzero(~isin(values, frames[resource][ref_column]) & values.notna().to_numpy())
+            for index, value in zip(frame.index[dangling], values.iloc[dangling].tolist(), strict=True):
+                problems.append(FOREIGN_KEY.problem(f"no row with {ref_column} {value!r} in {resource}",
+                                        name, row_key(frame, index, key), column, str(value)))
     return problems
