@@ -43,7 +43,6 @@ def items(value: object, delimiter: str = "|") -> list[str]:
 def isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
     """Which of *values* are among the present values of *allowed* (``values.isin(allowed)``), by Arrow's
     hash lookup where both are Arrow strings: pandas reads *allowed* a value at a time there."""
-    allowed = allowed.dropna()
     if isinstance(values.array, pd.arrays.ArrowStringArray) and isinstance(allowed.array, pd.arrays.ArrowStringArray):
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -51,5 +50,6 @@ def isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
         value_set = pa.array(allowed.array)
         if isinstance(value_set, pa.ChunkedArray):
             value_set = value_set.combine_chunks()
-        return pc.fill_null(pc.is_in(pa.array(values.array), value_set=value_set), False).to_numpy(zero_copy_only=False)
-    return values.isin(allowed).to_numpy(dtype=bool)
+        found = pc.is_in(pa.array(values.array), value_set=value_set, skip_nulls=True)  # (a missing value is among none)
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+    return values.isin(allowed.dropna()).to_numpy(dtype=bool)
