@@ -17,6 +17,7 @@ package built against other reference data than the installed (rule ``reference-
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,13 +57,24 @@ def reference_files(root: Path) -> list[str]:
     return sorted(f"{REFERENCE_FOLDER}/{path.name}" for path in folder.glob("*.tsv"))
 
 
-def _rows(root: Path, relative: str) -> list[dict[str, str]] | None:
+def _rows(root: Path, relative: str) -> tuple[dict[str, str], ...] | None:
+    """The rows of the table at *relative* inside *root* (None when there is none), read through the
+    trust boundary. A file read before in this process and unchanged since (same modification and
+    change times, size and inode) is not read again: every rule, export and view that checks an
+    identifier reads the installed tables. The rows are shared: read them, never change them."""
     path = inside(root, relative, "reference table")
     if not path.exists():
         return None
+    stat = path.stat()
+    return _read_rows(path, relative, (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_rows(path: Path, relative: str, identity: tuple[int, int, int, int]) -> tuple[dict[str, str], ...]:
+    """The rows of the reference table at *path*, as of *identity* (the key of the cache)."""
     text = read_text(path, "text", relative)
     try:
-        return list(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
+        return tuple(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
     except csv.Error as exc:
         raise DataError(f"{relative}: cannot be read as a reference table: {exc}") from exc
 
@@ -90,7 +102,7 @@ def read_terms(root: Path, relative: str) -> dict[str, Term] | None:
     return _terms(rows)
 
 
-def _terms(rows: list[dict[str, str]]) -> dict[str, Term]:
+def _terms(rows: tuple[dict[str, str], ...]) -> dict[str, Term]:
     return {row["curie"]: Term(row["curie"], row["label"] or "", tuple(filter(None, (row.get("exact_synonyms") or "").split("|"))),
                                row.get("note") or "") for row in rows}
 
