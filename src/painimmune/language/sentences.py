@@ -20,6 +20,7 @@ the curation report (coverage per source), the website and the worksheet tool us
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,8 +58,10 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentences(text: str) -> list[Sentence]:
-    """The sentences of *text*, in order (see the module docstring)."""
+@functools.lru_cache(maxsize=16)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of *text*, in order (see the module docstring). A text split before in this
+    process is not split again: every rule that reads a source text sentence by sentence asks."""
     starts = [start for start, _ in paragraphs(text)]
     found = []
     offset = 0
@@ -67,7 +70,7 @@ def sentences(text: str) -> list[Sentence]:
             paragraph = bisect.bisect_right(starts, offset + start) - 1
             found.append(Sentence(offset + start, offset + end, line[start:end], paragraph))
         offset += len(line) + 1
-    return found
+    return tuple(found)
 
 
 def _line_sentences(line: str) -> list[tuple[int, int]]:
