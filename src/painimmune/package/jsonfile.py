@@ -91,13 +91,19 @@ def loads(text: str, where: str) -> Any:
         raise DataError(f"{where}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     except RecursionError as exc:  # (depth() counts first, so this is a second line of defence)
         raise DataError(f"{where}: JSON nested too deeply; refused") from exc
-    for path, string in _strings(document, "$"):
+    if not all(map(_acceptable, _strings(document))):
+        path, string = next((path, string) for path, string in _paths(document, "$") if not _acceptable(string))
         refusal = characters.refusal(string)
         if refusal:
             raise DataError(f"{where}: {path}: text {refusal}")
-        if not unicodedata.is_normalized("NFC", string):  # (two spellings of one word would be two keys or names)
-            raise DataError(f"{where}: {path}: text {string[:60]!r} is not in Unicode normal form NFC; save it as NFC")
+        raise DataError(f"{where}: {path}: text {string[:60]!r} is not in Unicode normal form NFC; save it as NFC")
     return document
+
+
+def _acceptable(string: str) -> bool:
+    """Whether *string* holds no refused character and is in Unicode NFC (two spellings of one word
+    would be two keys or names). Printable ASCII, most of a package's JSON, is both."""
+    return (string.isascii() and string.isprintable()) or (characters.is_clean(string) and unicodedata.is_normalized("NFC", string))
 
 
 def _no_constant(where: str) -> Callable[[str], float]:
@@ -124,17 +130,31 @@ def _finite(where: str) -> Callable[[str], float]:
     return parse
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    """Every string of a parsed JSON document (keys too), with its JSONPath."""
+def _strings(document: Any) -> Iterator[str]:
+    """Every string of a parsed JSON document (keys too), in no particular order."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield from value
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def _paths(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string of a parsed JSON document (keys too), with its JSONPath, in document order."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield f"{path}.{key}" if characters.is_clean(key) else path, key
-            yield from _strings(item, f"{path}.{key}")
+            yield from _paths(item, f"{path}.{key}")
     elif isinstance(value, list):
         for position, item in enumerate(value):
-            yield from _strings(item, f"{path}[{position}]")
+            yield from _paths(item, f"{path}[{position}]")
 
 
 _ACCEPTED: OrderedDict[tuple[bytes, Hashable], None] = OrderedDict()  # bytes accepted before, most recent last
