@@ -31,6 +31,7 @@ from painimmune.package.integrity import mismatch
 from painimmune.package.reference import REFERENCE_FOLDER, Term, installed_root, read_terms
 from painimmune.package.schemas import EXACT_MATCH, mapping_columns, primary_key, reference_columns, related_columns
 from painimmune.validation.problems import Problem, declare
+from painimmune.validation.rows import rows
 
 _rule = declare("package", __name__)
 ECO_LABEL = _rule("eco-label", "ECO terms carry their official label",
@@ -133,20 +134,19 @@ def words(text: str) -> tuple[str, ...]:
 
 
 def _labels(table: str, frame: pd.DataFrame, column: str, terms: dict[str, Term], columns: list[str]) -> Iterator[Problem]:
-    for index in frame.index[frame[column].notna()]:
-        curie = frame.at[index, column]
-        term = terms.get(curie)
+    others_of = [other for other in columns if other != column]
+    for entity, curie, name, synonyms, mentions, *others in rows(frame, ["id", column, "name", "synonyms", "mentions", *others_of]):
+        term = terms.get(curie) if isinstance(curie, str) else None
         if term is None:
-            continue  # reported as unverified
-        entity = frame.at[index, "id"]
+            continue  # empty, or reported as unverified
         if not term.label:
-            others = [frame.at[index, c] for c in columns if c != column and isinstance(frame.at[index, c], str)]
-            if not any(re.search(rf"(?<![\w:]){re.escape(other)}(?![\w:])", term.note) for other in others):  # HGNC:1 is not HGNC:11892
+            named = [other for other in others if isinstance(other, str)]
+            if not any(re.search(rf"(?<![\w:]){re.escape(other)}(?![\w:])", term.note) for other in named):  # HGNC:1 is not HGNC:11892
                 yield XREF_LABEL.problem(f"{curie} has no verified label, and its note names no other identifier of "
                               "this row", table, entity, column, curie)
             continue
-        names = [frame.at[index, "name"], *_items(frame.at[index, "synonyms"]), *_items(frame.at[index, "mentions"])]
-        bags = {words(name) for name in names if isinstance(name, str)}
+        names = [name, *_items(synonyms), *_items(mentions)]
+        bags = {words(text) for text in names if isinstance(text, str)}
         labels = [term.label, *term.exact_synonyms]
         if not any(words(label) in bags for label in labels):
             yield XREF_LABEL.problem(f"the official label of {curie} is {term.label!r}, which is not the name, a "

@@ -90,9 +90,9 @@ def _modalities(package: DataPackage, table: str, frame: pd.DataFrame, modal_rel
                                               table, key, "modal_verb", verb)
 
 
-def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """The ends of each row of relationship *table*: ``subject_table``, ``subject``,
-    ``object_table`` and ``object`` (the object column a row sets)."""
+def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """The ends of each row of relationship *table*, as Series of its rows by name: ``subject_table``,
+    ``subject``, ``object_table`` and ``object`` (the object column a row sets)."""
     roles = assertion_columns(package.schema(table))
     targets = {column: resource for column, resource, _ in foreign_keys(package.schema(table))}
     objects = frame[roles.objects[0]]
@@ -100,8 +100,8 @@ def ends(package: DataPackage, table: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in roles.objects[1:]:
         objects = objects.combine_first(frame[column])
         object_tables = object_tables.where(frame[column].isna(), targets[column])
-    return pd.DataFrame({"subject_table": targets[roles.subject], "subject": frame[roles.subject], "object_table": object_tables,
-                         "object": objects}, index=frame.index)
+    return {"subject_table": pd.Series(targets[roles.subject], index=frame.index, dtype=object), "subject": frame[roles.subject],
+            "object_table": object_tables, "object": objects}
 
 
 def _rows(package: DataPackage, table: str, frame: pd.DataFrame, ids: dict[str, set[str]],
