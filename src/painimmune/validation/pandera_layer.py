@@ -516,10 +516,7 @@ class _Pool:
 
     def __init__(self, parts: list[tuple[pd.Series, np.ndarray, np.ndarray]]) -> None:
         values = [values for values, _, _ in parts]
-        # One array of the values, not pd.concat's chunk per part: tests and takes over a pool of many
-        # small columns would pay for each chunk.
-        self.values = (pd.Series(np.concatenate([part.to_numpy() for part in values]), dtype=values[0].dtype) if len(values) > 1
-                       else values[0].reset_index(drop=True))
+        self.values = _one_array(values) if len(values) > 1 else values[0].reset_index(drop=True)
         self.column = np.concatenate([column for _, column, _ in parts])
         self.positions = np.concatenate([positions for _, _, positions in parts])
         self.columns = set(np.unique(self.column).tolist())
@@ -545,6 +542,21 @@ class _Pool:
         owners = self.column[failed]
         for number in np.unique(owners).tolist():
             yield number, self.positions[failed[owners == number]]
+
+
+def _one_array(values: list[pd.Series]) -> pd.Series:
+    """*values* end to end in one Series over one array, not pd.concat's chunk per part: tests and
+    takes over a pool of many small columns would pay for each chunk. Arrow strings are joined
+    as Arrow arrays, without a Python object per cell."""
+    if all(isinstance(part.array, pd.arrays.ArrowStringArray) for part in values):
+        import pyarrow as pa
+
+        chunks = []
+        for part in values:
+            array = pa.array(part.array)
+            chunks += array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+        return pd.Series(values[0].dtype.__from_arrow__(pa.concat_arrays(chunks)))
+    return pd.Series(np.concatenate([part.to_numpy() for part in values]), dtype=values[0].dtype)
 
 
 def _pools(cells: list[_Cells]) -> Iterator[_Pool]:
