@@ -37,7 +37,8 @@ from painimmune.validation.problems import Rule, all_declared
 LAYERS = {
     "frictionless": "Layer 1: the descriptor and Table Schemas (Frictionless profiles and the package's own "
                     "properties), the files the package declares, and the integrity it records.",
-    "pandera": "Layer 2: every row-level check, generated from the Table Schemas and run vectorised with pandas and pandera.",
+    "pandera": ("Layer 2: every row-level check, generated from the Table Schemas and run vectorised with pandas; pandera runs "
+                "the generated schema of a table that a pre-check finds a fault in, and names each fault."),
     "package": "Layer 3: rules about the package as a whole: quotes, sources, cross-references, the rubric, "
                "usage, versions and normal form.",
 }
