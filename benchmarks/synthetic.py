@@ -216,3 +216,16 @@ def tiny_rows(root: Path, target: Path, table_bytes: int) -> Path:
     _write_table(package, name, csvio.format_rows(header, rows), len(rows))
     _write_metadata(package)
     return target
+
+
+def repeated_row(root: Path, target: Path, table: str = "cell_mediators") -> Path:
+    """Write into *target* the package at *root* with the first row of *table* written twice, as an
+    edit that was never rebuilt leaves it: the pre-check of the pandera layer fails, so validation
+    runs pandera, which names the repeated key (the recorded hash, size and row count differ too)."""
+    target.mkdir(parents=True)
+    for part in PARTS:
+        (shutil.copytree if (root / part).is_dir() else shutil.copy2)(root / part, target / part)
+    path = DataPackage(target).table_path(table)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines, lines[1]]))
+    return target
