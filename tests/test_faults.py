@@ -490,6 +490,8 @@ FAULTS: dict[str, Fault] = {
                                          "mediators: row histamine: column description", "invisible-character"),
     "soft hyphen inside a word of a quote": Fault(map_cell("cell_conditions", "cc0010", "quote", lambda v: v.replace("not", "n\u00adot", 1)),
                                                   "cell_conditions: row cc0010: column quote", "invisible-character"),
+    "Cyrillic letter that reads as a Latin one in a name": Fault(map_cell("mediators", "tnf", "name", lambda v: "\u0422" + v[1:]),
+                                                                "mediators: row tnf: column name", "lookalike-letter"),
     "synonym that repeats the name": Fault(set_cell("mediators", "histamine", "synonyms", "Histamine"),
                                            "mediators: row histamine: column name+synonyms", "synonyms-distinct-from-name"),
     "release date differs in datapackage.json": Fault(edit_descriptor(lambda d: d.update(created="2031-01-01T00:00:00Z")),
@@ -511,6 +513,8 @@ FAULTS: dict[str, Fault] = {
     "folder that is a link": Fault(linked("curation"), "value 'curation': symbolic-link", "symbolic-link"),
     "zero-width space in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "im\u200bmune", 1)),
                                                "sources: row fmpm: source-text-character", "source-text-character"),
+    "Cyrillic letter in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "immun\u0435", 1)),
+                                              "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),
     # A copy without sources/ (a release zip) whose texts the installed painimmune does not hold: its
     # quotes are compared with the installed rows, and a changed one is refused, not passed with a note.

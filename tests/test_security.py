@@ -164,6 +164,49 @@ def test_an_invisible_character_is_refused_with_its_code_point_wherever_text_is(
     assert all(f"holds {describe(char)} at character" in p["message"] for p in problems)
 
 
+@pytest.mark.parametrize("char", quick_first([
+    "\u0422",  # CYRILLIC CAPITAL LETTER TE: "ТNF-α" reads as TNF
+    "\u0430",  # CYRILLIC SMALL LETTER A
+    "\u03a4",  # GREEK CAPITAL LETTER TAU
+    "\u03bf",  # GREEK SMALL LETTER OMICRON
+    "\uff34",  # FULLWIDTH LATIN CAPITAL LETTER T
+    "\U0001d413",  # MATHEMATICAL BOLD CAPITAL T
+    "\u1d1b",  # LATIN LETTER SMALL CAPITAL T
+    "\u2160",  # ROMAN NUMERAL ONE
+    "\u0661",  # ARABIC-INDIC DIGIT ONE
+    "\u00b5",  # MICRO SIGN (for the Greek μ)
+    "\u5b57",  # a letter of another writing system
+]))
+def test_a_lookalike_letter_is_refused_with_its_code_point_in_any_text_cell(package_copy, char):
+    """Every fingerprint refreshed (the build runs), so only the rule can stop "ТNF-α" from being a
+    second TNF that no reader can tell from the first."""
+    from painimmune.package.characters import describe
+
+    with edit_rows(package_copy, "mediators") as mediators:
+        mediators.change("tnf", "name", lambda v: char + v[1:])
+        mediators.change("il6", "synonyms", lambda v: v.replace("IL-6", f"IL-{char}", 1) if "IL-6" in v else f"{v}|IL{char}6")
+    run_build(package_copy)
+    result = run_cli("validate", package_copy, "--format", "json")
+    problems = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "lookalike-letter"]
+    assert result.returncode == 1
+    assert {(p["table"], p["row"], p["column"]) for p in problems} == {("mediators", "tnf", "name"), ("mediators", "il6", "synonyms")}
+    assert all(f"holds {describe(char)} at character" in p["message"] for p in problems)
+
+
+def test_greek_small_letters_and_latin_diacritics_are_letters_a_cell_may_hold():
+    """The real data writes TNF-α, IL-1β and Guillain–Barré: the look-alike rule must keep them."""
+    from painimmune.package.characters import first_lookalike
+
+    assert [first_lookalike(text) for text in ("TNF-α", "IL-1β", "NF-κB", "μ-opioid", "Guillain–Barré", "Łódź", "10²")] == [None] * 7
+    assert validate_rules(["lookalike-letter"])
+
+
+def validate_rules(rules: list[str]) -> bool:
+    from painimmune.validation import validate
+
+    return validate(rules=rules).valid
+
+
 # ---- safe outputs --------------------------------------------------------------------------------
 
 def test_an_export_replaces_a_symlink_in_its_folder_and_never_writes_through_it(tmp_path):

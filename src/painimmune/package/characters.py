@@ -13,6 +13,15 @@ A character is refused when it is invisible or changes how text reads without be
   variation selectors and vowel separator U+180B–U+180F, the variation selectors U+FE00–U+FE0F and
   U+E0100–U+E01EF), the Khitan small script filler U+16FE4 and the Braille pattern blank U+2800.
 
+Letters and digits are held to a second definition, :func:`first_lookalike`: a letter or digit that
+reads as a Latin letter or an ASCII digit without being one (Cyrillic Т and а, Greek capital Τ,
+omicron ο, the micro sign µ for μ, fullwidth Ｔ, mathematical 𝐓, small capital ᴛ, Roman numeral Ⅰ,
+Arabic-Indic digits), or belongs to another alphabet, would make "ТNF-α" a second TNF that no
+reader can tell apart. The letters a text may hold are ASCII letters, Latin letters with
+diacritics (U+00C0–U+024F and U+1E00–U+1EFF: é, ö, ł) and the Greek small letters but omicron
+(α, β, κ, μ: TNF-α, IL-1β, NF-κB); the digits, ASCII digits. Every letter of the four sources is
+one of these (the validation rule source-text-character holds them to it).
+
 A line feed is the whitespace rule's to judge in a cell, and ends lines in a source text. The source
 texts, which are copied verbatim from their documents, may also hold what :data:`SOURCE_TEXT_ALLOWED`
 lists (the no-break spaces of web pages' furniture), so that quotes stay verbatim; a cell never may.
@@ -25,6 +34,10 @@ lists (the no-break spaces of web pages' furniture), so that quotes stay verbati
 True
 >>> all(first_refused(f"TNF{char}-α") for char in "\u17b4\u17b5\U00016fe4\u2800")
 True
+>>> first_lookalike("\u0422NF-α")
+(0, 'Т')
+>>> first_lookalike("TNF-α, IL-1β, NF-κB, Guillain–Barré, 2 µm")
+(39, 'µ')
 """
 
 from __future__ import annotations
@@ -78,3 +91,42 @@ def refusal(text: str, allowed: frozenset[str] = frozenset({LINE_FEED})) -> str 
     offset, char = found
     return (f"holds {describe(char)} at character {offset + 1}, an invisible or format character that changes what the text "
             "reads as without being seen; remove it")
+
+
+# The non-ASCII letters a text may hold (see the module docstring): Latin letters with diacritics,
+# and the Greek small letters but omicron (U+03BF).
+_LETTERS_ALLOWED = ((0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x03B1, 0x03BE), (0x03C0, 0x03C9))
+
+
+def is_lookalike(char: str) -> bool:
+    """Whether the one character *char* is a letter or digit a text may not hold (see the module
+    docstring): outside ASCII, the Latin letters with diacritics and the Greek small letters but
+    omicron. Other characters (punctuation, symbols, superscripts) are not letters: never."""
+    if char.isascii():
+        return False
+    category = unicodedata.category(char)
+    if not (category[0] == "L" or category in ("Nd", "Nl")):
+        return False
+    return not (category[0] == "L" and any(low <= ord(char) <= high for low, high in _LETTERS_ALLOWED))
+
+
+def first_lookalike(text: str) -> tuple[int, str] | None:
+    """The offset and character of the first letter or digit of *text* that :func:`is_lookalike`
+    refuses, or None."""
+    if text.isascii():
+        return None
+    for offset, char in enumerate(text):
+        if is_lookalike(char):
+            return offset, char
+    return None
+
+
+def lookalike_refusal(text: str) -> str | None:
+    """Why *text* is refused for a look-alike letter, in words naming it and where it is, or None."""
+    found = first_lookalike(text)
+    if found is None:
+        return None
+    offset, char = found
+    return (f"holds {describe(char)} at character {offset + 1}, a letter or digit that reads as a Latin letter or an ASCII digit "
+            "without being one, or of an alphabet other than the Latin and Greek; write it in Latin letters (Greek small letters "
+            "such as α and β are kept)")

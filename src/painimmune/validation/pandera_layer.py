@@ -84,6 +84,12 @@ INVISIBLE_CHARACTER = _rule("invisible-character", "Only characters that show",
                             "bidirectional marks, tags), private-use, surrogate and unassigned code points, line and paragraph "
                             "separators, spaces other than the ASCII space, Hangul fillers and variation selectors "
                             "(painimmune.package.characters). The problem names the code point.")
+LOOKALIKE_LETTER = _rule("lookalike-letter", "Letters are Latin or Greek",
+                         "Every letter and digit of a text value or list item is ASCII, a Latin letter with a diacritic (é, ö) or a "
+                         "Greek small letter other than omicron (α, β, κ): no letter that reads as a Latin letter without being one "
+                         "(Cyrillic Т, Greek capital Τ, omicron, fullwidth or mathematical letters, Roman numerals, other digits) and "
+                         "none of another alphabet, so that no name is a second spelling of one that looks the same "
+                         "(painimmune.package.characters). The problem names the code point.")
 MOJIBAKE = _rule("mojibake", "No garbled characters",
                  "No UTF-8 text garbled by a Latin-1/Windows-1252 round trip ('TNF-Î±').")
 UNICODE_NFC = _rule("unicode-nfc", "Unicode normal form NFC",
@@ -302,6 +308,7 @@ def cell_checks(field: Field) -> list[tuple[str, ItemTest]]:
     if kind not in csvio.TEXT_SYNTAX:  # text: what a spreadsheet would run, or a terminal or editor would act on
         item_checks.append(("spreadsheet-formula", _no_formula))
         item_checks.append(("invisible-character", _no_invisible_character))
+        item_checks.append(("lookalike-letter", _no_lookalike_letter))
     item_checks.append(("mojibake", _not_mojibake))
     item_checks.append(("unicode-nfc", _is_nfc))
     return item_checks
@@ -359,6 +366,10 @@ def _no_invisible_character(values: pd.Series) -> pd.Series:
     return values.fillna("").map(characters.is_clean).astype(bool)
 
 
+def _no_lookalike_letter(values: pd.Series) -> pd.Series:
+    return values.map(characters.first_lookalike, na_action="ignore").isna()
+
+
 def _not_mojibake(values: pd.Series) -> pd.Series:
     return ~_suspects(values, _is_mojibake)
 
@@ -407,10 +418,11 @@ CELLS_AT_A_TIME = 1 << 16
 # items, which of them are plain, stays small whatever the size of the tables).
 CELLS_AT_ONCE = 1 << 21
 # The checks that a plain value passes, whatever it is: printable ASCII (no control character, no
-# mojibake, NFC), no doubled space, not beginning with a space or a character a spreadsheet runs,
-# not ending with a space. Most values are plain, so these checks test only the others, found by
-# one search (:func:`_plain`); tests/test_reading.py checks the claim on random text.
-PASSED_BY_PLAIN: set[ItemTest] = {_no_stray_whitespace, _no_formula, _no_invisible_character, _not_mojibake, _is_nfc}
+# look-alike letter, no mojibake, NFC), no doubled space, not beginning with a space or a character
+# a spreadsheet runs, not ending with a space. Most values are plain, so these checks test only the
+# others, found by one search (:func:`_plain`); tests/test_reading.py checks the claim on random text.
+PASSED_BY_PLAIN: set[ItemTest] = {_no_stray_whitespace, _no_formula, _no_invisible_character, _no_lookalike_letter, _not_mojibake,
+                                  _is_nfc}
 
 
 def _plain(values: pd.Series) -> np.ndarray:
@@ -688,6 +700,8 @@ def _problem(case: dict[str, Any], frame: pd.DataFrame, table: str, key: list[st
     shown = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
     if rule == "invisible-character":
         message = f"text {characters.refusal(shown or '')}"
+    elif rule == "lookalike-letter":
+        message = f"text {characters.lookalike_refusal(shown or '')}"
     else:
         message = _MESSAGES[rule] + (f" ({detail})" if detail else "")
     return declared(rule).problem(message, table, row, column, shown)

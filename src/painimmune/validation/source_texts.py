@@ -33,8 +33,8 @@ SOURCE_TEXT_CHANGED = _rule("source-text-changed", "Source texts are unedited",
                             "The sha256 of sources/<id>.txt is the one recorded in the sources table.")
 SOURCE_TEXT_CHARACTER = _rule("source-text-character", "Source texts hold only characters that show",
                               "A source text holds no character the invisible-character rule refuses in a cell, except line feeds and "
-                              "the no-break spaces of web pages' furniture (painimmune.package.characters.SOURCE_TEXT_ALLOWED), so "
-                              "that a quote copied from it verbatim passes the cell rule.")
+                              "the no-break spaces of web pages' furniture (painimmune.package.characters.SOURCE_TEXT_ALLOWED), and no "
+                              "letter the lookalike-letter rule refuses, so that a quote copied from it verbatim passes the cell rules.")
 FILE_UNREADABLE = _rule("file-unreadable", "Files of the package can be read",
                         "A source text, CITATION.cff, CHANGELOG.md or reference table lies inside the package, is a regular file within "
                         "its size limit and is UTF-8.")
@@ -135,12 +135,14 @@ def _read_texts(package: DataPackage, documents: pd.DataFrame) -> tuple[dict[str
             problems.append(SOURCE_TEXT_CHANGED.problem(f"sha256 of {source.id}.txt is {digest}; a source text must never be "
                                                         "edited", "sources", source.id, "sha256", source.sha256))
             continue  # quotes are checked only against the text whose fingerprint is recorded
-        found = characters.first_refused(text, characters.SOURCE_TEXT_ALLOWED)
-        if found is not None:
-            offset, char = found
-            problems.append(SOURCE_TEXT_CHARACTER.problem(
-                f"{source.id}.txt holds {characters.describe(char)} on line {text.count(chr(10), 0, offset) + 1} (character "
-                f"{offset + 1}), an invisible or format character; a source text is added without it", "sources", source.id))
+        for found, what in ((characters.first_refused(text, characters.SOURCE_TEXT_ALLOWED), "an invisible or format character"),
+                            (characters.first_lookalike(text), "a letter or digit that reads as a Latin letter or an ASCII digit "
+                                                               "without being one, or of another alphabet")):
+            if found is not None:
+                offset, char = found
+                problems.append(SOURCE_TEXT_CHARACTER.problem(
+                    f"{source.id}.txt holds {characters.describe(char)} on line {text.count(chr(10), 0, offset) + 1} (character "
+                    f"{offset + 1}), {what}; a source text is added without it", "sources", source.id))
         texts[source.id] = text
     return texts, problems
 
