@@ -563,7 +563,7 @@ def _one_array(values: list[pd.Series]) -> pd.Series:
     if all(isinstance(part.array, pd.arrays.ArrowStringArray) for part in values):
         import pyarrow as pa
 
-        chunks = []
+        chunks: list[Any] = []
         for part in values:
             array = pa.array(part.array)
             chunks += array.chunks if isinstance(array, pa.ChunkedArray) else [array]
