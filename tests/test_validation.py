@@ -67,6 +67,17 @@ def test_frictionless_reports_an_invalid_descriptor(package_copy):
     assert any("many" in p.message for p in problems(package_copy, "frictionless"))
 
 
+def test_a_fault_of_a_descriptor_property_is_shown_as_that_property(package_copy):
+    path = package_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["licenses"] = "CC0"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    result = run_cli("validate", package_copy)
+    assert result.returncode == 1
+    assert "[frictionless] property licenses: descriptor-invalid: 'licenses' must be" in result.stdout + result.stderr
+    assert "column licenses" not in result.stdout + result.stderr
+
+
 # ---- layer 2: pandera (every row-level check, vectorised) -----------------------------------------
 
 def test_pandera_reports_text_in_an_integer_column(package_copy):

@@ -23,7 +23,8 @@ class Problem:
         message: what is wrong, in words a curator can act on.
         table: the table (resource) name, if the fault is in one.
         row: the row's primary key (or ``line N`` where no key can be read).
-        column: the column name, if the fault is in one.
+        column: the column name, if the fault is in one; for a fault of the descriptor itself (no
+            table), the descriptor property (shown as ``property licenses``).
         value: the offending value, as written in the file.
     """
 
@@ -51,7 +52,7 @@ class Problem:
         where = [part for part in (
             self.table,
             f"row {self.row}" if self.row is not None else None,
-            f"column {self.column}" if self.column is not None else None,
+            None if self.column is None else f"column {self.column}" if self.table is not None else f"property {self.column}",
             f"value {self.value!r}" if self.value is not None else None,
         ) if part]
         location = ": ".join(where) if where else "package"
