@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -76,6 +78,38 @@ def test_a_fault_of_a_descriptor_property_is_shown_as_that_property(package_copy
     assert result.returncode == 1
     assert "[frictionless] property licenses: descriptor-invalid: 'licenses' must be" in result.stdout + result.stderr
     assert "column licenses" not in result.stdout + result.stderr
+
+
+def drop_column(package: Path, table: str, column: str) -> None:
+    """Remove *column* from *table*'s file and Table Schema (as a copy of another release lacks it)."""
+    schema_path = package / "schemas" / f"{table}.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"] = [field for field in schema["fields"] if field["name"] != column]
+    schema_path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    path = package / "tables" / f"{table}.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    position = rows[0].index(column)
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows([row[:position] + row[position + 1:] for row in rows])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    refresh_hash(package, table)
+
+
+@pytest.mark.parametrize(("table", "column"), [("not_encoded", "length"), ("treatment_conditions", "modal_verb")])
+def test_a_column_this_painimmune_reads_missing_is_named_and_no_rule_fails_on_it(package_copy, table, column):
+    drop_column(package_copy, table, column)
+    result = run_cli("validate", package_copy, "--format", "json")
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    report = json.loads(result.stdout)
+    assert {(p["rule"], p["table"], p["column"]) for p in report["problems"] if p["rule"] == "field-missing"} == {("field-missing", table, column)}
+    assert any("package rules skipped" in note for note in report["notes"])
+
+
+def test_about_refuses_in_one_line_a_package_that_lacks_a_column_it_reads(package_copy):
+    drop_column(package_copy, "treatment_conditions", "modal_verb")
+    result = run_cli("about", "tnf", "--path", package_copy)
+    assert result.returncode != 0 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "lacks treatment_conditions.modal_verb, which describing an entity reads" in result.stderr
 
 
 # ---- layer 2: pandera (every row-level check, vectorised) -----------------------------------------

@@ -40,6 +40,7 @@ from painimmune.language.folding import fold
 from painimmune.language.phrases import is_plural, statement, with_modality
 from painimmune.loader import load
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.installed import require_fields
 from painimmune.package.reference import installed_root, read_terms
 from painimmune.package.schemas import entity_labels, foreign_keys
 from painimmune.profile import EvidenceProfile, profile_of
@@ -202,7 +203,12 @@ class Knowledge:
 
     @classmethod
     def of(cls, package: DataPackage) -> Knowledge:
-        """The knowledge of *package* (its tables loaded and verified)."""
+        """The knowledge of *package* (its tables loaded and verified).
+
+        Raises:
+            DataError: the package lacks a column this painimmune reads (another release's package).
+        """
+        require_fields(package, "describing an entity")
         names = Names.of(package)
         return cls(assertion_rows(package), names, load("evidence_levels", package.root).set_index("id"),
                    load("sources", package.root).set_index("id"), _qualifier_words(package, names),

@@ -129,6 +129,8 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
     problems: list[Problem] = []
     problems += frictionless_layer.required_tables(package)
     missing = [problem.table for problem in problems]
+    columns = _guarded(lambda: frictionless_layer.missing_columns(package))
+    problems += columns
     if wanted("frictionless"):
         for check in (frictionless_layer.check, frictionless_layer.symbolic_links, frictionless_layer.undeclared_files,
                       frictionless_layer.file_hashes,
@@ -146,11 +148,11 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
             texts[name] = frame
     if wanted("pandera"):
         problems += _guarded(lambda: pandera_layer.check(package, texts))
-    if wanted("package") and not missing:
+    if wanted("package") and not missing and not columns:
         problems += _guarded(lambda: package_rules.check(package, notes, texts))
         problems += _guarded(lambda: reference_rules.check(package, texts))
         problems += _guarded(lambda: reference_rules.reference_drift(package, notes))
         problems += _guarded(lambda: croissant_rules.check(package))
-    elif missing:
-        notes.append("package rules skipped: the tables they read are missing (see the problems above)")
+    elif missing or columns:
+        notes.append("package rules skipped: the tables or columns they read are missing (see the problems above)")
     return problems

@@ -18,6 +18,7 @@ from painimmune.package.copying import package_files
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.files import PACKAGE_PARTS
 from painimmune.package.fingerprints import fingerprinted
+from painimmune.package.installed import missing_fields
 from painimmune.package.integrity import mismatch, parse_hash
 from painimmune.package.locate import DESCRIPTOR
 from painimmune.package.reference import REFERENCE_FOLDER
@@ -35,6 +36,10 @@ TABLE_SCHEMA_INVALID = _rule("table-schema-invalid", "Each Table Schema is valid
 SHARED_FIELD_DRIFT = _rule("shared-field-drift", "Shared fields match their one definition",
                            "Each Table Schema holds the shared fields of its role (schemas/shared/fields.json) exactly as defined there.",
                            repaired_by_build=True)
+FIELD_MISSING = _rule("field-missing", "Every column this painimmune reads is there",
+                      "Each table that the installed painimmune also has declares every column of its installed Table Schema: the "
+                      "rules, views and exports read them (a package of another release, or a copy that lost a column, is named "
+                      "column by column, and the package rules are not run on it).")
 REQUIRED_TABLE = _rule("required-table", "The lookup tables are there",
                        "The package declares the lookup tables the package rules read: sources, evidence_levels, directions and "
                        "species_contexts.")
@@ -71,6 +76,15 @@ def refusal(error: PainimmuneError, table: str | None = None) -> list[Problem]:
 
 # Lookup tables that the package rules read by name.
 REQUIRED_TABLES = ("sources", "evidence_levels", "directions", "species_contexts")
+
+
+def missing_columns(package: DataPackage) -> list[Problem]:
+    """A problem for each column that the installed painimmune's Table Schema of a table declares
+    and the package's does not (:func:`painimmune.package.installed.missing_fields`)."""
+    return [FIELD_MISSING.problem(f"the Table Schema has no column {column!r}, which this painimmune reads (its installed Table "
+                                  f"Schema declares it); validate the package with the painimmune release that built it",
+                                  table, column=column)
+            for table, columns in missing_fields(package).items() for column in columns]
 
 
 def required_tables(package: DataPackage) -> list[Problem]:
