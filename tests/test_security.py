@@ -417,6 +417,9 @@ CRAFTED = {
                                     "another resource has the path 'tables/mediators.csv'"),
     "a pattern that takes exponential time": (schema_edit("mediators", lambda s: s["fields"][0]["constraints"].update(pattern="^(a+)+$")),
                                               "which can take exponential time"),
+    "a pattern that takes polynomial time": (schema_edit("sources", lambda s: next(f for f in s["fields"] if f["name"] == "note")
+                                                          .setdefault("constraints", {}).update(pattern=".*.*.*.*.*=")),
+                                             "two unbounded repetitions in a row that can match the same characters"),
     "a descriptor that is not an object": (write("datapackage.json", b"[1, 2, 3]"), "the descriptor must be a JSON object"),
     "a resource that is a string": (descriptor_edit(lambda d: d["resources"].append("mediators")), "must be a JSON object"),
     "a non-UTF-8 CITATION.cff": (write("CITATION.cff", "title: caf\u00e9".encode("latin-1")), "CITATION.cff is not UTF-8"),
@@ -611,3 +614,18 @@ def test_every_character_the_loader_lets_through_unlooked_at_shows():
 
     shown = [chr(code) for code in range(0x30000) if not 0xD800 <= code < 0xE000 and re.fullmatch(f"[{SHOWN}]", chr(code))]
     assert len(shown) > 400 and [char for char in shown if characters.first_refused(char) is not None] == []
+
+
+@pytest.mark.parametrize(("pattern", "refused"), [
+    (".*.*=", True), (".*=.*=", True), (r"\w+x?\w+", True), (r"\d+\s*\d+", True), ("(?:x.*){1,5}", True), ("(a|.*)(.*)", True),
+    ("(a+)+", True), ("^(?:.{1,1000}){1,1000}!$", True),
+    ("a*b*", False), (r"^[0-9]+\.[0-9]+\.[0-9]+$", False), (r"^\S+( \S+){0,4}$", False), ("^[a-z][a-z -]*[a-z]$", False),
+    (r"^\{subject\}[^{}]*(\{(s|is|does)\}[^{}]*)?\{object\}[^{}]*$", False), (r"^10\.[0-9]{4,9}/\S+$", False),
+])
+def test_a_pattern_whose_matching_time_can_grow_with_a_power_of_the_value_is_refused(pattern, refused):
+    """A Table Schema's pattern runs on every cell of its column with Python's backtracking engine:
+    two unbounded repetitions that can share characters (as '.*.*=', which took 69 s on a 4 KB cell)
+    are refused, as are nested ones; the package's own patterns pass."""
+    from painimmune.package.patterns import check_pattern
+
+    assert (check_pattern(pattern) is not None) == refused
