@@ -176,6 +176,13 @@ def test_an_invisible_character_is_refused_with_its_code_point_wherever_text_is(
     "\u0661",  # ARABIC-INDIC DIGIT ONE
     "\u00b5",  # MICRO SIGN (for the Greek μ)
     "\u5b57",  # a letter of another writing system
+    "\u03c1",  # GREEK SMALL LETTER RHO (reads as p)
+    "\u0131",  # LATIN SMALL LETTER DOTLESS I
+    "\u00df",  # LATIN SMALL LETTER SHARP S (reads as β)
+    "\u01c0",  # LATIN LETTER DENTAL CLICK (reads as l)
+    "\u237a",  # APL FUNCTIONAL SYMBOL ALPHA (reads as α)
+    "\u212a",  # KELVIN SIGN
+    "\u0335",  # COMBINING SHORT STROKE OVERLAY, joined to no letter
 ]))
 def test_a_lookalike_letter_is_refused_with_its_code_point_in_any_text_cell(package_copy, char):
     """Every fingerprint refreshed (the build runs), so only the rule can stop "ТNF-α" from being a
@@ -197,7 +204,8 @@ def test_greek_small_letters_and_latin_diacritics_are_letters_a_cell_may_hold():
     """The real data writes TNF-α, IL-1β and Guillain–Barré: the look-alike rule must keep them."""
     from painimmune.package.characters import first_lookalike
 
-    assert [first_lookalike(text) for text in ("TNF-α", "IL-1β", "NF-κB", "μ-opioid", "Guillain–Barré", "Łódź", "10²")] == [None] * 7
+    assert [first_lookalike(text) for text in ("TNF-α", "IL-1β", "NF-κB", "IFN-γ", "μ-opioid", "Guillain–Barré", "Sjögren", "10²",
+                                               "37 °C", "© 2020 “quoted” — text…")] == [None] * 10
     assert validate_rules(["lookalike-letter"])
 
 

@@ -15,12 +15,15 @@ A character is refused when it is invisible or changes how text reads without be
 
 Letters and digits are held to a second definition, :func:`first_lookalike`: a letter or digit that
 reads as a Latin letter or an ASCII digit without being one (Cyrillic Т and а, Greek capital Τ,
-omicron ο, the micro sign µ for μ, fullwidth Ｔ, mathematical 𝐓, small capital ᴛ, Roman numeral Ⅰ,
-Arabic-Indic digits), or belongs to another alphabet, would make "ТNF-α" a second TNF that no
-reader can tell apart. The letters a text may hold are ASCII letters, Latin letters with
-diacritics (U+00C0–U+024F and U+1E00–U+1EFF: é, ö, ł) and the Greek small letters but omicron
-(α, β, κ, μ: TNF-α, IL-1β, NF-κB); the digits, ASCII digits. Every letter of the four sources is
-one of these (the validation rule source-text-character holds them to it).
+Greek ρ and ι, dotless ı, ß for β, the micro sign µ for μ, fullwidth Ｔ, mathematical 𝐓, small
+capital ᴛ, the Kelvin sign, Roman numeral Ⅰ, Arabic-Indic digits, a symbol named after a letter
+such as ⍺), or belongs to another alphabet, would make "ТNF-α" a second TNF that no reader can
+tell apart. The letters a text may hold are ASCII letters, Latin letters that are an ASCII letter
+with diacritics (é, ö: their canonical decomposition begins with one) and the Greek small letters
+that read as no Latin one (:data:`GREEK_ALLOWED`: α, β, γ, δ, κ, μ, ...: TNF-α, IL-1β, NF-κB);
+the digits, ASCII digits; and no combining mark stands on its own (one that NFC does not join to
+the letter before it). Every letter of the four sources is one of these (the validation rule
+source-text-character holds them to it).
 
 A line feed is the whitespace rule's to judge in a cell, and ends lines in a source text. The source
 texts, which are copied verbatim from their documents, may also hold what :data:`SOURCE_TEXT_ALLOWED`
@@ -38,6 +41,8 @@ True
 (0, 'Т')
 >>> first_lookalike("TNF-α, IL-1β, NF-κB, Guillain–Barré, 2 µm")
 (39, 'µ')
+>>> [first_lookalike(text) for text in ("ρain", "paın", "IL-1ß", "TNF-⍺")]
+[(0, 'ρ'), (2, 'ı'), (4, 'ß'), (4, '⍺')]
 """
 
 from __future__ import annotations
@@ -93,21 +98,27 @@ def refusal(text: str, allowed: frozenset[str] = frozenset({LINE_FEED})) -> str 
             "reads as without being seen; remove it")
 
 
-# The non-ASCII letters a text may hold (see the module docstring): Latin letters with diacritics,
-# and the Greek small letters but omicron (U+03BF).
-_LETTERS_ALLOWED = ((0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x03B1, 0x03BE), (0x03C0, 0x03C9))
+# The Greek small letters a text may hold: those that read as no Latin letter (not ι, ν, ο, ρ, τ,
+# υ, χ, ω, which read as i, v, o, p, t, u, x, w).
+GREEK_ALLOWED = frozenset("αβγδεζηθκλμξπσςφψ")
+# A symbol whose Unicode name makes it a letter: LATIN ... LETTER, APL FUNCTIONAL SYMBOL ALPHA.
+_NAMED_AS_LETTER = re.compile(r"\b(?:LETTER|ALPHA|BETA|GAMMA|DELTA|EPSILON|ZETA|ETA|THETA|IOTA|KAPPA|LAMDA|LAMBDA|MU|NU|XI|OMICRON|PI|"
+                              r"RHO|SIGMA|TAU|UPSILON|PHI|CHI|PSI|OMEGA)\b")
 
 
 def is_lookalike(char: str) -> bool:
-    """Whether the one character *char* is a letter or digit a text may not hold (see the module
-    docstring): outside ASCII, the Latin letters with diacritics and the Greek small letters but
-    omicron. Other characters (punctuation, symbols, superscripts) are not letters: never."""
-    if char.isascii():
+    """Whether the one character *char* is a letter, digit or mark a text may not hold (see the
+    module docstring): a letter other than ASCII, an ASCII letter with diacritics or a Greek letter of
+    :data:`GREEK_ALLOWED`; a digit other than ASCII; a combining mark; a symbol named as a letter."""
+    if char.isascii() or char in GREEK_ALLOWED:
         return False
     category = unicodedata.category(char)
-    if not (category[0] == "L" or category in ("Nd", "Nl")):
-        return False
-    return not (category[0] == "L" and any(low <= ord(char) <= high for low, high in _LETTERS_ALLOWED))
+    if category[0] == "L":
+        decomposed = unicodedata.normalize("NFD", char)
+        return not (len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha())
+    if category in ("Nd", "Nl", "Mn", "Me"):
+        return True
+    return _NAMED_AS_LETTER.search(unicodedata.name(char, "")) is not None
 
 
 def first_lookalike(text: str) -> tuple[int, str] | None:
@@ -127,6 +138,6 @@ def lookalike_refusal(text: str) -> str | None:
     if found is None:
         return None
     offset, char = found
-    return (f"holds {describe(char)} at character {offset + 1}, a letter or digit that reads as a Latin letter or an ASCII digit "
-            "without being one, or of an alphabet other than the Latin and Greek; write it in Latin letters (Greek small letters "
-            "such as α and β are kept)")
+    return (f"holds {describe(char)} at character {offset + 1}, a letter, digit or mark that reads as a Latin letter or an ASCII "
+            "digit without being one, or of another alphabet; write it in ASCII letters (letters with diacritics such as é, and the "
+            "Greek small letters such as α and β, are kept)")

@@ -84,11 +84,12 @@ INVISIBLE_CHARACTER = _rule("invisible-character", "Only characters that show",
                             "bidirectional marks, tags), private-use, surrogate and unassigned code points, line and paragraph "
                             "separators, spaces other than the ASCII space, Hangul fillers and variation selectors "
                             "(painimmune.package.characters). The problem names the code point.")
-LOOKALIKE_LETTER = _rule("lookalike-letter", "Letters are Latin or Greek",
-                         "Every letter and digit of a text value or list item is ASCII, a Latin letter with a diacritic (é, ö) or a "
-                         "Greek small letter other than omicron (α, β, κ): no letter that reads as a Latin letter without being one "
-                         "(Cyrillic Т, Greek capital Τ, omicron, fullwidth or mathematical letters, Roman numerals, other digits) and "
-                         "none of another alphabet, so that no name is a second spelling of one that looks the same "
+LOOKALIKE_LETTER = _rule("lookalike-letter", "Letters are ASCII, accented or Greek",
+                         "Every letter and digit of a text value or list item is ASCII, an ASCII letter with diacritics (é, ö) or a "
+                         "Greek small letter that reads as no Latin one (α, β, γ, κ, μ; not ι, ν, ο, ρ, τ, υ, χ, ω): no letter, digit, "
+                         "mark or letter-named symbol that reads as a Latin letter without being one (Cyrillic Т, Greek capital Τ, "
+                         "dotless ı, ß, the micro sign, fullwidth or mathematical letters, the Kelvin sign, Roman numerals, other digits, "
+                         "⍺) and none of another alphabet, so that no name is a second spelling of one that looks the same "
                          "(painimmune.package.characters). The problem names the code point.")
 MOJIBAKE = _rule("mojibake", "No garbled characters",
                  "No UTF-8 text garbled by a Latin-1/Windows-1252 round trip ('TNF-Î±').")
