@@ -380,7 +380,7 @@ FAULTS: dict[str, Fault] = {
                                                              "cell_types: row mast_cell: column cl_id: value 'CL:0000098': xref-unverified", "xref-unverified"),
     "reference table of the package edited, its fingerprint refreshed": Fault(
         edit_reference("reference/ontologies/cl.tsv", lambda t: t + "CL:0000098\tmast cell\t\tforged\t\n"),
-        "column fileHashes: value 'reference/ontologies/cl.tsv': reference-differs", "reference-differs"),
+        "property fileHashes: value 'reference/ontologies/cl.tsv': reference-differs", "reference-differs"),
     "column of identifiers taken out of the reference check": Fault(
         both(edit_schema("mediators", lambda s: field(s, "hgnc_id").pop("referenceTable")), set_cell("mediators", "tnf", "hgnc_id", "HGNC:99999")),
         "mediators: column hgnc_id: reference-table: the installed painimmune checks this column against reference/ontologies/hgnc.tsv",
@@ -472,7 +472,7 @@ FAULTS: dict[str, Fault] = {
                                                    "cell_types: column note: table-schema-invalid", "table-schema-invalid"),
     "lookup table the rules read left undeclared": Fault(undeclare("directions"), "directions: required-table", "required-table"),
     "schema edited after the build": Fault(edit_schema("cell_types", lambda s: field(s, "lineage").update(title="Cell lineage")),
-                                           "column fileHashes: value 'schemas/cell_types.json': file-hash", "file-hash"),
+                                           "property fileHashes: value 'schemas/cell_types.json': file-hash", "file-hash"),
     "row count stale in datapackage.json": Fault(edit_descriptor(lambda d: resource(d, "conditions").update(rows=1)),
                                                  "conditions: column rows: value '1': row-count", "row-count"),
     "value outside a column's enum": Fault(set_cell("conditions", "fibromyalgia", "kind", "disorder"),
@@ -513,6 +513,13 @@ FAULTS: dict[str, Fault] = {
     "folder that is a link": Fault(linked("curation"), "value 'curation': symbolic-link", "symbolic-link"),
     "zero-width space in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "im\u200bmune", 1)),
                                                "sources: row fmpm: source-text-character", "source-text-character"),
+    "a column this painimmune reads missing from a table and its schema (another release's package)": Fault(
+        both(map_header("not_encoded", drop_column("length")),
+             edit_schema("not_encoded", lambda s: s.update(fields=[f for f in s["fields"] if f["name"] != "length"]))),
+        "not_encoded: column length: field-missing", "field-missing"),
+    "source text edited, its sha256 refreshed (a negative finding turned positive)": Fault(
+        edit_source_text("marchand2005", lambda t: t.replace("the lack of effect of", "the broad efficacy of", 1)),
+        "sources: row marchand2005: column sha256", "source-text-changed"),
     "Cyrillic letter in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "immun\u0435", 1)),
                                               "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),
