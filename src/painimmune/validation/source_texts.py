@@ -58,7 +58,8 @@ def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) 
     without ``sources/`` takes the installed painimmune's texts whose sha256 match (a note says so)."""
     documents = sources[sources["type"] != CITED_REFERENCE]
     if (package.root / FOLDER).is_dir():
-        return _read_texts(package, documents)
+        texts, problems = _read_texts(package, documents)
+        return texts, problems + _other_texts(package, documents)
     installed = _installed_package(package)
     if installed is None or not (installed.root / FOLDER).is_dir():
         notes.append("this copy has no sources/ folder (a release does not republish the source texts): each quote was compared "
@@ -96,6 +97,21 @@ def unverified_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], tex
                     f"{installed.descriptor.get('version', '')} has no row quoting it at offset {start}; give the package with its "
                     "sources/ folder, or validate it with the painimmune release that built it", table, row, "quote", quote))
     return problems
+
+
+def _other_texts(package: DataPackage, documents: pd.DataFrame) -> list[Problem]:
+    """A problem for each source document whose recorded sha256 differs from the one the installed
+    painimmune records for the same source: a source text is never edited, and a copy's text with
+    its sha256 refreshed would otherwise be checked only against itself."""
+    installed = _installed_package(package)
+    if installed is None:
+        return []
+    recorded = dict(rows(_raw(installed, "sources"), ["id", "sha256"]))
+    return [SOURCE_TEXT_CHANGED.problem(f"the installed painimmune {installed.version} records another text of {source} (sha256 "
+                                        f"{recorded[source]}); a source text is never edited: add the new text as a source of its own",
+                                        "sources", source, "sha256", digest)
+            for source, digest in rows(documents, ["id", "sha256"])
+            if isinstance(recorded.get(source), str) and recorded[source] != digest]
 
 
 def _installed_package(package: DataPackage) -> DataPackage | None:
