@@ -49,12 +49,18 @@ NOT_BEARING = "does not bear on"
 
 
 def explained(note: object, cue: str, phrases: tuple[str, ...]) -> bool:
-    """Whether *note* names *cue* in single quotes followed by one of *phrases*.
+    """Whether *note* names *cue* in single quotes followed by one of *phrases* and, after a colon
+    (or in parentheses), the reason in at least three words.
 
     >>> explained("'may' does not bear on this relation: it hedges another clause", "May", (NOT_BEARING,))
     True
+    >>> explained("'lack of effect' does not negate the relation.", "lack of effect", (NOT_A_NEGATION,))
+    False
     """
-    return isinstance(note, str) and any(f"'{cue.casefold()}' {phrase}" in note.casefold() for phrase in phrases)
+    if not isinstance(note, str):
+        return False
+    named = "|".join(re.escape(f"'{cue.casefold()}' {phrase}") for phrase in phrases)
+    return re.search(rf"(?:{named})[^:.;(]{{0,80}}[:(]\s*\S+(?:\s+\S+){{2,}}", note.casefold()) is not None
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str] | None:

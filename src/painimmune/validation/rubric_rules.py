@@ -36,11 +36,19 @@ from painimmune.language.rubric import NOT_A_NEGATION, NOT_BEARING, Cue, Rubric,
 from painimmune.language.sentences import sentences
 from painimmune.language.text import span
 from painimmune.package import csvio
+from painimmune.errors import PainimmuneError
 from painimmune.package.descriptor import DataPackage
+from painimmune.package.reference import installed_root
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.rows import rows
 
 _rule = declare("package", __name__)
+RUBRIC_DIFFERS = _rule("rubric-differs", "The rubric is the installed one",
+                       "Each row of the tables that grade and word every row (evidence_levels, directions, species_contexts and "
+                       "relations: cue phrases, ranks, study kinds, taxa, Biolink predicates) that the installed painimmune ships is "
+                       "in the package as it ships it: a package may add rows (a new relation) but cannot loosen or reword the rubric "
+                       "it is graded by. Validate a package of another release with that release; in a checkout, the rubric is "
+                       "edited in place.")
 RANK_ORDER = _rule("rank-order", "Evidence ranks run 1, 2, 3, ...",
                    "The ranks of the evidence levels are consecutive from 1, each used once.")
 RUBRIC_INVALID = _rule("rubric-invalid", "The rubric is well-formed",
@@ -58,12 +66,13 @@ SPECIES_CONTEXT_RUBRIC = _rule("species-context-rubric", "Species contexts follo
                                "levels, animal model or in vitro for preclinical, not stated for an expert statement.")
 DIRECTION_RUBRIC = _rule("direction-rubric", "Directions follow the rubric",
                          "A quote holding a negation cue (directions.cue_phrases) refutes, unless the row's note says \"'<cue>' does not "
-                         "negate\" the relation and why; a refuting row's quote holds a negation cue.")
+                         "negate ...: <why>\" (the reason after a colon or in parentheses, three words or more); a refuting row's "
+                         "quote holds a negation cue.")
 CUE_OUTSIDE_QUOTE = _rule("cue-outside-quote", "The whole sentence decides",
                           "A cue phrase of a level, a direction or a species context that lies in the quote's sentence but outside the "
                           "quote (a negation, a hedge, 'in rodent models') is inside the quote, or the row's note names it and says "
-                          "why it does not bear on the relation: \"'<cue>' does not bear on ...\" (for a negation, \"'<cue>' does not "
-                          "negate ...\").")
+                          "why it does not bear on the relation: \"'<cue>' does not bear on ...: <why>\" (for a negation, \"'<cue>' "
+                          "does not negate ...: <why>\"; the reason after a colon or in parentheses, three words or more).")
 LEVELS, DIRECTIONS, SPECIES_CONTEXTS = "evidence_levels", "directions", "species_contexts"
 
 
@@ -189,15 +198,15 @@ def _direction(table: str, row: str, direction: object, note: object, expected: 
         return  # the note quotes the negation cue and says why it does not negate the relation
     if cue:
         message = (f"the quote holds the negation cue {cue!r}: the row {implied}, unless its note says \"'{cue}' "
-                   f"{NOT_A_NEGATION} ...\" and why")
+                   f"{NOT_A_NEGATION} ...: <why, in three words or more>\"")
     else:
         message = f"the quote holds no cue phrase of {direction}: the row {implied}"
     yield DIRECTION_RUBRIC.problem(message, table, row, "direction", direction)
 
 
 def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], start: int, end: int) -> list[Cue]:
-    """The cues of the sentences that hold the span ``start:end`` of *text* that lie outside the
-    span (offsets in *text*; *sentence_spans* in order, as :func:`painimmune.language.sentences.sentences`
+    """The cues of the sentences that hold the span ``start:end`` of *text* that do not lie wholly
+    inside the span (a cue the span cuts, "the lack of | effect of", is outside it) (offsets in *text*; *sentence_spans* in order, as :func:`painimmune.language.sentences.sentences`
     gives them, so those holding the span are found by a binary search)."""
     found = []
     first_holding = bisect.bisect_right([last for _, last in sentence_spans], start)
@@ -206,7 +215,7 @@ def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]
             break
         if start < last:
             found += [Cue(cue.kind, cue.value, cue.phrase, first + cue.start, first + cue.end) for cue in rubric.cues(text[first:last])
-                      if first + cue.end <= start or first + cue.start >= end]
+                      if not start <= first + cue.start < first + cue.end <= end]  # (one that the quote cuts is outside it too)
     return found
 
 
@@ -219,4 +228,42 @@ def _outside(table: str, row: str, cues: tuple[Cue, ...], quote: str, note: obje
         reported.add(cue.phrase.casefold())
         yield CUE_OUTSIDE_QUOTE.problem(
             f"the quote's sentence holds the {cue.kind} cue {cue.phrase!r} at {cue.start}, outside the quote: take it into the "
-            f"quote, or say in the note \"'{cue.phrase.casefold()}' {NOT_BEARING} ...\" and why", table, row, "quote", quote)
+            f"quote, or say in the note \"'{cue.phrase.casefold()}' {NOT_BEARING} ...: <why, in three words or more>\"", table,
+            row, "quote", quote)
+
+
+# The tables of the rubric and of the words of every row, held to the installed ones.
+RUBRIC_TABLES = (LEVELS, DIRECTIONS, SPECIES_CONTEXTS, "relations")
+
+
+def rubric_drift(package: DataPackage, texts: dict[str, pd.DataFrame]) -> list[Problem]:
+    """A problem for each row of a table of :data:`RUBRIC_TABLES` that the installed painimmune ships
+    and the package lacks or holds otherwise (*texts*: the package's tables as raw strings); none in
+    the installed checkout itself."""
+    try:
+        installed = DataPackage(installed_root())
+    except PainimmuneError:
+        return []
+    if installed.root.resolve() == package.root.resolve():
+        return []
+    problems = []
+    for name in RUBRIC_TABLES:
+        if name not in texts or name not in installed.table_names:
+            continue
+        header, lines = csvio.parse(installed.table_path(name).read_text(encoding="utf-8"), name)
+        ours = {row["id"]: row for row in texts[name].to_dict("records")}
+        for cells in lines:
+            theirs = dict(zip(header, cells, strict=True))
+            row = ours.get(theirs["id"])
+            changed = [column for column, value in theirs.items() if row is None or _cell(row.get(column)) != value]
+            if changed:
+                what = "has no row" if row is None else f"has another {changed[0]} in row"
+                problems.append(RUBRIC_DIFFERS.problem(f"the package {what} {theirs['id']!r} than the installed painimmune "
+                                                       f"{installed.version} ships; the rubric a package is graded by is the installed one",
+                                                       name, theirs["id"], None if row is None else changed[0]))
+    return problems
+
+
+def _cell(value: object) -> str:
+    """A raw cell as written (a missing one is empty)."""
+    return value if isinstance(value, str) else ""
