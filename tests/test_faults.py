@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from rows import Rows, edit_rows
+from rows import Rows, edit_rows, refresh_hash
 
 
 def read_table(package: Path, table: str) -> tuple[list[str], list[list[str]]]:
@@ -520,6 +520,17 @@ FAULTS: dict[str, Fault] = {
     "source text edited, its sha256 refreshed (a negative finding turned positive)": Fault(
         edit_source_text("marchand2005", lambda t: t.replace("the lack of effect of", "the broad efficacy of", 1)),
         "sources: row marchand2005: column sha256", "source-text-changed"),
+    "quote cut through its negation cue, made supporting": Fault(
+        set_cells("treatment_conditions", "tc0002", quote="effect of cyclooxygenase inhibitors in patients with neuropathic pain",
+                  quote_start="1415", direction="supports", note=""),
+        "treatment_conditions: row tc0002: column quote", "cue-outside-quote"),
+    "negation waved away by a note that gives no reason": Fault(
+        set_cells("treatment_conditions", "tc0002", direction="supports", note="'lack of effect' does not negate the relation."),
+        "treatment_conditions: row tc0002: column direction", "direction-rubric"),
+    "rubric of the package loosened, its fingerprints refreshed": Fault(
+        both(map_cell("directions", "refutes", "cue_phrases", lambda v: "|".join(c for c in v.split("|") if c != "lack of effect")),
+             lambda package: refresh_hash(package, "directions"), set_cells("treatment_conditions", "tc0002", direction="supports")),
+        "directions: row refutes: column cue_phrases", "rubric-differs"),
     "Cyrillic letter in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "immun\u0435", 1)),
                                               "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),

@@ -36,6 +36,7 @@ from painimmune.validation import (  # noqa: E402
     package_rules,
     pandera_layer,
     reference_rules,
+    rubric_rules,
 )
 from painimmune.validation.problems import Problem, Report  # noqa: E402
 from painimmune.validation.raw import read  # noqa: E402
@@ -152,6 +153,7 @@ def _check(package: DataPackage, enabled: set[str], notes: list[str]) -> list[Pr
         problems += _guarded(lambda: package_rules.check(package, notes, texts))
         problems += _guarded(lambda: reference_rules.check(package, texts))
         problems += _guarded(lambda: reference_rules.reference_drift(package, notes))
+        problems += _guarded(lambda: rubric_rules.rubric_drift(package, texts))
         problems += _guarded(lambda: croissant_rules.check(package))
     elif missing or columns:
         notes.append("package rules skipped: the tables or columns they read are missing (see the problems above)")
