@@ -3,11 +3,13 @@
 Relationship rows are copies of real rows (templates) whose subject is a synthetic entity, so every
 row stays valid and grounded, as the real rows are:
 
-- each synthetic entity is named in its source: for every source and subject table, a paragraph is
-  appended to ``sources/<source_id>.txt`` that lists the synthetic entities on its first line (a
-  span of ``not_encoded``, so the sentence is accounted for) and repeats the templates' quotes on
-  the lines after it; a synthetic row quotes its template's sentence there and names its subject by
-  an antecedent in the list (``subject_mention_start``), as a curator names "these cells";
+- each synthetic entity is named in a source of its own: the real source texts are pinned and never
+  edited, so for every real source a synthetic document ``<source_id>_synthetic`` (same type, its own
+  text and sha256, and a copy of each reference the real one cites) holds, for every subject table,
+  a paragraph that lists the synthetic entities on its first line (a span of ``not_encoded``, so
+  the sentence is accounted for) and repeats the templates' quotes on the lines after it; a
+  synthetic row quotes its template's sentence there and names its subject by an antecedent in the
+  list (``subject_mention_start``), as a curator names "these cells";
 - foreign keys resolve, assertions stay unique, every synthetic entity is used, and quotes, cues
   and evidence are the real rows', so the rubric holds;
 - a synthetic row cites the references that the markers around its quote's new place give it
@@ -15,7 +17,7 @@ row stays valid and grounded, as the real rows are:
   when a template names examples of its subject;
 - rows are spread over the relationship tables in the real proportions.
 
-The result is in normal form with fresh hashes (tables, and the source texts' ``sha256``), so it
+The result is in normal form with fresh hashes (tables, and the synthetic texts' ``sha256``), so it
 validates exactly like the real package.
 """
 
@@ -82,6 +84,7 @@ def generate(root: Path, target: Path, relationship_rows: int) -> Path:
         row[header.index("subject_mention")] = names[entities][number]
         row[header.index("subject_mention_start")] = str(name_at[number])
         row[header.index("cited_refs")] = cited[(row[header.index("source_id")], quote_at)]
+        row[header.index("source_id")] = _synthetic_source(row[header.index("source_id")])
         rows.append(row)
     for entities, count in counts.items():
         header, rows = tables[entities]
@@ -119,7 +122,8 @@ def _append_paragraphs(package: DataPackage, tables: dict[str, tuple[list[str], 
     not_encoded_header, not_encoded = tables["not_encoded"]
     places = {}
     for number, ((source, entities), listed) in enumerate(sorted(quotes.items())):
-        text = texts[source].rstrip("\n") + "\n\n"
+        synthetic = _synthetic_source(source)
+        text = texts[synthetic].rstrip("\n") + "\n\n" if synthetic in texts else ""
         first_line = f"Synthetic {entities}: "
         name_at = []
         parts = [first_line]
@@ -135,7 +139,7 @@ def _append_paragraphs(package: DataPackage, tables: dict[str, tuple[list[str], 
         list_line = "".join(parts)
         row = dict.fromkeys(not_encoded_header, "")
         passage = Passage.of(text + list_line, len(text), len(text) + len(list_line))
-        row.update(id=f"ne9{number:05d}", source_id=source, quote_start=str(len(text)), length=str(passage.length),
+        row.update(id=f"ne9{number:05d}", source_id=synthetic, quote_start=str(len(text)), length=str(passage.length),
                    sha256=passage.sha256, opening=passage.opening,
                    kind="no relation between entities", reason="A list of the synthetic entities of a benchmark package.")
         not_encoded.append([row[column] for column in not_encoded_header])
@@ -143,8 +147,35 @@ def _append_paragraphs(package: DataPackage, tables: dict[str, tuple[list[str], 
         for quote in listed:
             places[(source, entities, quote)] = (len(text), name_at)
             text += quote + ("" if quote.rstrip()[-1:] in ".!?" else ".") + "\n"
-        texts[source] = text
+        texts[synthetic] = text
+    _add_sources(tables, {source for source, _ in quotes})
     return places
+
+
+def _synthetic_source(source: str) -> str:
+    """The id of the synthetic document that holds the synthetic paragraphs of real source *source*."""
+    return f"{source}_synthetic"
+
+
+def _add_sources(tables: dict[str, tuple[list[str], list[list[str]]]], sources: set[str]) -> None:
+    """A row in the sources table for the synthetic document of each of *sources*, and a copy of each
+    reference it cites (cited by the synthetic document: a row cites only its own source's references)."""
+    header, rows = tables["sources"]
+    at = {column: header.index(column) for column in ("id", "title", "cited_by", "sha256", "note")}
+    added = []
+    for row in rows:
+        if row[at["id"]] in sources:
+            copy = list(row)
+            copy[at["id"]] = _synthetic_source(row[at["id"]])
+            copy[at["title"]] = f"{row[at['title']]} (synthetic paragraphs of a benchmark package)"
+            copy[at["note"]] = "Synthetic paragraphs naming the synthetic entities of a benchmark package."
+            added.append(copy)
+        elif row[at["cited_by"]] in sources:
+            copy = list(row)
+            copy[at["id"]] = _synthetic_source(row[at["id"]])
+            copy[at["cited_by"]] = _synthetic_source(row[at["cited_by"]])
+            added.append(copy)
+    rows += added
 
 
 def _cited_refs(tables: dict[str, tuple[list[str], list[list[str]]]], texts: dict[str, str],
@@ -154,13 +185,14 @@ def _cited_refs(tables: dict[str, tuple[list[str], list[list[str]]]], texts: dic
     header, rows = tables["sources"]
     at = {column: header.index(column) for column in ("id", "cited_by", "reference_number")}
     numbered = {(row[at["cited_by"]], row[at["reference_number"]]): row[at["id"]] for row in rows if row[at["reference_number"]]}
-    carried = {source: sentence_markers(texts[source]) for source in {source for source, _, _ in places}}
+    carried = {source: sentence_markers(texts[_synthetic_source(source)]) for source in {source for source, _, _ in places}}
     cited = {}
     for (source, _, quote), (quote_at, _) in places.items():
-        pinned = span(quote, texts[source], quote_at)
+        synthetic = _synthetic_source(source)
+        pinned = span(quote, texts[synthetic], quote_at)
         assert pinned is not None, (source, quote_at)
-        numbers = markers_of_span(texts[source], *pinned, carried[source])
-        cited[(source, quote_at)] = "|".join(numbered.get((source, number), f"[{number}]") for number in numbers)
+        numbers = markers_of_span(texts[synthetic], *pinned, carried[source])
+        cited[(source, quote_at)] = "|".join(numbered.get((synthetic, number), f"[{number}]") for number in numbers)
     return cited
 
 
