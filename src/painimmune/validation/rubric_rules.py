@@ -32,11 +32,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from painimmune.errors import PainimmuneError
 from painimmune.language.rubric import NOT_A_NEGATION, NOT_BEARING, Cue, Rubric, explained
 from painimmune.language.sentences import sentences
 from painimmune.language.text import span
 from painimmune.package import csvio
-from painimmune.errors import PainimmuneError
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import installed_root
 from painimmune.validation.problems import Problem, declare
