@@ -9,6 +9,7 @@ fail the test.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -133,6 +134,30 @@ def test_a_broken_marker_is_no_earlier_output(tmp_path, marker):
 
 # ---- replacing an earlier output ---------------------------------------------------------------------
 
+def as_written(out: Path, *names: str) -> None:
+    """Record in the marker of *out* the fingerprint of files *names* as they are now, as the run
+    that wrote them would have."""
+    marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
+    marker["sha256"].update({name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in names})
+    (out / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+
+
+def test_a_file_of_an_earlier_output_changed_since_or_named_by_a_forged_marker_is_never_removed(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("export", "--format", "sssom", "--out", out).returncode == 0
+    with (out / "painimmune.sssom.tsv").open("a", encoding="utf-8") as handle:
+        handle.write("# a note the user added\n")
+    one_line_refusal(run_cli("export", "--format", "sssom", "--out", out), "painimmune.sssom.tsv is not the file")
+    assert (out / "painimmune.sssom.tsv").read_text(encoding="utf-8").endswith("# a note the user added\n")
+
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / "keep").write_text("precious", encoding="utf-8")
+    (forged / MARKER).write_text(json.dumps({"command": "painimmune export --format sssom", "files": ["keep"]}), encoding="utf-8")
+    one_line_refusal(run_cli("export", "--format", "sssom", "--out", forged), "keep is not the file")
+    assert (forged / "keep").read_text(encoding="utf-8") == "precious"
+
+
 def test_an_earlier_output_is_replaced_and_its_stale_files_removed(tmp_path):
     out = tmp_path / "site"
     first = run_cli("site", "--out", out)
@@ -145,6 +170,7 @@ def test_an_earlier_output_is_replaced_and_its_stale_files_removed(tmp_path):
     (out / "old" / "page.html").write_text("stale", encoding="utf-8")
     marker["files"] += ["mediators/retired.html", "old/page.html"]
     (out / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    as_written(out, "mediators/retired.html", "old/page.html")
     inode = out.stat().st_ino
 
     second = run_cli("site", "--out", out)
@@ -212,6 +238,7 @@ def test_a_failure_part_way_leaves_the_earlier_output_as_it_was(tmp_path, monkey
     out = tmp_path / "out"
     assert run_cli("export", "--format", "kgx", "--out", out).returncode == 0
     (out / "nodes.tsv").write_text("an earlier export's nodes\n", encoding="utf-8")  # to tell the earlier from a new one
+    as_written(out, "nodes.tsv")
     before = snapshot(out)
 
     def full_disk() -> None:  # the third and last file: nodes.tsv and edges.tsv are written by then

@@ -15,10 +15,12 @@ resolving symbolic links and ``..``):
 - the package being read, any folder inside it, or a folder holding it (an output never mixes
   with the package, nor the package with an output);
 - a folder that is not empty and is not an earlier output of the same command. A command writes
-  :data:`MARKER` into its output, naming the command and every file it wrote; a folder is an
-  earlier output of the command when its marker names that command and it holds nothing but the
-  files the marker lists (and their folders). A symbolic link standing where a listed file was is
-  removed, never followed. So painimmune never overwrites or removes a file it did not write.
+  :data:`MARKER` into its output, naming the command and every file it wrote with its sha256; a
+  folder is an earlier output of the command when its marker names that command and it holds
+  nothing but the files the marker lists (and their folders), each as written (a file changed since,
+  or one a forged marker names without its fingerprint, is refused). A symbolic link standing where
+  a listed file was is removed, never followed. So painimmune never overwrites or removes a file it
+  did not write.
 
 A run's own temporary folders inside the output folder (see below) are no part of the output. Such a
 folder is one painimmune made: a real folder named exactly :data:`STAGING_PREFIX` or
@@ -50,6 +52,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import json
 import os
 import re
@@ -132,13 +135,19 @@ def check_contents(given: Path, folder: Path, command: str) -> None:
     entries = [name for name in _listing(given, folder) if not is_run_folder(folder / name)]
     if not entries:
         return
-    listed = {PurePosixPath(name).as_posix() for name in _marker_files(given, folder, command)}
+    listed = {PurePosixPath(name).as_posix(): digest for name, digest in _marker_files(given, folder, command).items()}
     ancestors = {parent.as_posix() for name in listed for parent in PurePosixPath(name).parents if parent.as_posix() != "."}
     for relative, kind in _entries(given, folder):
         if kind == "folder" and relative in ancestors:
             continue
-        if kind != "folder" and relative in listed:
+        if kind == "symbolic link" and relative in listed:
+            continue  # removed, never followed
+        if kind == "file" and relative in listed and listed[relative] == _sha256(folder / relative):
             continue
+        if kind == "file" and relative in listed:
+            raise OutputRefused(f"{given}: refused as an output folder: {relative} is not the file `{command}` wrote there (it "
+                                "changed since, or the marker records no fingerprint of it); move it away or give a new or empty "
+                                "folder")
         raise OutputRefused(f"{given}: refused as an output folder: it holds {relative} ({kind}), which `{command}` did "
                             "not write; move it away or give a new or empty folder")
 
@@ -282,8 +291,9 @@ class StagedOutput:
         assert self._staging is not None
         staging, folder = self._staging, self.folder
         files = sorted(path.relative_to(staging).as_posix() for path in _files(staging) if path != staging / RUN_MARKER)
-        marker = {"command": self.command, "files": files,
-                  "note": "written by painimmune: the files of this output, which a new run of the command replaces"}
+        marker = {"command": self.command, "files": files, "sha256": {name: _sha256(staging / name) for name in files},
+                  "note": "written by painimmune: the files of this output (with the sha256 of each as written), which a new "
+                          "run of the command replaces"}
         (staging / MARKER).write_text(json.dumps(marker, indent=1) + "\n", encoding="utf-8")
         check_contents(self.given, folder, self.command)  # nothing new appeared while the output was written
         previous = run_folder(folder, PREVIOUS_PREFIX)
@@ -383,8 +393,9 @@ def _entries(given: Path, folder: Path) -> Iterator[tuple[str, str]]:
             yield (base / name).as_posix(), kind
 
 
-def _marker_files(given: Path, folder: Path, command: str) -> set[str]:
-    """The files :data:`MARKER` of *folder* lists, when it names *command*."""
+def _marker_files(given: Path, folder: Path, command: str) -> dict[str, str | None]:
+    """The files :data:`MARKER` of *folder* lists, each with the sha256 it records of it as written
+    (None when it records none), when it names *command*."""
     path = folder / MARKER
     none = f"{given}: refused as an output folder: it is not empty and is not an earlier output of `{command}`"
     try:
@@ -406,7 +417,17 @@ def _marker_files(given: Path, folder: Path, command: str) -> set[str]:
     if marker["command"] != command:
         raise OutputRefused(f"{given}: refused as an output folder: it is an earlier output of `{marker['command']}`, "
                             f"not of `{command}`; give another folder")
-    return set(files)
+    digests = marker.get("sha256") if isinstance(marker.get("sha256"), dict) else {}
+    return {name: digests.get(name) if isinstance(digests.get(name), str) else None for name in files}
+
+
+def _sha256(path: Path) -> str:
+    """The sha256 of the regular file at *path* (read a block at a time)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _files(folder: Path) -> list[Path]:
