@@ -221,6 +221,7 @@ BAD_NAMES = [
     ("C:/Windows/evil.dll", "member C:/Windows/evil.dll: a name holding a colon (a Windows drive letter or stream, or a URL)"),
     (f"{TOP}\\tables\\evil.csv", "a name holding a backslash (a Windows path)"),
     (f"{TOP}/tables/a\nb.csv", f"member {TOP}/tables/a\\nb.csv: a name holding a control character; refused"),
+    (f"{TOP}/docs/a\u202egnp.txt", "a name holding U+202E RIGHT-TO-LEFT OVERRIDE, an invisible or format character; refused"),
     (f"{TOP}/tables/mediators.csv", f"member {TOP}/tables/mediators.csv: a duplicate of member {TOP}/tables/mediators.csv"),
     (f"{TOP}//tables/mediators.csv", f"member {TOP}//tables/mediators.csv: a duplicate of member {TOP}/tables/mediators.csv"),
     (f"./{TOP}/tables/./mediators.csv", f"member ./{TOP}/tables/./mediators.csv: a duplicate of member {TOP}/tables/mediators.csv"),
@@ -261,6 +262,8 @@ def expected_path(name: str, files: set[str], folders: set[str]) -> str | None:
     if (name.startswith("/") or name.endswith("/") or ".." in parts or any(c in name for c in "\\:")
             or any(unicodedata.category(c) == "Cc" for c in name)):
         return None  # not a plain relative path (or a folder entry holding data)
+    if not name.isprintable() or any(c in name for c in "\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0"):
+        return None  # a character that does not show (soft hyphen, a right-to-left override, a filler)
     path = "/".join(part for part in parts if part not in ("", "."))
     folded = {unicodedata.normalize("NFC", other).casefold() for other in files | folders}
     ancestors = ["/".join(path.split("/")[:end]) for end in range(1, path.count("/") + 1)]

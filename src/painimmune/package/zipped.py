@@ -14,7 +14,7 @@ with one line naming the zip, the member and what is wrong, for instance
    - at most :data:`MAX_MEMBERS` members, declaring at most :data:`MAX_TOTAL` bytes uncompressed together;
    - every name a plain relative path of at most :data:`MAX_NAME` characters: not empty, no ``..``
      part, not absolute, no backslash, no colon (a Windows drive letter or stream), no NUL or other
-     control character (C0, DEL, C1);
+     control character (C0, DEL, C1), no invisible or format character (a right-to-left override);
    - no two names the same once normalised (empty and ``.`` parts dropped, so ``a//b`` is ``a/b``
      and ``./a`` is ``a``; Unicode NFC; case ignored, as a case-insensitive file system sees
      them), and no name both a file and the folder of another member;
@@ -64,6 +64,7 @@ from types import TracebackType
 from typing import IO, Any, BinaryIO
 
 from painimmune.errors import DataError
+from painimmune.package import characters
 from painimmune.package.files import LIMITS, MIB, TABLES_LIMIT
 from painimmune.package.jsonfile import loads
 from painimmune.package.locate import DESCRIPTOR
@@ -98,6 +99,9 @@ def member_path(name: str) -> str:
         raise ValueError(f"a name of {len(name):,} characters, more than the limit of {MAX_NAME}")
     if any(unicodedata.category(character) == "Cc" for character in name):  # C0, DEL and C1
         raise ValueError("a name holding a NUL or other control character" if "\x00" in name else "a name holding a control character")
+    refused = characters.first_refused(name)
+    if refused is not None:  # (a right-to-left override makes a name read as another)
+        raise ValueError(f"a name holding {characters.describe(refused[1])}, an invisible or format character")
     if "\\" in name:
         raise ValueError("a name holding a backslash (a Windows path)")
     if ":" in name:
