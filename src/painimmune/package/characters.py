@@ -47,6 +47,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -106,6 +107,7 @@ _NAMED_AS_LETTER = re.compile(r"\b(?:LETTER|ALPHA|BETA|GAMMA|DELTA|EPSILON|ZETA|
                               r"RHO|SIGMA|TAU|UPSILON|PHI|CHI|PSI|OMEGA)\b")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_lookalike(char: str) -> bool:
     """Whether the one character *char* is a letter, digit or mark a text may not hold (see the
     module docstring): a letter other than ASCII, an ASCII letter with diacritics or a Greek letter of
@@ -126,10 +128,13 @@ def first_lookalike(text: str) -> tuple[int, str] | None:
     refuses, or None."""
     if text.isascii():
         return None
-    for offset, char in enumerate(text):
-        if is_lookalike(char):
-            return offset, char
+    for found in _NON_ASCII.finditer(text):
+        if is_lookalike(found.group()):
+            return found.start(), found.group()
     return None
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def lookalike_refusal(text: str) -> str | None:
