@@ -236,6 +236,8 @@ def _integer(value: object) -> int | None:
     """An offset written as text, or None where it is missing or not a number (the type rule reports those)."""
     if isinstance(value, str):  # (the tables are read as text)
         return csvio.integer(value)
+    if value is None or isinstance(value, float):  # missing, as a raw table holds it (asked first: the abstract check is slow)
+        return None
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)  # (a loaded table holds numbers)
     return None  # missing (None, NaN or NA)
@@ -309,29 +311,30 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
           accepted: dict[tuple[str, str], tuple[str, ...]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
     paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
-    columns = ["id", "source_id", "quote", "quote_start", *(f"{role}_{part}" for role in ROLES for part in ("mention", "mention_start")),
-               *(f"{role}_{part}" for role in ROLES for part in EXAMPLE_PARTS)]
-    present = [column for column in columns if column in frame]
-    ends_of = [f"{role}_{part}" for role in ROLES for part in ("table", "")]
-    values = {**{column: frame[column] for column in present},
-              **{f"{role}_{part}": found[f"{role}_table" if part else role] for role in ROLES for part in ("table", "")}}
-    for cells in rows(values, [*present, *ends_of]):
-        row = dict(zip(present, cells, strict=False))
-        end_of = dict(zip(ends_of, cells[len(present):], strict=True))
-        pinned = pin.find(row["source_id"], row["quote"], row["quote_start"])
+    missing = pd.Series(None, index=frame.index, dtype=object)
+    columns = {column: frame[column] for column in ("id", "source_id", "quote", "quote_start")}
+    for role in ROLES:  # (read by position below: a dict per row costs more than the checks of most rows)
+        columns |= {f"{role}_{part}": frame[f"{role}_{part}"] for part in ("mention", "mention_start")}
+        columns |= {f"{role}_{part}": frame.get(f"{role}_{part}", missing) for part in EXAMPLE_PARTS}
+        columns |= {f"{role}_table": found[f"{role}_table"], f"{role}_end": found[role]}
+    per_role = 6  # mention, mention_start, the two example parts, the end's table and entity
+    for cells in rows(columns, list(columns)):
+        key, source, quote, start = cells[:4]
+        pinned = pin.find(source, quote, start)
         if pinned is None:
             continue
         if pinned.problem:
-            yield _unpinned(pinned, table, row["id"], row["quote"], row["quote_start"])
+            yield _unpinned(pinned, table, key, quote, start)
             continue
-        source = str(row["source_id"])
-        quoted = texts[source][pinned.start:pinned.end]
-        for role in ROLES:
-            end = (end_of[f"{role}_table"], end_of[f"{role}_"])
-            yield from _mention(table, row, role, end, texts[source], pinned, quoted, paragraph_starts[source], accepted, used)
-            examples, mentions = items(row.get(f"{role}_examples")), items(row.get(f"{role}_example_mentions"))
+        text = texts[str(source)]
+        quoted = text[pinned.start:pinned.end]
+        for number, role in enumerate(ROLES):
+            mention, mention_start, examples, example_mentions, end_table, end = cells[4 + number * per_role:4 + (number + 1) * per_role]
+            yield from _mention(table, str(key), role, (end_table, end), mention, mention_start, text, pinned, quoted,
+                                paragraph_starts[str(source)], accepted, used)
+            examples, mentions = items(examples), items(example_mentions)
             if examples or mentions:
-                yield from _example_mentions(table, str(row["id"]), role, examples, mentions, end[0], quoted, accepted, used)
+                yield from _example_mentions(table, str(key), role, examples, mentions, end_table, quoted, accepted, used)
 
 
 # The columns of a row's named examples of one end: the entities and the words of the quote that name them.
@@ -358,34 +361,34 @@ def _example_mentions(table: str, row: str, role: str, examples: list[str], ment
             used.add((str(end_table), example, _fold(mention)))
 
 
-def _mention(table: str, row: dict[str, object], role: str, entity: tuple[str, str], text: str, quote: Pinned, quoted: str,
-             paragraph_starts: list[int], accepted: dict[tuple[str, str], tuple[str, ...]],
+def _mention(table: str, row: str, role: str, entity: tuple[str, str], mention: object, mention_start: object, text: str,
+             quote: Pinned, quoted: str, paragraph_starts: list[int], accepted: dict[tuple[str, str], tuple[str, ...]],
              used: set[tuple[str, str, str]]) -> Iterator[Problem]:
-    mention, start = row[f"{role}_mention"], _integer(row[f"{role}_mention_start"])
+    start = _integer(mention_start)
     column = f"{role}_mention"
     if not isinstance(mention, str):
         return  # missing: the required rule reports it
     if start is None:
         if mention not in quoted and not starts(mention, quoted):
             yield MENTION_NOT_FOUND.problem(f"the {role} mention does not occur inside the quote; for an antecedent "
-                          f"outside it, give {role}_mention_start", table, str(row["id"]), column, mention)
+                          f"outside it, give {role}_mention_start", table, row, column, mention)
             return
     else:
         found = _span(mention, text, start)
         if found is None:
             yield MENTION_NOT_FOUND.problem(f"the {role} mention does not begin at {role}_mention_start {start}",
-                          table, str(row["id"]), f"{role}_mention_start", str(start))
+                          table, row, f"{role}_mention_start", str(start))
             return
         inside = quote.start <= found[0] and found[1] <= quote.end
         if not inside and not (found[1] <= quote.start and _paragraph(paragraph_starts, found[0]) == _paragraph(paragraph_starts, quote.start)):
             yield MENTION_OUTSIDE_QUOTE.problem(f"the {role} mention lies outside the quote and is not an antecedent "
-                          "earlier in the quote's paragraph", table, str(row["id"]), f"{role}_mention_start", str(start))
+                          "earlier in the quote's paragraph", table, row, f"{role}_mention_start", str(start))
     key = _fold(mention)
     if entity not in accepted:
         return  # no such entity: the foreign-key rule reports it
     if key not in accepted[entity]:
         yield MENTION_NOT_A_NAME.problem(f"{mention!r} is not the name, a synonym or an accepted mention of "
-                      f"{entity[0]}.{entity[1]}", table, str(row["id"]), column, mention)
+                      f"{entity[0]}.{entity[1]}", table, row, column, mention)
     else:
         used.add((entity[0], entity[1], key))
 
