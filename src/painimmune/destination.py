@@ -417,8 +417,9 @@ def _marker_files(given: Path, folder: Path, command: str) -> dict[str, str | No
     if marker["command"] != command:
         raise OutputRefused(f"{given}: refused as an output folder: it is an earlier output of `{marker['command']}`, "
                             f"not of `{command}`; give another folder")
-    digests = marker.get("sha256") if isinstance(marker.get("sha256"), dict) else {}
-    return {name: digests.get(name) if isinstance(digests.get(name), str) else None for name in files}
+    recorded = marker.get("sha256")
+    digests: dict[str, object] = recorded if isinstance(recorded, dict) else {}
+    return {name: digest if isinstance(digest := digests.get(name), str) else None for name in files}
 
 
 def _sha256(path: Path) -> str:
