@@ -311,11 +311,11 @@ def _rows(package: DataPackage, table: str, frame: pd.DataFrame, texts: dict[str
           accepted: dict[tuple[str, str], tuple[str, ...]], used: set[tuple[str, str, str]]) -> Iterator[Problem]:
     found = ends(package, table, frame)
     paragraph_starts = {source: [start for start, _ in paragraphs(text)] for source, text in texts.items()}
-    missing = pd.Series(None, index=frame.index, dtype=object)
     columns = {column: frame[column] for column in ("id", "source_id", "quote", "quote_start")}
     for role in ROLES:  # (read by position below: a dict per row costs more than the checks of most rows)
         columns |= {f"{role}_{part}": frame[f"{role}_{part}"] for part in ("mention", "mention_start")}
-        columns |= {f"{role}_{part}": frame.get(f"{role}_{part}", missing) for part in EXAMPLE_PARTS}
+        columns |= {f"{role}_{part}": frame[f"{role}_{part}"] if f"{role}_{part}" in frame else
+                    pd.Series(None, index=frame.index, dtype=object) for part in EXAMPLE_PARTS}
         columns |= {f"{role}_table": found[f"{role}_table"], f"{role}_end": found[role]}
     per_role = 6  # mention, mention_start, the two example parts, the end's table and entity
     for cells in rows(columns, list(columns)):

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from painimmune.language.phrases import MODALS, holds_modal_verb, modal_verbs
+from painimmune.language.phrases import holds_modal_verb, modal_verbs
 from painimmune.language.rubric import NOT_BEARING, explained
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.schemas import assertion_columns, foreign_keys
@@ -72,14 +72,9 @@ def _modalities(package: DataPackage, table: str, frame: pd.DataFrame, modal_rel
     if "modal_verb" not in frame or "quote" not in frame:
         return
     predicate = assertion_columns(package.schema(table)).predicate
-    # Only rows that record a modal verb, or whose quote holds one of the words anywhere (a search
-    # over the whole column finds them), are read one by one.
-    candidates = frame["modal_verb"].notna().to_numpy() | frame["quote"].str.contains("|".join(MODALS), case=False, regex=True
-                                                                                       ).fillna(False).to_numpy(dtype=bool)
-    chosen = frame[candidates]
-    note = chosen["note"] if "note" in chosen else pd.Series(None, index=chosen.index, dtype=object)
-    for key, verb, quote, relation, note_text in rows({"id": chosen["id"], "modal_verb": chosen["modal_verb"], "quote": chosen["quote"],
-                                                          "relation": chosen[predicate], "note": note},
+    note = frame["note"] if "note" in frame else pd.Series(None, index=frame.index, dtype=object)
+    for key, verb, quote, relation, note_text in rows({"id": frame["id"], "modal_verb": frame["modal_verb"], "quote": frame["quote"],
+                                                          "relation": frame[predicate], "note": note},
                                                          ["id", "modal_verb", "quote", "relation", "note"]):
         if not isinstance(verb, str) or not verb:
             said = modal_verbs(quote) if isinstance(quote, str) else []
