@@ -531,6 +531,9 @@ FAULTS: dict[str, Fault] = {
         both(map_cell("directions", "refutes", "cue_phrases", lambda v: "|".join(c for c in v.split("|") if c != "lack of effect")),
              lambda package: refresh_hash(package, "directions"), set_cells("treatment_conditions", "tc0002", direction="supports")),
         "directions: row refutes: column cue_phrases", "rubric-differs"),
+    "a narrow match that is no subclass of the exact term": Fault(set_cell("cell_types", "b_cell", "narrow_matches", "CL:0000127"),
+                                                                  "cell_types: row b_cell: column narrow_matches: value 'CL:0000127': "
+                                                                  "match-ontology", "match-ontology"),
     "Cyrillic letter in a source text": Fault(edit_source_text("fmpm", lambda t: t.replace("immune", "immun\u0435", 1)),
                                               "sources: row fmpm: source-text-character", "source-text-character"),
     "source text missing": Fault(remove("sources/fmpm.txt"), "sources: row fmpm: source-text-missing", "source-text-missing"),

@@ -7,7 +7,9 @@
   subclass hierarchy (CL, ChEBI, GO, MONDO), the parent's identifier is a superclass of the
   entity's in that ontology, as ``reference/ontologies/superclasses.tsv`` records it from the
   ontology's release (``parent-ontology``): T cell (CL:0000084) under lymphocyte (CL:0000542) is
-  checked; an entity without a recorded closure cannot be placed under a class with an identifier.
+  checked; an entity without a recorded closure cannot be placed under a class with an identifier;
+- likewise an entity's narrow matches are subclasses of its exact term, and its broad matches
+  superclasses of it, where the closure is recorded (``match-ontology``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import pandas as pd
 
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import SUPERCLASSES, installed_root, read_superclasses
-from painimmune.package.schemas import xref_columns
+from painimmune.package.schemas import Schema, mapping_columns, mapping_curies, xref_columns
 from painimmune.validation.problems import Problem, declare
 
 _rule = declare("package", __name__)
@@ -32,7 +34,13 @@ PARENT_ONTOLOGY = _rule("parent-ontology", "The hierarchy agrees with the ontolo
                         "Where an entity and its parent each have an exact identifier of the same ontology with a subclass hierarchy "
                         "(CL, ChEBI, GO, MONDO), the parent's is a superclass of the entity's in that ontology, as "
                         "reference/ontologies/superclasses.tsv records it from the ontology's release.")
+MATCH_ONTOLOGY = _rule("match-ontology", "Narrow and broad matches agree with the ontologies",
+                       "Where an entity has an exact identifier of an ontology with a subclass hierarchy (CL, ChEBI, GO, MONDO) and a "
+                       "narrow or broad match of the same ontology whose superclasses reference/ontologies/superclasses.tsv records, "
+                       "a narrow match is a subclass of the exact term and a broad match a superclass of it (b_cell's narrow match "
+                       "cannot be astrocyte). A term without a recorded closure is not checked.")
 HIERARCHIES = ("CL", "CHEBI", "GO", "MONDO")
+NARROW_MATCH, BROAD_MATCH = "skos:narrowMatch", "skos:broadMatch"
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame], notes: list[str]) -> list[Problem]:
@@ -51,6 +59,9 @@ def check(package: DataPackage, frames: dict[str, pd.DataFrame], notes: list[str
         problems += _cycles(table, parents)
         if superclasses is not None:
             problems += _ontology(table, frame, xref_columns(package.schema(table)), superclasses)
+    if superclasses is not None:
+        for table in package.entity_tables:
+            problems += _matches(table, frames[table], package.schema(table), superclasses)
     return problems
 
 
@@ -98,3 +109,23 @@ def _ontology(table: str, frame: pd.DataFrame, columns: list[str], superclasses:
                 elif parent_id not in superclasses[child_id]:
                     yield PARENT_ONTOLOGY.problem(f"{parent_id} (of {table}.{parent}) is not a superclass of {child_id} in "
                                                   f"{prefix}", table, entity, "parents", parent)
+
+
+def _matches(table: str, frame: pd.DataFrame, schema: Schema, superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
+    """The ``match-ontology`` problems of one entity table (*frame*: raw strings with lists split)."""
+    exact = xref_columns(schema)
+    kinds = {column: predicate for column, predicate in mapping_columns(schema).items() if predicate in (NARROW_MATCH, BROAD_MATCH)}
+    for row in frame[["id", *exact, *kinds]].to_dict("records"):
+        exact_ids = {value.split(":", 1)[0]: value for value in (row[column] for column in exact) if isinstance(value, str)}
+        for column, predicate in kinds.items():
+            for term in mapping_curies(row[column]):
+                prefix = term.split(":", 1)[0]
+                exact_id = exact_ids.get(prefix)
+                if prefix not in HIERARCHIES or exact_id is None:
+                    continue
+                if predicate == NARROW_MATCH and term in superclasses and exact_id not in superclasses[term]:
+                    yield MATCH_ONTOLOGY.problem(f"a narrow match is a subclass of the exact match, and {term} is not a subclass of "
+                                                 f"{exact_id} in {prefix}", table, row["id"], column, term)
+                elif predicate == BROAD_MATCH and exact_id in superclasses and term not in superclasses[exact_id]:
+                    yield MATCH_ONTOLOGY.problem(f"a broad match is a superclass of the exact match, and {term} is not a superclass "
+                                                 f"of {exact_id} in {prefix}", table, row["id"], column, term)
