@@ -161,23 +161,6 @@ _CATEGORIES = {sre_constants.CATEGORY_DIGIT: "\\d", sre_constants.CATEGORY_NOT_D
                sre_constants.CATEGORY_NOT_SPACE: "\\S", sre_constants.CATEGORY_WORD: "\\w", sre_constants.CATEGORY_NOT_WORD: "\\W"}
 
 
-def _nullable(items: Any) -> bool:
-    """Whether the parsed *items* can match the empty string (lookarounds and anchors can)."""
-    for op, value in items:
-        if op in _REPEATS:
-            if value[0] > 0 and not _nullable(value[2]):
-                return False
-        elif op == sre_constants.SUBPATTERN:
-            if not _nullable(value[-1]):
-                return False
-        elif op == sre_constants.BRANCH:
-            if not any(_nullable(branch) for branch in value[1]):
-                return False
-        elif op in (sre_constants.LITERAL, sre_constants.NOT_LITERAL, sre_constants.ANY, sre_constants.IN):
-            return False
-    return True
-
-
 def _adjacent_repeats(items: Any, live: frozenset[str]) -> tuple[frozenset[str], bool]:
     """Walk the parsed *items* in order. *live* holds the characters that a large repetition before
     them can still take (nothing it cannot match has come since). Returns what is live after them,
