@@ -1,4 +1,4 @@
-"""The columns the installed painimmune reads, and a package that lacks some of them.
+"""The installed painimmune's own package, the columns it reads, and a package that lacks some of them.
 
 The rules, views and exports of this painimmune read the columns that its own Table Schemas (those
 of the installed data) declare. A package built by another release, or edited by hand, may lack
@@ -16,15 +16,24 @@ from painimmune.package.locate import default_root
 from painimmune.package.schemas import field_names
 
 
+def installed_package(package: DataPackage) -> DataPackage | None:
+    """The installed painimmune's package (its source checkout, or the data inside its wheel), which
+    validation trusts over *package*; None when *package* is it, or when it cannot be read."""
+    try:
+        root = default_root()
+        if root.resolve() == package.root.resolve():
+            return None
+        return DataPackage(root)
+    except PainimmuneError:
+        return None
+
+
 def missing_fields(package: DataPackage) -> dict[str, list[str]]:
     """For each table of *package* that the installed painimmune also has, the columns its installed
     Table Schema declares and the package's does not, in installed order (tables without any left
     out; nothing when the installed data cannot be read, or is *package* itself)."""
-    try:
-        installed = DataPackage(default_root())
-    except PainimmuneError:
-        return {}
-    if installed.root.resolve() == package.root.resolve():
+    installed = installed_package(package)
+    if installed is None:
         return {}
     missing = {}
     for name in package.table_names:

@@ -32,13 +32,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from painimmune.errors import PainimmuneError
 from painimmune.language.rubric import NOT_A_NEGATION, NOT_BEARING, Cue, Rubric, explained
 from painimmune.language.sentences import sentences
 from painimmune.language.text import span
 from painimmune.package import csvio
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import installed_root
+from painimmune.package.installed import installed_package
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.rows import rows
 
@@ -240,11 +239,8 @@ def rubric_drift(package: DataPackage, texts: dict[str, pd.DataFrame]) -> list[P
     """A problem for each row of a table of :data:`RUBRIC_TABLES` that the installed painimmune ships
     and the package lacks or holds otherwise (*texts*: the package's tables as raw strings); none in
     the installed checkout itself."""
-    try:
-        installed = DataPackage(installed_root())
-    except PainimmuneError:
-        return []
-    if installed.root.resolve() == package.root.resolve():
+    installed = installed_package(package)
+    if installed is None:
         return []
     problems = []
     for name in RUBRIC_TABLES:

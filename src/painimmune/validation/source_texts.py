@@ -19,10 +19,10 @@ import hashlib
 
 import pandas as pd
 
-from painimmune.errors import DataError, PainimmuneError
+from painimmune.errors import DataError
 from painimmune.package import characters
 from painimmune.package.descriptor import DataPackage
-from painimmune.package.reference import installed_root
+from painimmune.package.installed import installed_package
 from painimmune.validation.problems import Problem, declare
 from painimmune.validation.rows import rows
 
@@ -60,7 +60,7 @@ def source_texts(package: DataPackage, sources: pd.DataFrame, notes: list[str]) 
     if (package.root / FOLDER).is_dir():
         texts, problems = _read_texts(package, documents)
         return texts, problems + _other_texts(package, documents)
-    installed = _installed_package(package)
+    installed = installed_package(package)
     if installed is None or not (installed.root / FOLDER).is_dir():
         notes.append("this copy has no sources/ folder (a release does not republish the source texts): each quote was compared "
                      f"with the installed painimmune's rows instead (rule quote-unverified); {PASSAGES_UNCHECKED}")
@@ -81,7 +81,7 @@ def unverified_quotes(package: DataPackage, frames: dict[str, pd.DataFrame], tex
     problem for each quote that is not one of the installed release's own rows."""
     if texts or (package.root / FOLDER).is_dir():
         return []
-    installed = _installed_package(package)
+    installed = installed_package(package)
     if installed is None:
         return []  # the package is the installed one: its rows are the release's own
     known: set[tuple[str, str, str]] = set()
@@ -103,7 +103,7 @@ def _other_texts(package: DataPackage, documents: pd.DataFrame) -> list[Problem]
     """A problem for each source document whose recorded sha256 differs from the one the installed
     painimmune records for the same source: a source text is never edited, and a copy's text with
     its sha256 refreshed would otherwise be checked only against itself."""
-    installed = _installed_package(package)
+    installed = installed_package(package)
     if installed is None:
         return []
     recorded = dict(rows(_raw(installed, "sources"), ["id", "sha256"]))
@@ -112,17 +112,6 @@ def _other_texts(package: DataPackage, documents: pd.DataFrame) -> list[Problem]
                                         "sources", source, "sha256", digest)
             for source, digest in rows(documents, ["id", "sha256"])
             if isinstance(recorded.get(source), str) and recorded[source] != digest]
-
-
-def _installed_package(package: DataPackage) -> DataPackage | None:
-    """The installed painimmune's package, or None when *package* is it (or it cannot be read)."""
-    try:
-        root = installed_root()
-        if root.resolve() == package.root.resolve():
-            return None
-        return DataPackage(root)
-    except PainimmuneError:
-        return None
 
 
 def _raw(package: DataPackage, table: str) -> pd.DataFrame:
