@@ -111,6 +111,7 @@ def list_delimiter(field: Field) -> str:
 
 
 EXACT_MATCH = "skos:exactMatch"
+NARROW_MATCH, BROAD_MATCH = "skos:narrowMatch", "skos:broadMatch"
 
 
 def reference_columns(schema: Schema) -> dict[str, str]:

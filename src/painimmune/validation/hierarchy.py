@@ -20,7 +20,7 @@ import pandas as pd
 
 from painimmune.package.descriptor import DataPackage
 from painimmune.package.reference import SUPERCLASSES, installed_root, read_superclasses
-from painimmune.package.schemas import Schema, mapping_columns, mapping_curies, xref_columns
+from painimmune.package.schemas import BROAD_MATCH, NARROW_MATCH, Schema, mapping_columns, mapping_curies, xref_columns
 from painimmune.validation.problems import Problem, declare
 
 _rule = declare("package", __name__)
@@ -40,29 +40,35 @@ MATCH_ONTOLOGY = _rule("match-ontology", "Narrow and broad matches agree with th
                        "a narrow match is a subclass of the exact term and a broad match a superclass of it (b_cell's narrow match "
                        "cannot be astrocyte). A term without a recorded closure is not checked.")
 HIERARCHIES = ("CL", "CHEBI", "GO", "MONDO")
-NARROW_MATCH, BROAD_MATCH = "skos:narrowMatch", "skos:broadMatch"
 
 
 def check(package: DataPackage, frames: dict[str, pd.DataFrame], notes: list[str]) -> list[Problem]:
-    """Problems of the ``parents`` of every entity table (*frames*: raw strings with lists split)."""
+    """Problems of the ``parents`` and of the narrow and broad matches of every entity table
+    (*frames*: raw strings with lists split)."""
     superclasses = read_superclasses(installed_root())
     if superclasses is None:
         notes.append(f"parents not checked against the ontologies: this copy does not hold {SUPERCLASSES}")
     problems: list[Problem] = []
     for table in package.entity_tables:
         frame = frames[table]
-        if "parents" not in frame:
-            continue
-        classes = {entity: flag == "true" for entity, flag in zip(frame["id"], frame.get("is_class", pd.Series(dtype=object)), strict=False)}
-        parents = dict(zip(frame["id"], frame["parents"], strict=True))
-        problems += _links(table, parents, classes)
-        problems += _cycles(table, parents)
+        exact = _exact_ids(frame, xref_columns(package.schema(table))) if superclasses is not None else {}
+        if "parents" in frame:
+            classes = {entity: flag == "true" for entity, flag in zip(frame["id"], frame.get("is_class", pd.Series(dtype=object)),
+                                                                       strict=False)}
+            parents = dict(zip(frame["id"], frame["parents"], strict=True))
+            problems += _links(table, parents, classes)
+            problems += _cycles(table, parents)
+            if superclasses is not None:
+                problems += _ontology(table, frame, exact, superclasses)
         if superclasses is not None:
-            problems += _ontology(table, frame, xref_columns(package.schema(table)), superclasses)
-    if superclasses is not None:
-        for table in package.entity_tables:
-            problems += _matches(table, frames[table], package.schema(table), superclasses)
+            problems += _matches(table, frame, package.schema(table), exact, superclasses)
     return problems
+
+
+def _exact_ids(frame: pd.DataFrame, columns: list[str]) -> dict[str, dict[str, str]]:
+    """Each entity's exact identifiers (of the exact-match *columns*), by ontology prefix."""
+    return {entity: {value.split(":", 1)[0]: value for value in values if isinstance(value, str)}
+            for entity, *values in zip(frame["id"].tolist(), *(frame[column].tolist() for column in columns), strict=True)}
 
 
 def _links(table: str, parents: dict[str, list[str]], classes: dict[str, bool]) -> Iterator[Problem]:
@@ -94,9 +100,8 @@ def _cycles(table: str, parents: dict[str, list[str]]) -> Iterator[Problem]:
             frontier += parents[current]
 
 
-def _ontology(table: str, frame: pd.DataFrame, columns: list[str], superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
-    curies = {entity: {value.split(":", 1)[0]: value for value in values if isinstance(value, str)}
-              for entity, *values in zip(frame["id"].tolist(), *(frame[column].tolist() for column in columns), strict=True)}
+def _ontology(table: str, frame: pd.DataFrame, curies: dict[str, dict[str, str]],
+              superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
     for entity, items in zip(frame["id"], frame["parents"], strict=True):
         for parent in items:
             for prefix in HIERARCHIES:
@@ -111,12 +116,13 @@ def _ontology(table: str, frame: pd.DataFrame, columns: list[str], superclasses:
                                                   f"{prefix}", table, entity, "parents", parent)
 
 
-def _matches(table: str, frame: pd.DataFrame, schema: Schema, superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
-    """The ``match-ontology`` problems of one entity table (*frame*: raw strings with lists split)."""
-    exact = xref_columns(schema)
+def _matches(table: str, frame: pd.DataFrame, schema: Schema, curies: dict[str, dict[str, str]],
+             superclasses: dict[str, frozenset[str]]) -> Iterator[Problem]:
+    """The ``match-ontology`` problems of one entity table (*frame*: raw strings with lists split;
+    *curies*: each entity's exact identifiers by prefix)."""
     kinds = {column: predicate for column, predicate in mapping_columns(schema).items() if predicate in (NARROW_MATCH, BROAD_MATCH)}
-    for row in frame[["id", *exact, *kinds]].to_dict("records"):
-        exact_ids = {value.split(":", 1)[0]: value for value in (row[column] for column in exact) if isinstance(value, str)}
+    for row in frame[["id", *kinds]].to_dict("records"):
+        exact_ids = curies.get(row["id"], {})
         for column, predicate in kinds.items():
             for term in mapping_curies(row[column]):
                 prefix = term.split(":", 1)[0]
