@@ -205,8 +205,9 @@ def _direction(table: str, row: str, direction: object, note: object, expected: 
 
 def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]], start: int, end: int) -> list[Cue]:
     """The cues of the sentences that hold the span ``start:end`` of *text* that do not lie wholly
-    inside the span (a cue the span cuts, "the lack of | effect of", is outside it) (offsets in *text*; *sentence_spans* in order, as :func:`painimmune.language.sentences.sentences`
-    gives them, so those holding the span are found by a binary search)."""
+    inside the span: a cue the span cuts ("the lack of | effect of") is outside it. Offsets are in
+    *text*; *sentence_spans* are in order, as :func:`painimmune.language.sentences.sentences` gives
+    them, so those holding the span are found by a binary search."""
     found = []
     first_holding = bisect.bisect_right([last for _, last in sentence_spans], start)
     for first, last in sentence_spans[first_holding:]:
@@ -214,7 +215,7 @@ def outside_cues(rubric: Rubric, text: str, sentence_spans: list[tuple[int, int]
             break
         if start < last:
             found += [Cue(cue.kind, cue.value, cue.phrase, first + cue.start, first + cue.end) for cue in rubric.cues(text[first:last])
-                      if not start <= first + cue.start < first + cue.end <= end]  # (one that the quote cuts is outside it too)
+                      if not start <= first + cue.start < first + cue.end <= end]
     return found
 
 
